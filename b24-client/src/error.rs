@@ -1,0 +1,135 @@
+//! Errors of a call: what Bitrix24 answered, or why no usable answer arrived.
+
+use std::fmt;
+
+use crate::SystemError;
+
+/// A method's error codes (generated per method from its spec).
+pub trait ErrorCode: Sized + fmt::Debug + Send + Sync + 'static {
+    /// The variant for a code as sent; unknown codes are kept in an `Other` variant.
+    fn from_code(code: &str) -> Self;
+    /// The code exactly as Bitrix24 sent it.
+    fn code(&self) -> &str;
+    /// The system error this code is, also when the method documents the code itself
+    /// (`ACCESS_DENIED`).
+    fn system(&self) -> Option<SystemError> {
+        SystemError::from_code(self.code())
+    }
+}
+
+/// Error codes of calls made without a generated method (`Client::call_raw`): only the
+/// system codes are known.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AnyErrorCode {
+    /// A system error.
+    System(SystemError),
+    /// Any other code, kept as sent.
+    Other(String),
+}
+
+impl ErrorCode for AnyErrorCode {
+    fn from_code(code: &str) -> Self {
+        SystemError::from_code(code).map_or_else(|| Self::Other(code.to_owned()), Self::System)
+    }
+    fn code(&self) -> &str {
+        match self {
+            Self::System(s) => s.code(),
+            Self::Other(o) => o,
+        }
+    }
+}
+
+/// An error envelope (`{"error": …, "error_description": …}`) from the portal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError<C> {
+    /// The code, typed; [`ErrorCode::code`] gives it back exactly as sent.
+    pub code: C,
+    /// `error_description`, possibly empty.
+    pub description: String,
+    /// HTTP status of the response.
+    pub status: u16,
+}
+
+impl<C: ErrorCode> fmt::Display for ApiError<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let code = self.code.code();
+        let code = if code.is_empty() {
+            "(no error code)"
+        } else {
+            code
+        };
+        write!(f, "{code}")?;
+        if !self.description.is_empty() {
+            write!(f, ": {}", self.description)?;
+        }
+        write!(f, " (HTTP {})", self.status)
+    }
+}
+
+/// Why a call failed.
+///
+/// Messages never contain the webhook code or access token: URLs are dropped from transport
+/// errors before they are stored.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error<C: ErrorCode> {
+    /// The portal answered with an error envelope.
+    #[error("{0}")]
+    Api(ApiError<C>),
+    /// The request did not complete (connection, TLS, timeout).
+    #[error("request to Bitrix24 failed: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// The portal answered with something that is not a Bitrix24 JSON envelope (an HTML error
+    /// page from a proxy, a truncated body, …).
+    #[error(
+        "unexpected HTTP {status} response from Bitrix24: {reason}; body starts with {snippet:?}"
+    )]
+    UnexpectedResponse {
+        /// HTTP status.
+        status: u16,
+        /// What was wrong with it.
+        reason: String,
+        /// The first bytes of the body, for diagnosis.
+        snippet: String,
+    },
+    /// The envelope was fine but `result` did not match the method's spec.
+    #[error("cannot decode the result of `{method}` at `{path}`: {message}")]
+    Decode {
+        /// REST method name.
+        method: &'static str,
+        /// Where in `result` decoding failed (`result.idle`).
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+impl<C: ErrorCode> Error<C> {
+    /// The API error, if the portal answered with one.
+    pub fn api(&self) -> Option<&ApiError<C>> {
+        match self {
+            Self::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The system error, if the portal answered with a system code.
+    pub fn system(&self) -> Option<SystemError> {
+        self.api().and_then(|e| e.code.system())
+    }
+
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Api(e) => Some(e.status),
+            Self::UnexpectedResponse { status, .. } => Some(*status),
+            Self::Transport(e) => e.status().map(|s| s.as_u16()),
+            Self::Decode { .. } => None,
+        }
+    }
+
+    pub(crate) fn transport(e: reqwest::Error) -> Self {
+        // reqwest puts the URL in its messages; a webhook URL contains the secret code.
+        Self::Transport(e.without_url())
+    }
+}

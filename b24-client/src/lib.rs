@@ -1,0 +1,63 @@
+//! Typed client for the Bitrix24 REST API.
+//!
+//! Every method is generated at compile time from a YAML spec in `specs/` (see the
+//! repository's `docs/spec-format.md`): a request type with a builder, the result types and an
+//! error enum with the method's documented codes. All of them go through one call path,
+//! [`Client::call`].
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use b24_client::Client;
+//!
+//! let client = Client::webhook("https://example.bitrix24.com/rest/1/abcdef123456/")?;
+//! let user = client.im_user_get().id(5).send().await?;
+//! println!("{} works as {}", user.name, user.work_position);
+//! # Ok(()) }
+//! ```
+//!
+//! Your own crate can generate methods we do not ship, from specs in your repository, with
+//! [`generate!`]; they are called through the same [`Client`].
+
+// Generated code names the runtime as `::b24_client`, here as in users' crates.
+extern crate self as b24_client;
+
+mod client;
+mod error;
+mod method;
+mod response;
+mod system_error;
+pub mod wire;
+
+pub use client::{Client, ConfigError};
+pub use error::{AnyErrorCode, ApiError, Error, ErrorCode};
+pub use method::{Method, SpecSource};
+pub use response::{Response, Time};
+pub use system_error::SystemError;
+
+/// Generates typed methods from YAML specs at compile time.
+///
+/// ```ignore
+/// b24_client::generate!(specs = "specs", client_trait = MyMethods);
+/// ```
+///
+/// `specs` is a directory (searched recursively for `*.yaml`) or one file, relative to the
+/// invoking crate's `Cargo.toml`. Each spec becomes a module with its request, call, result and
+/// error types, and a method on [`Client`] through the trait named by `client_trait`
+/// (default `SpecMethods`). Mistakes in a spec are compile errors that name the file, line,
+/// column and key. Add `println!("cargo:rerun-if-changed=specs");` to your `build.rs` so that
+/// new spec files are picked up.
+pub use b24_macros::generate;
+
+/// Items generated code relies on; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use chrono;
+    pub use serde;
+    pub use serde_json;
+}
+
+mod generated {
+    b24_macros::generate!(specs = "specs", client_methods = inherent);
+}
+
+pub use generated::*;

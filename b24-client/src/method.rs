@@ -1,0 +1,32 @@
+//! The contract between generated methods and the runtime.
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::ErrorCode;
+
+/// A REST method: its name, how its parameters go on the wire, and what it returns.
+///
+/// Implemented by the request type generated from each spec; [`crate::Client::call`] is the one
+/// call path they all share.
+pub trait Method {
+    /// REST method name, e.g. `im.user.get`.
+    const NAME: &'static str;
+    /// The method only reads, so sending it again is always safe.
+    const READ_ONLY: bool;
+    /// The decoded `result`.
+    type Output: DeserializeOwned;
+    /// The method's error codes.
+    type Error: ErrorCode;
+    /// Parameters, keyed by their wire names, values already in wire form.
+    fn params(&self) -> Map<String, Value>;
+}
+
+/// A spec file embedded in the binary by the generator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpecSource {
+    /// Path relative to the crate that generated from it, e.g. `specs/im/im.user.get.yaml`.
+    pub path: &'static str,
+    /// The YAML text as it was at build time.
+    pub text: &'static str,
+}

@@ -1,0 +1,358 @@
+//! How Bitrix24 spells values on the wire, and adapters that read and write them.
+//!
+//! Generated code names an adapter per field (`#[serde(deserialize_with = ...)]`) when the JSON
+//! form differs from what serde does for the Rust type: ids as numbers or numeric strings,
+//! `Y`/`N` booleans, `false`/`""`/`null` for "no value", and Bitrix24's date formats.
+
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+/// Reads one wire representation into a Rust value.
+pub trait Decode {
+    /// The Rust type produced.
+    type Out;
+    /// Reads the value from any serde deserializer.
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Self::Out, D::Error>;
+}
+
+/// Writes a Rust value in its wire representation (for request parameters).
+pub trait Encode {
+    /// The Rust type consumed.
+    type Out;
+    /// The JSON value to send.
+    fn encode(value: &Self::Out) -> Value;
+}
+
+/// A string-valued enum with an `Unknown(String)` fallback (implemented by generated enums).
+pub trait WireEnum: Sized {
+    /// The value as Bitrix24 spells it.
+    fn as_str(&self) -> &str;
+    /// Reads a wire value; unknown ones are kept, not rejected.
+    fn from_wire(value: &str) -> Self;
+}
+
+/// Deserializes a generated enum from its wire string.
+pub fn deserialize_enum<'de, D: Deserializer<'de>, E: WireEnum>(d: D) -> Result<E, D::Error> {
+    struct V<E>(PhantomData<E>);
+    impl<E: WireEnum> Visitor<'_> for V<E> {
+        type Value = E;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<Er: serde::de::Error>(self, v: &str) -> Result<E, Er> {
+            Ok(E::from_wire(v))
+        }
+    }
+    d.deserialize_str(V(PhantomData))
+}
+
+/// serde's own representation, unchanged.
+pub struct Plain<T>(PhantomData<T>);
+
+impl<T: DeserializeOwned> Decode for Plain<T> {
+    type Out = T;
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+        // Owned data only: the adapters buffer through `serde_json::Value` at times.
+        T::deserialize(d)
+    }
+}
+
+impl<T: Serialize> Encode for Plain<T> {
+    type Out = T;
+    fn encode(value: &T) -> Value {
+        serde_json::to_value(value).unwrap_or(Value::Null)
+    }
+}
+
+/// An id: a JSON number (`5`) or a numeric string (`"5"`), as `user.*` and `im.*` differ.
+pub struct Id;
+
+impl Decode for Id {
+    type Out = u64;
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = u64;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an id (a non-negative number or a numeric string)")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u64, E> {
+                Ok(v)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u64, E> {
+                u64::try_from(v).map_err(|_| E::custom(format!("id {v} is negative")))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<u64, E> {
+                if v >= 0.0 && v.fract() == 0.0 && v < u64::MAX as f64 {
+                    Ok(v as u64)
+                } else {
+                    Err(E::custom(format!(
+                        "id {v} is not a whole non-negative number"
+                    )))
+                }
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<u64, E> {
+                v.trim()
+                    .parse()
+                    .map_err(|_| E::custom(format!("id {v:?} is not a number")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Encode for Id {
+    type Out = u64;
+    fn encode(value: &u64) -> Value {
+        Value::from(*value)
+    }
+}
+
+/// `"Y"`/`"N"` on the wire, `bool` in Rust; real booleans are accepted too.
+pub struct Yn;
+
+impl Decode for Yn {
+    type Out = bool;
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = bool;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("\"Y\" or \"N\"")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<bool, E> {
+                Ok(v)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<bool, E> {
+                match v {
+                    "Y" | "y" => Ok(true),
+                    "N" | "n" => Ok(false),
+                    other => Err(E::custom(format!(
+                        "expected \"Y\" or \"N\", found {other:?}"
+                    ))),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Encode for Yn {
+    type Out = bool;
+    fn encode(value: &bool) -> Value {
+        Value::from(if *value { "Y" } else { "N" })
+    }
+}
+
+type Atomic = chrono::DateTime<chrono::FixedOffset>;
+
+/// ATOM / RFC 3339 date and time: `2026-03-02T09:30:00+01:00`.
+pub struct Atom;
+
+impl Decode for Atom {
+    type Out = Atomic;
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Atomic, D::Error> {
+        let text = String::deserialize(d)?;
+        chrono::DateTime::parse_from_rfc3339(&text)
+            .map_err(|e| D::Error::custom(format!("date-time {text:?} is not ATOM/RFC 3339: {e}")))
+    }
+}
+
+impl Encode for Atom {
+    type Out = Atomic;
+    fn encode(value: &Atomic) -> Value {
+        Value::from(value.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+    }
+}
+
+/// Date and time without an offset, `2024-07-23 08:08:50`, in the portal's time zone.
+/// The ISO form with `T` is accepted too, so serialized values read back.
+pub struct NaiveDateTime;
+
+impl Decode for NaiveDateTime {
+    type Out = chrono::NaiveDateTime;
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<chrono::NaiveDateTime, D::Error> {
+        let text = String::deserialize(d)?;
+        chrono::NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S")
+            .or_else(|_| chrono::NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S%.f"))
+            .map_err(|_| {
+                D::Error::custom(format!("date-time {text:?} is not `YYYY-MM-DD hh:mm:ss`"))
+            })
+    }
+}
+
+impl Encode for NaiveDateTime {
+    type Out = chrono::NaiveDateTime;
+    fn encode(value: &chrono::NaiveDateTime) -> Value {
+        Value::from(value.format("%Y-%m-%d %H:%M:%S").to_string())
+    }
+}
+
+/// A date, `YYYY-MM-DD`.
+pub struct Date;
+
+impl Decode for Date {
+    type Out = chrono::NaiveDate;
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<chrono::NaiveDate, D::Error> {
+        let text = String::deserialize(d)?;
+        chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|_| D::Error::custom(format!("date {text:?} is not `YYYY-MM-DD`")))
+    }
+}
+
+impl Encode for Date {
+    type Out = chrono::NaiveDate;
+    fn encode(value: &chrono::NaiveDate) -> Value {
+        Value::from(value.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// A JSON array whose items use adapter `A`.
+pub struct List<A>(PhantomData<A>);
+
+impl<A: Decode> Decode for List<A> {
+    type Out = Vec<A::Out>;
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<A::Out>, D::Error> {
+        struct Seed<A>(PhantomData<A>);
+        impl<'de, A: Decode> DeserializeSeed<'de> for Seed<A> {
+            type Value = A::Out;
+            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<A::Out, D::Error> {
+                A::decode(d)
+            }
+        }
+        struct V<A>(PhantomData<A>);
+        impl<'de, A: Decode> Visitor<'de> for V<A> {
+            type Value = Vec<A::Out>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+                while let Some(item) = seq.next_element_seed(Seed::<A>(PhantomData))? {
+                    out.push(item);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(V::<A>(PhantomData))
+    }
+}
+
+impl<A: Encode> Encode for List<A> {
+    type Out = Vec<A::Out>;
+    fn encode(value: &Vec<A::Out>) -> Value {
+        Value::Array(value.iter().map(A::encode).collect())
+    }
+}
+
+/// `None` when the value is one of Bitrix24's "no value" markers: `false` (`FALSE`), `""`
+/// (`EMPTY`) or `null` (`NULL`); otherwise the value read by `A`.
+pub struct NoneIf<A, const FALSE: bool, const EMPTY: bool, const NULL: bool>(PhantomData<A>);
+
+impl<A: Decode, const FALSE: bool, const EMPTY: bool, const NULL: bool> Decode
+    for NoneIf<A, FALSE, EMPTY, NULL>
+{
+    type Out = Option<A::Out>;
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Option<A::Out>, D::Error> {
+        // serde cannot peek at a value, so markers are recognised on a buffered copy.
+        let value = Value::deserialize(d)?;
+        match &value {
+            Value::Bool(false) if FALSE => return Ok(None),
+            Value::String(s) if EMPTY && s.is_empty() => return Ok(None),
+            Value::Null if NULL => return Ok(None),
+            _ => {}
+        }
+        A::decode(value).map(Some).map_err(D::Error::custom)
+    }
+}
+
+/// A key that may be missing: `Some` of the value read by `A` (used with `#[serde(default)]`).
+pub struct Opt<A>(PhantomData<A>);
+
+impl<A: Decode> Decode for Opt<A> {
+    type Out = Option<A::Out>;
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Option<A::Out>, D::Error> {
+        A::decode(d).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode<A: Decode>(json: &str) -> Result<A::Out, serde_json::Error> {
+        A::decode(&mut serde_json::Deserializer::from_str(json))
+    }
+
+    #[test]
+    fn ids_arrive_as_numbers_or_numeric_strings() {
+        assert_eq!(decode::<Id>("5").unwrap(), 5);
+        assert_eq!(decode::<Id>("\"5\"").unwrap(), 5);
+        assert!(
+            decode::<Id>("\"five\"")
+                .unwrap_err()
+                .to_string()
+                .contains("five")
+        );
+        assert!(decode::<Id>("-1").is_err());
+    }
+
+    #[test]
+    fn yn_reads_letters_and_booleans_and_writes_letters() {
+        assert!(decode::<Yn>("\"Y\"").unwrap());
+        assert!(!decode::<Yn>("\"N\"").unwrap());
+        assert!(decode::<Yn>("true").unwrap());
+        assert!(decode::<Yn>("\"yes\"").is_err());
+        assert_eq!(Yn::encode(&true), Value::from("Y"));
+        assert_eq!(Yn::encode(&false), Value::from("N"));
+    }
+
+    #[test]
+    fn none_markers_only_apply_when_declared() {
+        type FalseAtom = NoneIf<Atom, true, false, false>;
+        assert_eq!(decode::<FalseAtom>("false").unwrap(), None);
+        let date = decode::<FalseAtom>("\"2026-03-02T09:30:00+01:00\"")
+            .unwrap()
+            .unwrap();
+        assert_eq!(date.to_rfc3339(), "2026-03-02T09:30:00+01:00");
+        assert!(decode::<FalseAtom>("null").is_err());
+        assert!(decode::<FalseAtom>("true").is_err());
+        type EmptyString = NoneIf<Plain<String>, false, true, false>;
+        assert_eq!(decode::<EmptyString>("\"\"").unwrap(), None);
+        assert_eq!(
+            decode::<EmptyString>("\"x\"").unwrap().as_deref(),
+            Some("x")
+        );
+    }
+
+    #[test]
+    fn dates_in_both_bitrix_formats() {
+        let naive = decode::<NaiveDateTime>("\"2024-07-23 08:08:50\"").unwrap();
+        assert_eq!(naive.to_string(), "2024-07-23 08:08:50");
+        assert_eq!(
+            decode::<NaiveDateTime>("\"2024-07-23T08:08:50\"").unwrap(),
+            naive
+        );
+        assert_eq!(
+            NaiveDateTime::encode(&naive),
+            Value::from("2024-07-23 08:08:50")
+        );
+        assert!(decode::<Atom>("\"2024-07-23 08:08:50\"").is_err());
+        assert_eq!(
+            decode::<Date>("\"2024-07-23\"").unwrap().to_string(),
+            "2024-07-23"
+        );
+    }
+
+    #[test]
+    fn lists_apply_the_item_adapter() {
+        assert_eq!(decode::<List<Id>>("[1, \"2\"]").unwrap(), vec![1, 2]);
+        assert_eq!(
+            List::<Yn>::encode(&vec![true, false]),
+            serde_json::json!(["Y", "N"])
+        );
+    }
+}

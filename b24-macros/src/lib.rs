@@ -1,0 +1,155 @@
+//! `generate!`: typed Bitrix24 methods from YAML specs, at compile time.
+//!
+//! A thin shim: arguments are parsed here, everything else (loading, checking, generating)
+//! happens in `b24-spec`, which the CLI shares. Problems never panic; each becomes a
+//! `compile_error!` naming the spec file, line, column and key path.
+
+use proc_macro::TokenStream;
+use proc_macro2::Span;
+use quote::quote;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Ident, LitStr, Token};
+
+use b24_spec::codegen::{ClientMethods, Options};
+
+/// See `b24_client::generate!`.
+#[proc_macro]
+pub fn generate(input: TokenStream) -> TokenStream {
+    match run(input.into()) {
+        Ok(tokens) | Err(tokens) => tokens.into(),
+    }
+}
+
+fn run(
+    input: proc_macro2::TokenStream,
+) -> Result<proc_macro2::TokenStream, proc_macro2::TokenStream> {
+    let args: Args = syn::parse2(input).map_err(|e| e.to_compile_error())?;
+    let root = std::env::var("CARGO_MANIFEST_DIR").map_err(|_| {
+        syn::Error::new(
+            Span::call_site(),
+            "CARGO_MANIFEST_DIR is not set; build with cargo",
+        )
+        .to_compile_error()
+    })?;
+    let set =
+        b24_spec::load_path(std::path::Path::new(&root), &args.specs.value()).map_err(|diags| {
+            let errors = diags.iter().map(|d| {
+                let message = d.to_string();
+                quote!(::core::compile_error!(#message);)
+            });
+            // Even when specs are broken, touch every file so fixing one triggers a rebuild.
+            let tracked = tracked_files(&root, &args.specs.value());
+            quote!(#(#errors)* #tracked)
+        })?;
+    let options = Options {
+        runtime: quote!(::b24_client),
+        client_methods: args.client_methods,
+        embed_sources: true,
+    };
+    Ok(b24_spec::codegen::generate(&set, &options))
+}
+
+/// `include_bytes!` of every YAML file under the spec path, so Cargo rebuilds when one changes.
+fn tracked_files(root: &str, rel: &str) -> proc_macro2::TokenStream {
+    let mut files = Vec::new();
+    collect(&std::path::Path::new(root).join(rel), &mut files);
+    let files = files.iter().map(|f| f.to_string_lossy().into_owned());
+    quote!(#(const _: &[u8] = include_bytes!(#files);)*)
+}
+
+fn collect(path: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    if path.is_file() {
+        out.push(path.to_owned());
+    } else if let Ok(entries) = std::fs::read_dir(path) {
+        for entry in entries.flatten() {
+            collect(&entry.path(), out);
+        }
+    }
+}
+
+struct Args {
+    specs: LitStr,
+    client_methods: ClientMethods,
+}
+
+impl Parse for Args {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut specs = None;
+        let mut client_methods = ClientMethods::Trait("SpecMethods".into());
+        let pairs = Punctuated::<Arg, Token![,]>::parse_terminated(input)?;
+        for arg in pairs {
+            match arg.key.to_string().as_str() {
+                "specs" => specs = Some(lit_str(&arg)?),
+                "client_trait" => {
+                    client_methods = ClientMethods::Trait(ident_value(&arg)?.to_string())
+                }
+                // Only `b24-client` itself can add inherent methods to `Client`.
+                "client_methods" if ident_value(&arg)? == "inherent" => {
+                    client_methods = ClientMethods::Inherent;
+                }
+                other => {
+                    return Err(syn::Error::new(
+                        arg.key.span(),
+                        format!(
+                            "unknown argument `{other}`; expected `specs = \"DIR\"` or `client_trait = Name`"
+                        ),
+                    ));
+                }
+            }
+        }
+        let specs = specs.ok_or_else(|| {
+            syn::Error::new(
+                Span::call_site(),
+                "missing `specs = \"DIR\"`: the spec directory relative to Cargo.toml",
+            )
+        })?;
+        Ok(Self {
+            specs,
+            client_methods,
+        })
+    }
+}
+
+struct Arg {
+    key: Ident,
+    value: syn::Expr,
+}
+
+impl Parse for Arg {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let key = input.parse()?;
+        input.parse::<Token![=]>()?;
+        Ok(Self {
+            key,
+            value: input.parse()?,
+        })
+    }
+}
+
+fn lit_str(arg: &Arg) -> syn::Result<LitStr> {
+    match &arg.value {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Ok(s.clone()),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("`{}` takes a string literal", arg.key),
+        )),
+    }
+}
+
+fn ident_value(arg: &Arg) -> syn::Result<Ident> {
+    match &arg.value {
+        syn::Expr::Path(p) if p.path.get_ident().is_some() => Ok(p
+            .path
+            .get_ident()
+            .cloned()
+            .unwrap_or_else(|| arg.key.clone())),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("`{}` takes a name", arg.key),
+        )),
+    }
+}

@@ -1,0 +1,652 @@
+//! Semantic passes over a parsed [`Spec`]: names, references, cycles, params and the example.
+//!
+//! Each pass only reads the model and records problems in the context, so all of them run on
+//! every spec and the user sees every mistake in one build.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde_json::Value;
+
+use crate::diag::{Ctxt, did_you_mean};
+use crate::model::{Spec, TypeKind, TypeRef};
+use crate::names::{invalid_ident_reason, pascal_case};
+use crate::path::KeyPath;
+
+pub(crate) fn spec(cx: &mut Ctxt, spec: &Spec) {
+    method_name(cx, spec);
+    param_names(cx, spec);
+    type_names(cx, spec);
+    references(cx, spec);
+    cycles(cx, spec);
+    error_codes(cx, spec);
+    emulation(cx, spec);
+    if let Some(example) = &spec.example {
+        example_params(cx, spec, &example.params);
+        example_response(cx, spec, &example.response);
+    }
+}
+
+/// `method:` must match the file name, so a spec can be found from its method and back.
+fn method_name(cx: &mut Ctxt, spec: &Spec) {
+    let path = KeyPath::root().key("method");
+    let valid = !spec.method.is_empty()
+        && spec.method.split('.').all(|part| {
+            !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+    if !valid {
+        cx.error(
+            &path,
+            format!("`{}` is not a REST method name", spec.method),
+        )
+        .help("method names are dot-separated words, e.g. `im.user.get`");
+        return;
+    }
+    let stem = std::path::Path::new(&spec.file)
+        .file_name()
+        .and_then(|f| f.to_str())
+        .and_then(|f| f.strip_suffix(".yaml").or_else(|| f.strip_suffix(".yml")));
+    if let Some(stem) = stem {
+        if stem != spec.method {
+            cx.error(
+                &path,
+                format!(
+                    "method `{}` does not match the file name `{stem}.yaml`",
+                    spec.method
+                ),
+            )
+            .help(format!(
+                "rename the file to `{}.yaml` or fix `method:`",
+                spec.method
+            ));
+        }
+    }
+}
+
+/// Param names must be valid, distinct Rust identifiers after case conversion.
+fn param_names(cx: &mut Ctxt, spec: &Spec) {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for p in &spec.params {
+        if let Some(reason) = invalid_ident_reason(&p.rust) {
+            cx.key_error(
+                &p.path,
+                format!("parameter `{}` has no usable Rust name: {reason}", p.wire),
+            )
+            .help("parameter names must contain letters; check for a typo");
+        } else if let Some(first) = seen.insert(&p.rust, &p.wire) {
+            cx.key_error(&p.path, format!(
+                "parameters `{first}` and `{}` both become the Rust name `{}`",
+                p.wire, p.rust
+            ))
+            .help("remove one of them; Bitrix24 treats parameter names case-insensitively in most methods");
+        }
+        if p.required && p.default.is_some() {
+            cx.key_error(&p.path.key("default"), format!("parameter `{}` is required and also has a default", p.wire))
+                .help("a default only makes sense for an optional parameter: drop `required: true` or `default`");
+        }
+        if p.ty.has_none() {
+            cx.error(&p.ty.path, format!("parameter `{}` uses `or_false`, `or_empty` or `nullable`", p.wire))
+                .help("those describe response quirks; a parameter that may be left out is just not `required`");
+        }
+        nested_enums(cx, &p.ty);
+    }
+}
+
+/// Type and field names: valid, distinct, and not clashing with the generated items.
+fn type_names(cx: &mut Ctxt, spec: &Spec) {
+    let base = pascal_case(&spec.method);
+    let reserved: Vec<String> = ["Request", "Call", "Error"]
+        .iter()
+        .map(|s| format!("{base}{s}"))
+        .collect();
+    let mut names: HashMap<String, KeyPath> = HashMap::new();
+    let mut claim = |cx: &mut Ctxt, name: &str, path: &KeyPath| {
+        if !name.starts_with(|c: char| c.is_ascii_uppercase())
+            || !name.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            cx.key_error(path, format!("type name `{name}` is not a Rust type name"))
+                .help("type names are PascalCase letters and digits, e.g. `User` or `UserPhones`");
+        } else if reserved.iter().any(|r| r == name) {
+            cx.key_error(
+                path,
+                format!("type name `{name}` clashes with a generated item"),
+            )
+            .help("pick another name; the method's request, call and error types use it");
+        } else if let Some(first) = names.insert(name.to_owned(), path.clone()) {
+            cx.key_error(
+                path,
+                format!("type name `{name}` is already used at `{first}`"),
+            )
+            .help("give one of them a different name (for an enum, set `name:`)");
+        }
+    };
+    for t in &spec.types {
+        claim(cx, &t.name, &t.path);
+    }
+    let mut enums = Vec::new();
+    for t in &spec.types {
+        for f in &t.fields {
+            collect_enums(&f.ty, &mut enums);
+        }
+    }
+    for p in &spec.params {
+        collect_enums(&p.ty, &mut enums);
+    }
+    collect_enums(&spec.result.ty, &mut enums);
+    for (name, path) in enums {
+        claim(cx, &name, &path);
+    }
+
+    for t in &spec.types {
+        let mut seen: HashMap<&str, &str> = HashMap::new();
+        for f in &t.fields {
+            if let Some(reason) = invalid_ident_reason(&f.rust) {
+                cx.key_error(
+                    &f.path,
+                    format!("field `{}` has no usable Rust name: {reason}", f.wire),
+                )
+                .help("field names must contain letters");
+            } else if let Some(first) = seen.insert(&f.rust, &f.wire) {
+                cx.key_error(
+                    &f.path,
+                    format!(
+                        "fields `{first}` and `{}` of `{}` both become the Rust name `{}`",
+                        f.wire, t.name, f.rust
+                    ),
+                )
+                .help("remove one of them");
+            }
+            nested_enums(cx, &f.ty);
+        }
+        if t.fields.is_empty() {
+            cx.error(
+                &t.path.key("fields"),
+                format!("type `{}` has no fields", t.name),
+            )
+            .help("list the object's fields, or use `json` for an object of unknown shape");
+        }
+    }
+    nested_enums(cx, &spec.result.ty);
+}
+
+fn collect_enums(ty: &TypeRef, out: &mut Vec<(String, KeyPath)>) {
+    match &ty.kind {
+        TypeKind::Enum(e) => out.push((e.name.clone(), ty.path.clone())),
+        TypeKind::Array(items) => collect_enums(items, out),
+        _ => {}
+    }
+}
+
+/// Enum variant names must be distinct after conversion (`""` and `_` cannot both be `Empty`).
+fn nested_enums(cx: &mut Ctxt, ty: &TypeRef) {
+    match &ty.kind {
+        TypeKind::Enum(e) => {
+            let mut seen: HashMap<String, &str> = HashMap::new();
+            for v in &e.values {
+                let variant = pascal_case(&v.name);
+                if let Some(reason) = invalid_ident_reason(&variant) {
+                    cx.error(
+                        &v.path,
+                        format!(
+                            "enum variant `{}` has no usable Rust name: {reason}",
+                            v.name
+                        ),
+                    )
+                    .help("name variants with words, e.g. `unspecified`");
+                } else if variant == "Unknown" {
+                    cx.error(&v.path, "the variant name `unknown` is reserved")
+                        .help("every enum gets an `Unknown(String)` variant for values added later; pick another name");
+                } else if let Some(first) = seen.insert(variant.clone(), &v.wire) {
+                    cx.error(
+                        &v.path,
+                        format!(
+                            "wire values `{first}` and `{}` both become the variant `{variant}`",
+                            v.wire
+                        ),
+                    )
+                    .help("give them different variant names");
+                }
+            }
+        }
+        TypeKind::Array(items) => nested_enums(cx, items),
+        _ => {}
+    }
+}
+
+/// Every named type must be defined in `types:`.
+fn references(cx: &mut Ctxt, spec: &Spec) {
+    let defined: HashSet<&str> = spec.types.iter().map(|t| t.name.as_str()).collect();
+    let check = |cx: &mut Ctxt, ty: &TypeRef| {
+        let mut ty = ty;
+        while let TypeKind::Array(items) = &ty.kind {
+            ty = items;
+        }
+        if let TypeKind::Named(name) = &ty.kind {
+            if !defined.contains(name.as_str()) {
+                let p = cx.error(&ty.path, format!("unknown type `{name}`"));
+                match did_you_mean(name, defined.iter().copied()) {
+                    Some(s) => p.help(format!("did you mean `{s}`?")),
+                    None => {
+                        p.help("define it under `types:`, or use a built-in type such as `string`")
+                    }
+                };
+            }
+        }
+    };
+    for p in &spec.params {
+        check(cx, &p.ty);
+        if matches!(p.ty.kind, TypeKind::Named(_)) {
+            cx.error(
+                &p.ty.path,
+                format!("parameter `{}` uses an object type", p.wire),
+            )
+            .help("parameters are scalars, arrays or `json`");
+        }
+    }
+    for t in &spec.types {
+        for f in &t.fields {
+            check(cx, &f.ty);
+        }
+    }
+    check(cx, &spec.result.ty);
+}
+
+/// A type that contains itself without an array in between would be infinitely large.
+fn cycles(cx: &mut Ctxt, spec: &Spec) {
+    // Edges only through direct (non-array) fields: arrays are heap-allocated.
+    let edges: BTreeMap<&str, Vec<(&str, &KeyPath)>> = spec
+        .types
+        .iter()
+        .map(|t| {
+            let direct = t
+                .fields
+                .iter()
+                .filter_map(|f| match &f.ty.kind {
+                    TypeKind::Named(n) => Some((n.as_str(), &f.ty.path)),
+                    _ => None,
+                })
+                .collect();
+            (t.name.as_str(), direct)
+        })
+        .collect();
+    let mut reported = HashSet::new();
+    for start in edges.keys() {
+        let mut stack = vec![(*start, vec![*start])];
+        let mut visited = HashSet::new();
+        while let Some((node, trail)) = stack.pop() {
+            for (next, path) in edges.get(node).into_iter().flatten() {
+                if next == start {
+                    let mut members = trail.clone();
+                    members.sort();
+                    if reported.insert(members) {
+                        let cycle = trail
+                            .iter()
+                            .chain([start])
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join(" -> ");
+                        cx.error(
+                            path,
+                            format!("types form a cycle and would be infinitely large: {cycle}"),
+                        )
+                        .help("make one of the links an array, or break the cycle with `json`");
+                    }
+                } else if visited.insert(*next) {
+                    let mut t = trail.clone();
+                    t.push(next);
+                    stack.push((next, t));
+                }
+            }
+        }
+    }
+}
+
+fn error_codes(cx: &mut Ctxt, spec: &Spec) {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for e in &spec.errors {
+        if e.code.is_empty()
+            || !e
+                .code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            cx.key_error(
+                &e.path,
+                format!(
+                    "error code `{}` is not made of letters, digits and `_`",
+                    e.code
+                ),
+            )
+            .help("copy the code exactly as the documentation shows it, e.g. `ID_EMPTY`");
+            continue;
+        }
+        let variant = pascal_case(&e.code);
+        if let Some(reason) = invalid_ident_reason(&variant) {
+            cx.key_error(
+                &e.path,
+                format!("error code `{}` has no usable Rust name: {reason}", e.code),
+            );
+        } else if variant == "Other" || variant == "System" {
+            cx.key_error(
+                &e.path,
+                format!(
+                    "error code `{}` clashes with the reserved variant `{variant}`",
+                    e.code
+                ),
+            );
+        } else if let Some(first) = seen.insert(variant.clone(), &e.code) {
+            cx.key_error(
+                &e.path,
+                format!(
+                    "error codes `{first}` and `{}` both become the variant `{variant}`",
+                    e.code
+                ),
+            )
+            .help("remove the duplicate code");
+        }
+    }
+}
+
+/// Error codes and names that the emulator section and params refer to must exist.
+fn emulation(cx: &mut Ctxt, spec: &Spec) {
+    let codes: Vec<&str> = spec.errors.iter().map(|e| e.code.as_str()).collect();
+    let known_code = |cx: &mut Ctxt, code: &str, path: &KeyPath| {
+        if !codes.contains(&code) {
+            let p = cx.error(
+                path,
+                format!("error code `{code}` is not declared under `errors:`"),
+            );
+            match did_you_mean(code, codes.iter().copied()) {
+                Some(s) => p.help(format!("did you mean `{s}`?")),
+                None => p.help(format!("declare `{code}` under `errors:`")),
+            };
+        }
+    };
+    for p in &spec.params {
+        if let Some(code) = &p.invalid {
+            known_code(cx, code, &p.path.key("invalid"));
+        }
+        if p.min.is_some() && !matches!(p.ty.kind, TypeKind::Integer | TypeKind::Id) {
+            cx.error(
+                &p.path.key("min"),
+                "`min` applies only to `integer` and `id` parameters",
+            );
+        }
+    }
+    let Some(emu) = &spec.emulator else { return };
+    if let Some(code) = &emu.not_found {
+        known_code(cx, code, &emu.path.key("not_found"));
+    }
+    if let Some(lookup) = &emu.lookup {
+        if !spec.params.iter().any(|p| p.wire == lookup.param) {
+            let p = cx.error(
+                &lookup.path.key("param"),
+                format!("`{}` is not a declared parameter", lookup.param),
+            );
+            if let Some(s) =
+                did_you_mean(&lookup.param, spec.params.iter().map(|p| p.wire.as_str()))
+            {
+                p.help(format!("did you mean `{s}`?"));
+            }
+        }
+        if let TypeKind::Named(name) = &spec.result.ty.kind {
+            if let Some(def) = spec.types.iter().find(|t| &t.name == name) {
+                if !def.fields.iter().any(|f| f.wire == lookup.field) {
+                    let p = cx.error(
+                        &lookup.path.key("field"),
+                        format!("`{name}` has no field `{}`", lookup.field),
+                    );
+                    if let Some(s) =
+                        did_you_mean(&lookup.field, def.fields.iter().map(|f| f.wire.as_str()))
+                    {
+                        p.help(format!("did you mean `{s}`?"));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn example_params(cx: &mut Ctxt, spec: &Spec, params: &serde_json::Map<String, Value>) {
+    let base = KeyPath::root().key("example").key("params");
+    for (name, value) in params {
+        let path = base.key(name);
+        match spec.params.iter().find(|p| p.wire == *name) {
+            None => {
+                let p = cx.key_error(
+                    &path,
+                    format!("example uses parameter `{name}`, which `params:` does not declare"),
+                );
+                match did_you_mean(name, spec.params.iter().map(|p| p.wire.as_str())) {
+                    Some(s) => p.help(format!("did you mean `{s}`?")),
+                    None => p.help("declare it under `params:` or remove it from the example"),
+                };
+            }
+            Some(p) => {
+                if let Err(e) = conforms(spec, &p.ty, value, &path) {
+                    cx.error(
+                        &e.path,
+                        format!(
+                            "example parameter does not match its declared type: {}",
+                            e.message
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    for p in spec.params.iter().filter(|p| p.required) {
+        if !params.contains_key(&p.wire) {
+            cx.error(
+                &base,
+                format!("example leaves out the required parameter `{}`", p.wire),
+            )
+            .help("add it to `example.params`");
+        }
+    }
+}
+
+fn example_response(cx: &mut Ctxt, spec: &Spec, response: &Value) {
+    let path = KeyPath::root().key("example").key("response");
+    let Some(obj) = response.as_object() else {
+        cx.error(
+            &path,
+            "the example response must be the whole envelope, a mapping with `result`",
+        );
+        return;
+    };
+    match obj.get("result") {
+        Some(result) => {
+            if let Err(e) = conforms(spec, &spec.result.ty, result, &path.key("result")) {
+                cx.error(
+                    &e.path,
+                    format!(
+                        "example response does not decode as the declared result: {}",
+                        e.message
+                    ),
+                )
+                .help("fix the spec's types (or the example, if it was not copied verbatim)");
+            }
+        }
+        None => {
+            cx.error(&path, "the example response has no `result`")
+                .help("paste the documented success response, including `result` and `time`");
+        }
+    }
+}
+
+pub(crate) struct Mismatch {
+    pub path: KeyPath,
+    pub message: String,
+}
+
+/// Whether `v` decodes as `ty` by the same rules the runtime decoders follow.
+pub(crate) fn conforms(
+    spec: &Spec,
+    ty: &TypeRef,
+    v: &Value,
+    path: &KeyPath,
+) -> Result<(), Mismatch> {
+    conforms_depth(spec, ty, v, path, 0)
+}
+
+fn conforms_depth(
+    spec: &Spec,
+    ty: &TypeRef,
+    v: &Value,
+    path: &KeyPath,
+    depth: usize,
+) -> Result<(), Mismatch> {
+    let fail = |message: String| {
+        Err(Mismatch {
+            path: path.clone(),
+            message,
+        })
+    };
+    if depth > 64 {
+        return fail("nested more than 64 levels deep".into());
+    }
+    match v {
+        Value::Bool(false) if ty.or_false => return Ok(()),
+        Value::String(s) if s.is_empty() && ty.or_empty => return Ok(()),
+        Value::Null if ty.nullable => return Ok(()),
+        _ => {}
+    }
+    let ok = match (&ty.kind, v) {
+        (TypeKind::String, Value::String(_)) => true,
+        (TypeKind::Integer, Value::Number(n)) => n.is_i64() || n.is_u64(),
+        (TypeKind::Number, Value::Number(_)) => true,
+        (TypeKind::Boolean, Value::Bool(_)) => true,
+        (TypeKind::Yn, Value::String(s)) => s == "Y" || s == "N",
+        (TypeKind::Yn, Value::Bool(_)) => true,
+        (TypeKind::Id, Value::Number(n)) => n.is_u64(),
+        (TypeKind::Id, Value::String(s)) => s.parse::<u64>().is_ok(),
+        (TypeKind::Datetime, Value::String(s)) => is_atom(s),
+        (TypeKind::NaiveDatetime, Value::String(s)) => is_naive(s),
+        (TypeKind::Date, Value::String(s)) => is_date(s),
+        (TypeKind::Json, _) => true,
+        (TypeKind::Enum(_), Value::String(_)) => true,
+        (TypeKind::Array(items), Value::Array(values)) => {
+            for (i, item) in values.iter().enumerate() {
+                conforms_depth(spec, items, item, &path.index(i), depth + 1)?;
+            }
+            true
+        }
+        (TypeKind::Named(name), Value::Object(obj)) => {
+            let Some(def) = spec.types.iter().find(|t| &t.name == name) else {
+                return Ok(()); // reported by `references`
+            };
+            for f in &def.fields {
+                match obj.get(&f.wire) {
+                    Some(fv) => conforms_depth(spec, &f.ty, fv, &path.key(&f.wire), depth + 1)?,
+                    None if f.optional => {}
+                    None => {
+                        return fail(format!(
+                            "field `{}` of `{name}` is missing; mark it `optional: true` if it can be absent",
+                            f.wire
+                        ));
+                    }
+                }
+            }
+            true
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        fail(format!("expected {}, found {}", describe(ty), show(v)))
+    }
+}
+
+fn describe(ty: &TypeRef) -> String {
+    let base = match &ty.kind {
+        TypeKind::String => "a string".to_owned(),
+        TypeKind::Integer => "an integer".to_owned(),
+        TypeKind::Number => "a number".to_owned(),
+        TypeKind::Boolean => "true or false".to_owned(),
+        TypeKind::Yn => "\"Y\" or \"N\"".to_owned(),
+        TypeKind::Id => "an id (a number or a numeric string)".to_owned(),
+        TypeKind::Datetime => "an ATOM date-time such as \"2026-03-02T09:30:00+01:00\"".to_owned(),
+        TypeKind::NaiveDatetime => "a date-time such as \"2024-07-23 08:08:50\"".to_owned(),
+        TypeKind::Date => "a date such as \"2024-07-23\"".to_owned(),
+        TypeKind::Json => "any JSON".to_owned(),
+        TypeKind::Array(_) => "a list".to_owned(),
+        TypeKind::Enum(_) => "a string".to_owned(),
+        TypeKind::Named(n) => format!("a `{n}` object"),
+    };
+    let mut extra = Vec::new();
+    if ty.or_false {
+        extra.push("false");
+    }
+    if ty.or_empty {
+        extra.push("\"\"");
+    }
+    if ty.nullable {
+        extra.push("null");
+    }
+    if extra.is_empty() {
+        base
+    } else {
+        format!("{base} or {}", extra.join(" or "))
+    }
+}
+
+fn show(v: &Value) -> String {
+    let text = v.to_string();
+    if text.len() > 40 {
+        format!(
+            "{}…",
+            &text[..text.char_indices().nth(37).map_or(text.len(), |(i, _)| i)]
+        )
+    } else {
+        text
+    }
+}
+
+fn is_atom(s: &str) -> bool {
+    // YYYY-MM-DDThh:mm:ss±hh:mm (fractional seconds and `Z` tolerated).
+    let b = s.as_bytes();
+    s.is_ascii() && b.len() >= 20 && is_date(&s[..10]) && b[10] == b'T' && is_time(&s[11..19]) && {
+        let rest = &s[19..];
+        let rest = rest
+            .strip_prefix('.')
+            .map_or(rest, |r| r.trim_start_matches(|c: char| c.is_ascii_digit()));
+        rest == "Z"
+            || (rest.len() == 6
+                && (rest.starts_with('+') || rest.starts_with('-'))
+                && is_hm(&rest[1..]))
+    }
+}
+
+fn is_naive(s: &str) -> bool {
+    s.is_ascii() && s.len() == 19 && is_date(&s[..10]) && &s[10..11] == " " && is_time(&s[11..])
+}
+
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && digits(&b[..4])
+        && digits(&b[5..7])
+        && digits(&b[8..10])
+}
+
+fn is_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 8
+        && b[2] == b':'
+        && b[5] == b':'
+        && digits(&b[..2])
+        && digits(&b[3..5])
+        && digits(&b[6..8])
+}
+
+fn is_hm(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 5 && b[2] == b':' && digits(&b[..2]) && digits(&b[3..5])
+}
+
+fn digits(b: &[u8]) -> bool {
+    b.iter().all(u8::is_ascii_digit)
+}

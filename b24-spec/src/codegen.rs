@@ -1,0 +1,764 @@
+//! Rust code from checked specs.
+//!
+//! The output is meant to read as if written by hand: one module per method with the request
+//! type and its builder, the response types, and the error enum, each with rustdoc from the
+//! spec. Generated code names the runtime through [`Options::runtime`] only, so the same output
+//! works inside `b24-client` and in a user's crate.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::SpecSet;
+use crate::model::{ErrorDef, Param, Spec, TypeDef, TypeKind, TypeRef};
+use crate::names::{ident, pascal_case, snake_case};
+
+/// How generated methods attach to the runtime's `Client`.
+#[derive(Debug, Clone)]
+pub enum ClientMethods {
+    /// `impl Client { fn im_user_get(&self) … }`; only possible inside the runtime crate.
+    Inherent,
+    /// An extension trait with this name, implemented for `Client`, for users' own crates.
+    Trait(String),
+}
+
+/// Code generation settings.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Path of the runtime crate (`::b24_client`).
+    pub runtime: TokenStream,
+    pub client_methods: ClientMethods,
+    /// Emit `include_str!` of each spec file so the compiler rebuilds when one changes, and
+    /// expose the sources as `SPECS`.
+    pub embed_sources: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            runtime: quote!(::b24_client),
+            client_methods: ClientMethods::Trait("SpecMethods".into()),
+            embed_sources: true,
+        }
+    }
+}
+
+/// Generates the code for a whole set of specs.
+pub fn generate(set: &SpecSet, options: &Options) -> TokenStream {
+    let rt = &options.runtime;
+    let modules = set.specs.iter().map(|spec| method_module(spec, rt));
+    let inherent = matches!(options.client_methods, ClientMethods::Inherent);
+    let client_fns: Vec<TokenStream> = set
+        .specs
+        .iter()
+        .map(|s| client_fn(s, rt, inherent))
+        .collect();
+    let client = match &options.client_methods {
+        ClientMethods::Inherent => quote! {
+            impl #rt::Client {
+                #(#client_fns)*
+            }
+        },
+        ClientMethods::Trait(name) => {
+            let name = ident(name);
+            let decls = set.specs.iter().map(|s| client_fn_decl(s, rt));
+            quote! {
+                /// Typed methods generated from this crate's specs, callable on a `Client`.
+                pub trait #name {
+                    #(#decls)*
+                }
+                impl #name for #rt::Client {
+                    #(#client_fns)*
+                }
+            }
+        }
+    };
+    let sources = if options.embed_sources {
+        let entries = set.files.iter().zip(&set.relative).map(|(abs, rel)| {
+            let abs = abs.to_string_lossy();
+            quote!(#rt::SpecSource { path: #rel, text: include_str!(#abs) })
+        });
+        quote! {
+            /// The spec files these methods were generated from, as they were at build time.
+            pub const SPECS: &[#rt::SpecSource] = &[#(#entries),*];
+        }
+    } else {
+        quote!()
+    };
+    quote! {
+        #(#modules)*
+        #client
+        #sources
+    }
+}
+
+/// Generated code for one spec, formatted, as `b24 spec expand` prints it.
+pub fn expand(set: &SpecSet, options: &Options) -> String {
+    let tokens = generate(set, options);
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => prettyplease::unparse(&file),
+        // Unparseable output would be a generator bug; show the raw tokens rather than nothing.
+        Err(_) => tokens.to_string(),
+    }
+}
+
+fn module_ident(spec: &Spec) -> proc_macro2::Ident {
+    ident(&snake_case(&spec.method))
+}
+
+fn base_name(spec: &Spec) -> String {
+    pascal_case(&spec.method)
+}
+
+fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
+    let module = module_ident(spec);
+    let base = base_name(spec);
+    let request = format_ident!("{base}Request");
+    let call = format_ident!("{base}Call");
+    let error = format_ident!("{base}Error");
+    let method = &spec.method;
+    let read_only = spec.read_only;
+    let module_doc = doc_lines(&module_docs(spec));
+    let output = rust_type(&spec.result.ty, rt);
+
+    let required: Vec<&Param> = spec.params.iter().filter(|p| p.required).collect();
+    let fields = spec.params.iter().map(|p| {
+        let name = ident(&p.rust);
+        let ty = rust_type(&p.ty, rt);
+        let doc = doc_lines(&param_doc(p));
+        if p.required {
+            quote!(#doc pub #name: #ty,)
+        } else {
+            quote!(#doc pub #name: ::core::option::Option<#ty>,)
+        }
+    });
+    let new_args: Vec<TokenStream> = required
+        .iter()
+        .map(|p| {
+            let name = ident(&p.rust);
+            let ty = setter_type(&p.ty, rt);
+            quote!(#name: #ty)
+        })
+        .collect();
+    let new_inits = spec.params.iter().map(|p| {
+        let name = ident(&p.rust);
+        if p.required {
+            let value = setter_conversion(&p.ty, quote!(#name));
+            quote!(#name: #value,)
+        } else {
+            quote!(#name: ::core::option::Option::None,)
+        }
+    });
+    let required_names: Vec<_> = required.iter().map(|p| ident(&p.rust)).collect();
+    let setters: Vec<TokenStream> = spec
+        .params
+        .iter()
+        .map(|p| {
+            let name = ident(&p.rust);
+            let ty = setter_type(&p.ty, rt);
+            let value = setter_conversion(&p.ty, quote!(value));
+            let doc = doc_lines(&param_doc(p));
+            let assign = if p.required {
+                quote!(#value)
+            } else {
+                quote!(::core::option::Option::Some(#value))
+            };
+            quote! {
+                #doc
+                #[must_use]
+                pub fn #name(mut self, value: #ty) -> Self {
+                    self.#name = #assign;
+                    self
+                }
+            }
+        })
+        .collect();
+    let call_setters = spec.params.iter().map(|p| {
+        let name = ident(&p.rust);
+        let ty = setter_type(&p.ty, rt);
+        let doc = doc_lines(&param_doc(p));
+        quote! {
+            #doc
+            #[must_use]
+            pub fn #name(mut self, value: #ty) -> Self {
+                self.request = self.request.#name(value);
+                self
+            }
+        }
+    });
+    let encode = spec.params.iter().map(|p| {
+        let name = ident(&p.rust);
+        let wire = &p.wire;
+        if p.required {
+            let value = encode_value(&p.ty, quote!(&self.#name), rt);
+            quote!(params.insert(#wire.to_owned(), #value);)
+        } else {
+            let value = encode_value(&p.ty, quote!(value), rt);
+            quote! {
+                if let ::core::option::Option::Some(value) = &self.#name {
+                    params.insert(#wire.to_owned(), #value);
+                }
+            }
+        }
+    });
+    let request_doc = doc_lines(&format!(
+        "Parameters of [`{method}`]({}).\n\nBuild it with [`{request}::new`] and the setters, then send it with `Client::call`, or start from `Client::{module}`.",
+        spec.docs
+    ));
+    let call_doc = doc_lines(&format!(
+        "A [`{request}`] bound to a client: set parameters, then [`send`]({call}::send) it."
+    ));
+    let new_doc = doc_lines(&if required.is_empty() {
+        "A request with every optional parameter left out.".to_owned()
+    } else {
+        "A request with its required parameters; optional ones are left out.".to_owned()
+    });
+    let start_doc = doc_lines(&format!(
+        "Starts a call; `Client::{module}` is the usual way in."
+    ));
+    let derive_default = if required.is_empty() {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+
+    let types = spec.types.iter().map(|t| type_def(t, rt));
+    let enums = collect_enums(spec).into_iter().map(|ty| enum_def(ty, rt));
+    let errors = error_enum(spec, &error, rt);
+
+    quote! {
+        #module_doc
+        pub mod #module {
+            #request_doc
+            #[derive(Debug, Clone, PartialEq, #derive_default)]
+            pub struct #request {
+                #(#fields)*
+            }
+
+            impl #request {
+                #new_doc
+                #[must_use]
+                #[allow(clippy::new_without_default)]
+                pub fn new(#(#new_args),*) -> Self {
+                    Self { #(#new_inits)* }
+                }
+                #(#setters)*
+            }
+
+            impl #rt::Method for #request {
+                const NAME: &'static str = #method;
+                const READ_ONLY: bool = #read_only;
+                type Output = #output;
+                type Error = #error;
+
+                fn params(&self) -> #rt::__private::serde_json::Map<::std::string::String, #rt::__private::serde_json::Value> {
+                    #[allow(unused_mut)]
+                    let mut params = #rt::__private::serde_json::Map::new();
+                    #(#encode)*
+                    params
+                }
+            }
+
+            #call_doc
+            #[derive(Debug, Clone)]
+            #[must_use = "a call does nothing until it is sent"]
+            pub struct #call<'a> {
+                client: &'a #rt::Client,
+                request: #request,
+            }
+
+            impl<'a> #call<'a> {
+                #start_doc
+                pub fn new(client: &'a #rt::Client, #(#new_args),*) -> Self {
+                    Self { client, request: #request::new(#(#required_names),*) }
+                }
+                #(#call_setters)*
+
+                /// Sends the request and returns its `result`.
+                pub async fn send(self) -> ::core::result::Result<#output, #rt::Error<#error>> {
+                    self.client.call(&self.request).await
+                }
+
+                /// Sends the request and returns the whole response: `result` with `time`,
+                /// and `total`/`next` for lists.
+                pub async fn send_full(self) -> ::core::result::Result<#rt::Response<#output>, #rt::Error<#error>> {
+                    self.client.call_full(&self.request).await
+                }
+
+                /// The request built so far, e.g. to put into a batch.
+                pub fn into_request(self) -> #request {
+                    self.request
+                }
+            }
+
+            #(#types)*
+            #(#enums)*
+            #errors
+        }
+    }
+}
+
+fn client_fn_decl(spec: &Spec, rt: &TokenStream) -> TokenStream {
+    let (name, args, call, doc) = client_fn_parts(spec, rt);
+    quote! {
+        #doc
+        fn #name(&self, #(#args),*) -> #call<'_>;
+    }
+}
+
+fn client_fn(spec: &Spec, rt: &TokenStream, public: bool) -> TokenStream {
+    let (name, args, call, doc) = client_fn_parts(spec, rt);
+    let arg_names = spec
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| ident(&p.rust));
+    let vis = if public { quote!(pub) } else { quote!() };
+    quote! {
+        #doc
+        #vis fn #name(&self, #(#args),*) -> #call<'_> {
+            #call::new(self, #(#arg_names),*)
+        }
+    }
+}
+
+fn client_fn_parts(
+    spec: &Spec,
+    rt: &TokenStream,
+) -> (
+    proc_macro2::Ident,
+    Vec<TokenStream>,
+    TokenStream,
+    TokenStream,
+) {
+    let module = module_ident(spec);
+    let call = format_ident!("{}Call", base_name(spec));
+    let args = spec
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| {
+            let name = ident(&p.rust);
+            let ty = setter_type(&p.ty, rt);
+            quote!(#name: #ty)
+        })
+        .collect();
+    let doc = doc_lines(&format!(
+        "`{}`: {}\n\nSee [`{module}`]({module}) for parameters, result and errors, and <{}>.",
+        spec.method, spec.summary, spec.docs
+    ));
+    (module.clone(), args, quote!(#module::#call), doc)
+}
+
+fn module_docs(spec: &Spec) -> String {
+    let mut doc = format!("{}\n\n", sentence(&spec.summary));
+    if let Some(d) = &spec.description {
+        doc.push_str(d.trim());
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!(
+        "- REST method: `{}`\n- Scope: `{}`\n- Who may call it: {}\n- Safe to retry: {}\n- Official documentation: <{}>\n",
+        spec.method,
+        spec.scope,
+        spec.access,
+        if spec.read_only { "yes, it only reads" } else { "no, it changes data" },
+        spec.docs
+    ));
+    if !spec.params.is_empty() {
+        doc.push_str("\n# Parameters\n\n");
+        for p in &spec.params {
+            doc.push_str(&format!(
+                "- `{}`{}: {}\n",
+                p.wire,
+                if p.required { " (required)" } else { "" },
+                p.doc.trim()
+            ));
+        }
+    }
+    doc.push_str("\n# Result\n\n");
+    doc.push_str(&format!("`{}`", type_label(&spec.result.ty)));
+    if let Some(d) = &spec.result.doc {
+        doc.push_str(&format!(": {}", d.trim()));
+    }
+    doc.push('\n');
+    if !spec.errors.is_empty() {
+        doc.push_str("\n# Errors\n\n");
+        for e in &spec.errors {
+            let status = e.status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+            doc.push_str(&format!("- `{}`{status}: {}\n", e.code, e.doc.trim()));
+        }
+        doc.push_str("\nAny call can also fail with a system error, see `SystemError`.\n");
+    }
+    doc
+}
+
+fn type_label(ty: &TypeRef) -> String {
+    let base = match &ty.kind {
+        TypeKind::Named(n) => n.clone(),
+        TypeKind::Enum(e) => e.name.clone(),
+        TypeKind::Array(items) => format!("list of {}", type_label(items)),
+        other => format!("{other:?}").to_lowercase(),
+    };
+    if ty.or_false {
+        format!("{base} or false")
+    } else {
+        base
+    }
+}
+
+fn param_doc(p: &Param) -> String {
+    let mut doc = format!("`{}`: {}", p.wire, sentence(&p.doc));
+    if let Some(default) = &p.default {
+        doc.push_str(&format!(" Defaults to `{default}` when left out."));
+    }
+    doc
+}
+
+fn sentence(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with(['.', '!', '?']) {
+        text.to_owned()
+    } else {
+        format!("{text}.")
+    }
+}
+
+fn doc_lines(text: &str) -> TokenStream {
+    let lines = text.trim_end().lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
+    quote!(#(#[doc = #lines])*)
+}
+
+/// The Rust type a value decodes to, including the `Option` for "no value" markers.
+fn rust_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
+    let inner = base_type(ty, rt);
+    if ty.has_none() {
+        quote!(::core::option::Option<#inner>)
+    } else {
+        inner
+    }
+}
+
+fn base_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
+    match &ty.kind {
+        TypeKind::String => quote!(::std::string::String),
+        TypeKind::Integer => quote!(i64),
+        TypeKind::Number => quote!(f64),
+        TypeKind::Boolean | TypeKind::Yn => quote!(bool),
+        TypeKind::Id => quote!(u64),
+        TypeKind::Datetime => {
+            quote!(#rt::__private::chrono::DateTime<#rt::__private::chrono::FixedOffset>)
+        }
+        TypeKind::NaiveDatetime => quote!(#rt::__private::chrono::NaiveDateTime),
+        TypeKind::Date => quote!(#rt::__private::chrono::NaiveDate),
+        TypeKind::Json => quote!(#rt::__private::serde_json::Value),
+        TypeKind::Array(items) => {
+            let item = rust_type(items, rt);
+            quote!(::std::vec::Vec<#item>)
+        }
+        TypeKind::Enum(e) => {
+            let name = ident(&e.name);
+            quote!(#name)
+        }
+        TypeKind::Named(n) => {
+            let name = ident(n);
+            quote!(#name)
+        }
+    }
+}
+
+/// What a setter takes: owned strings are accepted as `impl Into<String>`.
+fn setter_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
+    match ty.kind {
+        TypeKind::String if !ty.has_none() => {
+            quote!(impl ::core::convert::Into<::std::string::String>)
+        }
+        _ => rust_type(ty, rt),
+    }
+}
+
+fn setter_conversion(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty.kind {
+        TypeKind::String if !ty.has_none() => quote!(#value.into()),
+        _ => value,
+    }
+}
+
+/// A JSON value for a parameter, in the encoding Bitrix24 expects (`Y`/`N` for `yn`).
+fn encode_value(ty: &TypeRef, value: TokenStream, rt: &TokenStream) -> TokenStream {
+    let adapter = adapter(ty, rt).unwrap_or_else(|| {
+        let base = base_type(ty, rt);
+        quote!(#rt::wire::Plain<#base>)
+    });
+    quote!(<#adapter as #rt::wire::Encode>::encode(#value))
+}
+
+/// The wire adapter for types whose JSON form differs from serde's default for the Rust type;
+/// `None` when serde's derive already does the right thing.
+fn adapter(ty: &TypeRef, rt: &TokenStream) -> Option<TokenStream> {
+    let inner = match &ty.kind {
+        TypeKind::Yn => Some(quote!(#rt::wire::Yn)),
+        TypeKind::Id => Some(quote!(#rt::wire::Id)),
+        TypeKind::Datetime => Some(quote!(#rt::wire::Atom)),
+        TypeKind::NaiveDatetime => Some(quote!(#rt::wire::NaiveDateTime)),
+        TypeKind::Date => Some(quote!(#rt::wire::Date)),
+        TypeKind::Array(items) => adapter(items, rt).map(|a| quote!(#rt::wire::List<#a>)),
+        _ => None,
+    };
+    if !ty.has_none() {
+        return inner;
+    }
+    let base = base_type(ty, rt);
+    let inner = inner.unwrap_or_else(|| quote!(#rt::wire::Plain<#base>));
+    let (f, e, n) = (ty.or_false, ty.or_empty, ty.nullable);
+    Some(quote!(#rt::wire::NoneIf<#inner, #f, #e, #n>))
+}
+
+fn type_def(t: &TypeDef, rt: &TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let doc = doc_lines(
+        &t.doc
+            .clone()
+            .unwrap_or_else(|| format!("The `{}` object.", t.name)),
+    );
+    let serde_crate = format!("{}::__private::serde", compact(rt));
+    let fields = t.fields.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let wire = &f.wire;
+        let mut ty = rust_type(&f.ty, rt);
+        let mut attrs = vec![quote!(rename = #wire)];
+        let adapter = adapter(&f.ty, rt);
+        match (&adapter, f.optional, f.ty.has_none()) {
+            (Some(a), true, false) => {
+                let path = decode_path(&quote!(#rt::wire::Opt<#a>), rt);
+                attrs.push(quote!(default, deserialize_with = #path));
+                ty = quote!(::core::option::Option<#ty>);
+            }
+            (Some(a), _, _) => {
+                let path = decode_path(a, rt);
+                attrs.push(quote!(deserialize_with = #path));
+                if f.optional {
+                    attrs.push(quote!(default));
+                }
+            }
+            (None, true, _) => {
+                attrs.push(quote!(default));
+                ty = quote!(::core::option::Option<#ty>);
+            }
+            (None, false, _) => {}
+        }
+        let doc = doc_lines(&field_doc(f));
+        quote! {
+            #doc
+            #[serde(#(#attrs),*)]
+            pub #fname: #ty,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #rt::__private::serde::Deserialize, #rt::__private::serde::Serialize)]
+        #[serde(crate = #serde_crate)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn field_doc(f: &crate::model::Field) -> String {
+    let mut doc = match &f.doc {
+        Some(d) => sentence(d),
+        None => format!("The `{}` field.", f.wire),
+    };
+    let mut notes = Vec::new();
+    if f.ty.or_false {
+        notes.push("`false`");
+    }
+    if f.ty.or_empty {
+        notes.push("`\"\"`");
+    }
+    if f.ty.nullable {
+        notes.push("`null`");
+    }
+    if !notes.is_empty() {
+        doc.push_str(&format!(
+            " `None` when Bitrix24 sends {}.",
+            notes.join(" or ")
+        ));
+    }
+    if f.optional {
+        doc.push_str(" `None` when the key is missing.");
+    }
+    doc
+}
+
+fn collect_enums(spec: &Spec) -> Vec<&TypeRef> {
+    fn walk<'a>(ty: &'a TypeRef, out: &mut Vec<&'a TypeRef>) {
+        match &ty.kind {
+            TypeKind::Enum(_) => out.push(ty),
+            TypeKind::Array(items) => walk(items, out),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for p in &spec.params {
+        walk(&p.ty, &mut out);
+    }
+    for t in &spec.types {
+        for f in &t.fields {
+            walk(&f.ty, &mut out);
+        }
+    }
+    walk(&spec.result.ty, &mut out);
+    out
+}
+
+fn enum_def(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
+    let TypeKind::Enum(e) = &ty.kind else {
+        return quote!();
+    };
+    let name = ident(&e.name);
+    let variants: Vec<_> = e
+        .values
+        .iter()
+        .map(|v| ident(&pascal_case(&v.name)))
+        .collect();
+    let wires: Vec<_> = e.values.iter().map(|v| v.wire.as_str()).collect();
+    let docs = e
+        .values
+        .iter()
+        .map(|v| doc_lines(&format!("`{:?}` on the wire.", v.wire)));
+    let doc = doc_lines(&format!(
+        "Values of `{}`; `Unknown` keeps any value Bitrix24 adds later.",
+        e.name
+    ));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#docs #variants,)*
+            /// A value this version of the spec does not know, kept as sent.
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as Bitrix24 spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #wires,)*
+                    Self::Unknown(other) => other,
+                }
+            }
+
+            /// Reads a wire value; unknown values become [`Self::Unknown`].
+            pub fn from_wire(value: &str) -> Self {
+                match value {
+                    #(#wires => Self::#variants,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl #rt::wire::WireEnum for #name {
+            fn as_str(&self) -> &str {
+                #name::as_str(self)
+            }
+            fn from_wire(value: &str) -> Self {
+                #name::from_wire(value)
+            }
+        }
+
+        impl<'de> #rt::__private::serde::Deserialize<'de> for #name {
+            fn deserialize<D: #rt::__private::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                #rt::wire::deserialize_enum(d)
+            }
+        }
+
+        impl #rt::__private::serde::Serialize for #name {
+            fn serialize<S: #rt::__private::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn error_enum(spec: &Spec, name: &proc_macro2::Ident, rt: &TokenStream) -> TokenStream {
+    let variants: Vec<_> = spec
+        .errors
+        .iter()
+        .map(|e| ident(&pascal_case(&e.code)))
+        .collect();
+    let codes: Vec<_> = spec.errors.iter().map(|e| e.code.as_str()).collect();
+    let docs = spec.errors.iter().map(error_doc);
+    let doc = doc_lines(&format!(
+        "Error codes of `{}`.\n\nA code the method documents gets its own variant, even when the same code is also a system code (such as `ACCESS_DENIED`); [`ErrorCode::system`]({rt}::ErrorCode::system) still recognises it. Other system codes are in `System`, anything else is kept in `Other`, exactly as sent.",
+        spec.method,
+        rt = compact(rt)
+    ));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#docs #variants,)*
+            /// A system error that any method can return.
+            System(#rt::SystemError),
+            /// A code neither the spec nor the system list knows, kept as sent.
+            Other(::std::string::String),
+        }
+
+        impl #rt::ErrorCode for #name {
+            fn from_code(code: &str) -> Self {
+                match code {
+                    #(#codes => Self::#variants,)*
+                    other => match #rt::SystemError::from_code(other) {
+                        ::core::option::Option::Some(system) => Self::System(system),
+                        ::core::option::Option::None => Self::Other(other.to_owned()),
+                    },
+                }
+            }
+
+            fn code(&self) -> &str {
+                match self {
+                    #(Self::#variants => #codes,)*
+                    Self::System(system) => system.code(),
+                    Self::Other(other) => other,
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(#rt::ErrorCode::code(self))
+            }
+        }
+    }
+}
+
+fn error_doc(e: &ErrorDef) -> TokenStream {
+    let status = e.status.map(|s| format!(", HTTP {s}")).unwrap_or_default();
+    doc_lines(&format!("`{}`{status}: {}", e.code, sentence(&e.doc)))
+}
+
+/// `<Adapter as Decode>::decode`, the function serde calls for a field.
+fn decode_path(adapter: &TokenStream, rt: &TokenStream) -> String {
+    format!(
+        "<{} as {}::wire::Decode>::decode",
+        compact(adapter),
+        compact(rt)
+    )
+}
+
+/// Tokens as a path string without the spaces `to_string` puts around `::` and `<`.
+fn compact(tokens: &TokenStream) -> String {
+    tokens
+        .to_string()
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" < ", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+}

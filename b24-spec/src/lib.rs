@@ -1,0 +1,203 @@
+//! Spec model, loader, validation and code generation for the b24 Bitrix24 SDK.
+//!
+//! A spec is one YAML file per REST method (see `docs/spec-format.md`). This crate turns spec
+//! files into a checked [`Spec`] model and the model into Rust code. It is a plain library, so
+//! the proc-macro (`b24-macros`), the CLI (`b24 spec check`, `b24 spec expand`) and the emulator
+//! all share one implementation.
+//!
+//! Pipeline: `yaml` (text → YAML value + positions) → `parse` (value → model, shape errors)
+//! → `check` (semantic passes) → [`codegen`] (model → tokens). Every stage records problems in
+//! an accumulating context, so a build reports all mistakes of all specs at once.
+
+mod check;
+pub mod codegen;
+mod diag;
+mod model;
+pub mod names;
+mod parse;
+mod path;
+mod yaml;
+
+use std::path::{Path, PathBuf};
+
+pub use diag::{Diagnostic, Position};
+pub use model::*;
+pub use path::{KeyPath, Segment};
+
+use diag::{Ctxt, Problem};
+
+/// Loads and checks one spec from its text. `file` is the path shown in diagnostics.
+pub fn load_str(file: &str, src: &str) -> Result<Spec, Vec<Diagnostic>> {
+    let doc = yaml::parse(src).map_err(|problems| locate(file, None, problems))?;
+    let mut cx = Ctxt::new();
+    let spec = parse::spec(&mut cx, file, &doc.value);
+    if let Some(spec) = &spec {
+        check::spec(&mut cx, spec);
+    }
+    match spec {
+        Some(spec) if !cx.has_errors() => Ok(spec),
+        _ => Err(locate(file, Some(&doc.spans), cx.into_problems())),
+    }
+}
+
+/// Loads and checks the spec at `root/rel`; diagnostics name it as `rel`.
+pub fn load_file(root: &Path, rel: &str) -> Result<Spec, Vec<Diagnostic>> {
+    let bytes = std::fs::read(root.join(rel)).map_err(|e| {
+        vec![file_error(
+            rel,
+            format!("cannot read spec file: {}", io_reason(&e)),
+        )]
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let text = String::from_utf8_lossy(valid);
+        let line = text.matches('\n').count() + 1;
+        let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        vec![Diagnostic {
+            file: rel.to_owned(),
+            position: Some(Position { line, column }),
+            key_path: KeyPath::root(),
+            message: "spec file is not valid UTF-8".into(),
+            help: Some("save the file as UTF-8".into()),
+        }]
+    })?;
+    load_str(rel, &text)
+}
+
+/// A set of specs loaded together, with the files they came from.
+#[derive(Debug, Clone)]
+pub struct SpecSet {
+    pub specs: Vec<Spec>,
+    /// Absolute paths of every spec file, for rebuild tracking.
+    pub files: Vec<PathBuf>,
+    /// Paths relative to the root, in the same order as `files`.
+    pub relative: Vec<String>,
+    /// File texts, in the same order as `files`.
+    pub sources: Vec<String>,
+}
+
+/// Loads every `*.yaml` spec under `root/rel` (a directory, searched recursively, or one file).
+///
+/// All problems of all files are returned together. Two specs of the same method are an error.
+pub fn load_path(root: &Path, rel: &str) -> Result<SpecSet, Vec<Diagnostic>> {
+    let start = root.join(rel);
+    let mut files = Vec::new();
+    if start.is_dir() {
+        collect_yaml(&start, &mut files).map_err(|e| {
+            vec![file_error(
+                rel,
+                format!("cannot list spec directory: {}", io_reason(&e)),
+            )]
+        })?;
+        files.sort();
+        if files.is_empty() {
+            return Err(vec![file_error(
+                rel,
+                "spec directory contains no `.yaml` files".into(),
+            )]);
+        }
+    } else if start.exists() {
+        files.push(start);
+    } else {
+        return Err(vec![file_error(rel, "spec path does not exist".into())]);
+    }
+
+    let mut set = SpecSet {
+        specs: Vec::new(),
+        files: Vec::new(),
+        relative: Vec::new(),
+        sources: Vec::new(),
+    };
+    let mut diagnostics = Vec::new();
+    for file in files {
+        let relative = relative_display(root, &file);
+        match load_file(root, &relative) {
+            Ok(spec) => {
+                if let Some(first) = set.specs.iter().find(|s| s.method == spec.method) {
+                    let doc = yaml::parse(&std::fs::read_to_string(&file).unwrap_or_default()).ok();
+                    let path = KeyPath::root().key("method");
+                    diagnostics.push(Diagnostic {
+                        file: relative.clone(),
+                        position: doc.map(|d| d.spans.locate(&path, false)),
+                        key_path: path,
+                        message: format!(
+                            "method `{}` is already defined in `{}`",
+                            spec.method, first.file
+                        ),
+                        help: Some("keep one spec per method".into()),
+                    });
+                }
+                set.sources
+                    .push(std::fs::read_to_string(&file).unwrap_or_default());
+                set.specs.push(spec);
+            }
+            Err(d) => diagnostics.extend(d),
+        }
+        set.files.push(file);
+        set.relative.push(relative);
+    }
+    if diagnostics.is_empty() {
+        Ok(set)
+    } else {
+        Err(diagnostics)
+    }
+}
+
+fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_yaml(&path, out)?;
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        ) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// `root/specs/im/x.yaml` → `specs/im/x.yaml`, with `/` on every platform.
+fn relative_display(root: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(root).unwrap_or(file);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn file_error(rel: &str, message: String) -> Diagnostic {
+    Diagnostic {
+        file: rel.to_owned(),
+        position: None,
+        key_path: KeyPath::root(),
+        message,
+        help: None,
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "file not found".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn locate(file: &str, spans: Option<&yaml::SpanIndex>, problems: Vec<Problem>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = problems
+        .into_iter()
+        .map(|p| Diagnostic {
+            file: file.to_owned(),
+            position: p
+                .position
+                .or_else(|| spans.map(|s| s.locate(&p.key_path, p.at_key))),
+            key_path: p.key_path,
+            message: p.message,
+            help: p.help,
+        })
+        .collect();
+    out.sort_by(|a, b| a.position.cmp(&b.position));
+    out
+}

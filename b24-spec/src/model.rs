@@ -1,0 +1,205 @@
+//! The validated spec model: a typed IR that keeps the key path of every node, so checks that
+//! run after parsing can still point at the right line.
+
+use crate::path::KeyPath;
+
+/// One method, read from one spec file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    /// Path of the spec file as given to the loader (relative to the generating crate).
+    pub file: String,
+    /// REST method name, e.g. `im.user.get`.
+    pub method: String,
+    /// Permission scope the method needs (`im`, `user`, …).
+    pub scope: String,
+    /// One-line description in our own words.
+    pub summary: String,
+    /// Longer description, optional.
+    pub description: Option<String>,
+    /// Link to the official documentation page.
+    pub docs: String,
+    /// Who may call the method.
+    pub access: String,
+    /// The method changes nothing on the portal, so a retry is always safe.
+    pub read_only: bool,
+    pub params: Vec<Param>,
+    pub result: ResultDef,
+    pub types: Vec<TypeDef>,
+    pub errors: Vec<ErrorDef>,
+    pub example: Option<Example>,
+    /// How the emulator answers the method from its fixture data.
+    pub emulator: Option<Emulation>,
+}
+
+/// A request parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Name on the wire, exactly as Bitrix24 spells it (`ID`, `AVATAR_HR`, `filter`).
+    pub wire: String,
+    /// Rust identifier (snake case, without `r#`).
+    pub rust: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    /// Value the portal assumes when the param is absent (documentation only).
+    pub default: Option<serde_json::Value>,
+    /// Smallest accepted value, for `integer` and `id` params.
+    pub min: Option<i64>,
+    /// Error code the portal answers when the value is out of range or of the wrong type.
+    pub invalid: Option<String>,
+    pub doc: String,
+    pub path: KeyPath,
+}
+
+/// The `result` of a successful call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultDef {
+    pub ty: TypeRef,
+    pub doc: Option<String>,
+    pub path: KeyPath,
+}
+
+/// A type expression: what a value is on the wire and which quirks it has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeRef {
+    pub kind: TypeKind,
+    /// `false` stands for "no value" (Bitrix24 sends `false` where it means null).
+    pub or_false: bool,
+    /// `""` stands for "no value".
+    pub or_empty: bool,
+    /// `null` stands for "no value".
+    pub nullable: bool,
+    pub path: KeyPath,
+}
+
+impl TypeRef {
+    /// Whether the Rust type is wrapped in `Option` because of a "no value" marker.
+    pub fn has_none(&self) -> bool {
+        self.or_false || self.or_empty || self.nullable
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// Text.
+    String,
+    /// Whole number sent as a JSON number.
+    Integer,
+    /// Number with a fraction.
+    Number,
+    /// JSON `true`/`false`.
+    Boolean,
+    /// `"Y"`/`"N"` on the wire, `bool` in Rust.
+    Yn,
+    /// Identifier that arrives as a number or as a numeric string.
+    Id,
+    /// ATOM / RFC 3339 date and time (`2026-03-02T09:30:00+01:00`).
+    Datetime,
+    /// Date and time without offset, `YYYY-MM-DD hh:mm:ss`, in the portal's time zone.
+    NaiveDatetime,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// Any JSON, kept as it came.
+    Json,
+    Array(Box<TypeRef>),
+    Enum(EnumDef),
+    /// A type from the spec's `types:` section.
+    Named(String),
+}
+
+/// A closed set of string values, plus a fallback for values added after the spec was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    /// Rust type name; derived from the owner when the spec does not give one.
+    pub name: String,
+    pub values: Vec<EnumValue>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumValue {
+    /// Value on the wire.
+    pub wire: String,
+    /// Variant name as written in the spec (snake case); the Rust variant is its Pascal case.
+    pub name: String,
+    pub path: KeyPath,
+}
+
+/// An object type from `types:`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub fields: Vec<Field>,
+    pub path: KeyPath,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Key on the wire.
+    pub wire: String,
+    /// Rust identifier (snake case, without `r#`).
+    pub rust: String,
+    pub ty: TypeRef,
+    /// The key may be missing from the object.
+    pub optional: bool,
+    pub doc: Option<String>,
+    pub path: KeyPath,
+}
+
+/// An error code the method documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorDef {
+    /// Code exactly as sent (case kept: `expired_token` stays lower case).
+    pub code: String,
+    pub status: Option<u16>,
+    pub doc: String,
+    pub path: KeyPath,
+}
+
+/// A documented request and response, checked against the spec at compile time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub params: serde_json::Map<String, serde_json::Value>,
+    /// The whole response envelope (`result`, `time`, …).
+    pub response: serde_json::Value,
+}
+
+/// Primitive type names a spec may use, with what they mean (for docs and "did you mean").
+pub const PRIMITIVES: &[&str] = &[
+    "string",
+    "integer",
+    "number",
+    "boolean",
+    "yn",
+    "id",
+    "datetime",
+    "naive_datetime",
+    "date",
+    "json",
+    "array",
+    "enum",
+];
+
+/// How the emulator serves a method from fixture data, so no method needs Rust of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Emulation {
+    /// Fixture collection whose records are the results (`users`).
+    pub collection: String,
+    /// How a request picks one record; without it the method answers with the whole
+    /// collection.
+    pub lookup: Option<Lookup>,
+    /// Error code when no record matches.
+    pub not_found: Option<String>,
+    pub path: KeyPath,
+}
+
+/// Picks the record whose `field` equals the value of `param`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    /// Wire name of the request parameter.
+    pub param: String,
+    /// Field of the record compared with the parameter.
+    pub field: String,
+    /// When the parameter is left out, use the calling user's id.
+    pub absent_is_caller: bool,
+    pub path: KeyPath,
+}

@@ -1,0 +1,701 @@
+//! Builds the [`Spec`] model from a parsed YAML document.
+//!
+//! Like serde_derive's attribute parsing, it reports unknown keys (with a suggestion), missing
+//! keys and wrong kinds of value, and keeps going, so one pass finds every shape problem.
+
+use serde_yaml::Value;
+
+use crate::diag::{Ctxt, did_you_mean};
+use crate::model::{
+    EnumDef, EnumValue, ErrorDef, Example, Field, PRIMITIVES, Param, ResultDef, Spec, TypeDef,
+    TypeKind, TypeRef,
+};
+use crate::names::pascal_case;
+use crate::path::KeyPath;
+
+const TOP_KEYS: &[&str] = &[
+    "method",
+    "scope",
+    "summary",
+    "description",
+    "docs",
+    "access",
+    "read_only",
+    "params",
+    "result",
+    "types",
+    "errors",
+    "example",
+    "emulator",
+];
+const TYPE_KEYS: &[&str] = &[
+    "type", "items", "values", "name", "or_false", "or_empty", "nullable",
+];
+const PARAM_KEYS: &[&str] = &["doc", "required", "default", "min", "invalid"];
+const FIELD_KEYS: &[&str] = &["doc", "optional"];
+const RESULT_KEYS: &[&str] = &["doc"];
+const TYPEDEF_KEYS: &[&str] = &["doc", "fields"];
+const ERROR_KEYS: &[&str] = &["status", "doc"];
+const EXAMPLE_KEYS: &[&str] = &["params", "response"];
+const EMULATOR_KEYS: &[&str] = &["collection", "lookup", "not_found"];
+const LOOKUP_KEYS: &[&str] = &["param", "field", "absent"];
+
+/// Reads a whole spec; `None` when a problem was recorded that leaves nothing to check further.
+pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
+    let path = KeyPath::root();
+    let map = mapping(cx, root, &path, "the spec")?;
+    check_keys(cx, map, &path, &[TOP_KEYS]);
+
+    let method = required_str(cx, map, &path, "method");
+    let scope = required_str(cx, map, &path, "scope");
+    let summary = required_str(cx, map, &path, "summary");
+    let docs = required_str(cx, map, &path, "docs");
+    let access = required_str(cx, map, &path, "access");
+    let description = optional_str(cx, map, &path, "description");
+    let read_only = optional_bool(cx, map, &path, "read_only").unwrap_or(false);
+
+    let params = match get(map, "params") {
+        Some(v) if !v.is_null() => params(cx, v, &path.key("params")),
+        _ => Vec::new(),
+    };
+    let types = match get(map, "types") {
+        Some(v) if !v.is_null() => types(cx, v, &path.key("types")),
+        _ => Vec::new(),
+    };
+    let errors = match get(map, "errors") {
+        Some(v) if !v.is_null() => errors(cx, v, &path.key("errors")),
+        _ => Vec::new(),
+    };
+    let result = match get(map, "result") {
+        Some(v) => result(cx, v, &path.key("result"), method.as_deref().unwrap_or("")),
+        None => {
+            missing(
+                cx,
+                &path,
+                "result",
+                "the type of a successful call's `result`",
+            );
+            None
+        }
+    };
+    let example = get(map, "example").and_then(|v| example(cx, v, &path.key("example")));
+    let emulator = get(map, "emulator").and_then(|v| emulation(cx, v, &path.key("emulator")));
+
+    Some(Spec {
+        file: file.to_owned(),
+        method: method?,
+        scope: scope?,
+        summary: summary?,
+        description,
+        docs: docs?,
+        access: access?,
+        read_only,
+        params,
+        result: result?,
+        types,
+        errors,
+        example,
+        emulator,
+    })
+}
+
+fn emulation(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Option<crate::model::Emulation> {
+    let m = mapping(cx, v, path, "`emulator`")?;
+    check_keys(cx, m, path, &[EMULATOR_KEYS]);
+    let collection = required_str(cx, m, path, "collection");
+    let not_found = optional_str(cx, m, path, "not_found");
+    let lookup = match get(m, "lookup") {
+        None => None,
+        Some(l) => {
+            let lp = path.key("lookup");
+            let lm = mapping(cx, l, &lp, "`lookup`")?;
+            check_keys(cx, lm, &lp, &[LOOKUP_KEYS]);
+            let param = required_str(cx, lm, &lp, "param");
+            let field = required_str(cx, lm, &lp, "field");
+            let absent_is_caller = match optional_str(cx, lm, &lp, "absent").as_deref() {
+                None => false,
+                Some("caller") => true,
+                Some(other) => {
+                    cx.error(
+                        &lp.key("absent"),
+                        format!("unknown `absent` value `{other}`"),
+                    )
+                    .help("the only value is `caller`: a missing parameter means the calling user");
+                    false
+                }
+            };
+            Some(crate::model::Lookup {
+                param: param?,
+                field: field?,
+                absent_is_caller,
+                path: lp,
+            })
+        }
+    };
+    Some(crate::model::Emulation {
+        collection: collection?,
+        lookup,
+        not_found,
+        path: path.clone(),
+    })
+}
+
+fn params(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<Param> {
+    let Some(map) = mapping(cx, v, path, "`params`") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, value) in map {
+        let Some(wire) = key_str(cx, key, path) else {
+            continue;
+        };
+        let p = path.key(&wire);
+        let default_name = pascal_case(&wire);
+        let Some(ty) = type_node(cx, value, &p, &[PARAM_KEYS], &default_name) else {
+            continue;
+        };
+        let (doc, required, default, min, invalid) = match value.as_mapping() {
+            Some(m) => (
+                optional_str(cx, m, &p, "doc"),
+                optional_bool(cx, m, &p, "required").unwrap_or(false),
+                get(m, "default").map(yaml_to_json),
+                match get(m, "min") {
+                    None => None,
+                    Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64(),
+                    Some(other) => {
+                        wrong_kind(cx, other, &p.key("min"), "a whole number");
+                        None
+                    }
+                },
+                optional_str(cx, m, &p, "invalid"),
+            ),
+            None => (None, false, None, None, None),
+        };
+        let Some(doc) = doc else {
+            missing(cx, &p, "doc", "what the parameter does, in a sentence");
+            continue;
+        };
+        out.push(Param {
+            rust: crate::names::snake_case(&wire),
+            wire,
+            ty,
+            required,
+            default: default.flatten(),
+            min,
+            invalid,
+            doc,
+            path: p,
+        });
+    }
+    out
+}
+
+fn result(cx: &mut Ctxt, v: &Value, path: &KeyPath, method: &str) -> Option<ResultDef> {
+    let default_name = format!("{}Result", pascal_case(method));
+    let ty = type_node(cx, v, path, &[RESULT_KEYS], &default_name)?;
+    let doc = v
+        .as_mapping()
+        .and_then(|m| optional_str(cx, m, path, "doc"));
+    Some(ResultDef {
+        ty,
+        doc,
+        path: path.clone(),
+    })
+}
+
+fn types(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<TypeDef> {
+    let Some(map) = mapping(cx, v, path, "`types`") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, value) in map {
+        let Some(name) = key_str(cx, key, path) else {
+            continue;
+        };
+        let p = path.key(&name);
+        let Some(m) = mapping(cx, value, &p, "a type definition") else {
+            continue;
+        };
+        check_keys(cx, m, &p, &[TYPEDEF_KEYS]);
+        let doc = optional_str(cx, m, &p, "doc");
+        let fields = match get(m, "fields") {
+            Some(f) => fields(cx, f, &p.key("fields"), &name),
+            None => {
+                missing(
+                    cx,
+                    &p,
+                    "fields",
+                    "the object's fields, one per key of the JSON object",
+                );
+                Vec::new()
+            }
+        };
+        out.push(TypeDef {
+            name,
+            doc,
+            fields,
+            path: p,
+        });
+    }
+    out
+}
+
+fn fields(cx: &mut Ctxt, v: &Value, path: &KeyPath, owner: &str) -> Vec<Field> {
+    let Some(map) = mapping(cx, v, path, "`fields`") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, value) in map {
+        let Some(wire) = key_str(cx, key, path) else {
+            continue;
+        };
+        let p = path.key(&wire);
+        let default_name = format!("{owner}{}", pascal_case(&wire));
+        let Some(ty) = type_node(cx, value, &p, &[FIELD_KEYS], &default_name) else {
+            continue;
+        };
+        let (doc, optional) = match value.as_mapping() {
+            Some(m) => (
+                optional_str(cx, m, &p, "doc"),
+                optional_bool(cx, m, &p, "optional").unwrap_or(false),
+            ),
+            None => (None, false),
+        };
+        out.push(Field {
+            rust: crate::names::snake_case(&wire),
+            wire,
+            ty,
+            optional,
+            doc,
+            path: p,
+        });
+    }
+    out
+}
+
+fn errors(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<ErrorDef> {
+    let Some(map) = mapping(cx, v, path, "`errors`") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, value) in map {
+        let Some(code) = key_str(cx, key, path) else {
+            continue;
+        };
+        let p = path.key(&code);
+        let Some(m) = mapping(cx, value, &p, "an error definition") else {
+            continue;
+        };
+        check_keys(cx, m, &p, &[ERROR_KEYS]);
+        let status = match get(m, "status") {
+            None => None,
+            Some(Value::Number(n)) => {
+                match n.as_u64() {
+                    Some(s) if (100..=599).contains(&s) => Some(s as u16),
+                    _ => {
+                        cx.error(&p.key("status"), format!("HTTP status {n} is outside 100..=599"))
+                        .help("use the status the documentation gives, e.g. 400, or leave `status` out");
+                        None
+                    }
+                }
+            }
+            Some(other) => {
+                wrong_kind(cx, other, &p.key("status"), "an HTTP status number");
+                None
+            }
+        };
+        let Some(doc) = required_str(cx, m, &p, "doc") else {
+            continue;
+        };
+        out.push(ErrorDef {
+            code,
+            status,
+            doc,
+            path: p,
+        });
+    }
+    out
+}
+
+fn example(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Option<Example> {
+    let m = mapping(cx, v, path, "`example`")?;
+    check_keys(cx, m, path, &[EXAMPLE_KEYS]);
+    let params = match get(m, "params") {
+        None | Some(Value::Null) => serde_json::Map::new(),
+        Some(p) => match yaml_to_json(p) {
+            Some(serde_json::Value::Object(obj)) => obj,
+            _ => {
+                wrong_kind(
+                    cx,
+                    p,
+                    &path.key("params"),
+                    "a mapping of parameter names to values",
+                );
+                return None;
+            }
+        },
+    };
+    let Some(response) = get(m, "response") else {
+        missing(cx, path, "response", "the documented response, verbatim");
+        return None;
+    };
+    let Some(response) = yaml_to_json(response) else {
+        cx.error(
+            &path.key("response"),
+            "the example response cannot be represented as JSON",
+        )
+        .help("use only strings, numbers, booleans, null, lists and mappings with string keys");
+        return None;
+    };
+    Some(Example { params, response })
+}
+
+/// Reads a type expression: a bare name (`integer`, `User`) or a mapping with `type` and its
+/// options. `extra` lists the keys the owner (param, field, result) reads itself.
+fn type_node(
+    cx: &mut Ctxt,
+    v: &Value,
+    path: &KeyPath,
+    extra: &[&[&str]],
+    default_name: &str,
+) -> Option<TypeRef> {
+    match v {
+        Value::String(name) => type_name(cx, name, path, path),
+        Value::Mapping(m) => {
+            let mut allowed = vec![TYPE_KEYS];
+            allowed.extend_from_slice(extra);
+            check_keys(cx, m, path, &allowed);
+            let type_path = path.key("type");
+            let name = match get(m, "type") {
+                Some(Value::String(s)) => s.clone(),
+                Some(other) => {
+                    wrong_kind(
+                        cx,
+                        other,
+                        &type_path,
+                        "a type name such as `string` or `User`",
+                    );
+                    return None;
+                }
+                None => {
+                    missing(
+                        cx,
+                        path,
+                        "type",
+                        "a type name such as `string`, `integer` or `User`",
+                    );
+                    return None;
+                }
+            };
+            let mut ty = type_name(cx, &name, path, &type_path)?;
+            match &mut ty.kind {
+                TypeKind::Array(items) => match get(m, "items") {
+                    Some(item) => {
+                        let item_name = format!("{default_name}Item");
+                        **items = type_node(cx, item, &path.key("items"), &[], &item_name)?;
+                    }
+                    None => {
+                        missing(cx, path, "items", "the type of the array's elements");
+                        return None;
+                    }
+                },
+                TypeKind::Enum(def) => {
+                    def.name = match optional_str(cx, m, path, "name") {
+                        Some(n) => n,
+                        None => default_name.to_owned(),
+                    };
+                    def.values = enum_values(cx, get(m, "values"), path)?;
+                }
+                _ => {
+                    for key in ["items", "values", "name"] {
+                        if get(m, key).is_some() {
+                            cx.key_error(
+                                &path.key(key),
+                                format!(
+                                    "`{key}` applies only to `type: {}`",
+                                    if key == "items" { "array" } else { "enum" }
+                                ),
+                            )
+                            .help(format!("remove `{key}`, or change `type`"));
+                        }
+                    }
+                }
+            }
+            ty.or_false = optional_bool(cx, m, path, "or_false").unwrap_or(false);
+            ty.or_empty = optional_bool(cx, m, path, "or_empty").unwrap_or(false);
+            ty.nullable = optional_bool(cx, m, path, "nullable").unwrap_or(false);
+            Some(ty)
+        }
+        other => {
+            wrong_kind(
+                cx,
+                other,
+                path,
+                "a type name or a mapping with a `type` key",
+            );
+            None
+        }
+    }
+}
+
+fn type_name(cx: &mut Ctxt, name: &str, owner: &KeyPath, at: &KeyPath) -> Option<TypeRef> {
+    let kind = match name {
+        "string" => TypeKind::String,
+        "integer" => TypeKind::Integer,
+        "number" => TypeKind::Number,
+        "boolean" => TypeKind::Boolean,
+        "yn" => TypeKind::Yn,
+        "id" => TypeKind::Id,
+        "datetime" => TypeKind::Datetime,
+        "naive_datetime" => TypeKind::NaiveDatetime,
+        "date" => TypeKind::Date,
+        "json" => TypeKind::Json,
+        "array" => TypeKind::Array(Box::new(TypeRef::plain(TypeKind::Json, at.clone()))),
+        "enum" => TypeKind::Enum(EnumDef {
+            name: String::new(),
+            values: Vec::new(),
+        }),
+        other if other.starts_with(|c: char| c.is_ascii_uppercase()) => {
+            TypeKind::Named(other.to_owned())
+        }
+        other => {
+            let p = cx.error(at, format!("unknown type `{other}`"));
+            match did_you_mean(other, PRIMITIVES.iter().copied()) {
+                Some(s) => p.help(format!("did you mean `{s}`?")),
+                None => p.help(format!(
+                    "use one of {}, or a type from `types:` (type names start with an upper-case letter)",
+                    PRIMITIVES.join(", ")
+                )),
+            };
+            return None;
+        }
+    };
+    let _ = owner;
+    Some(TypeRef::plain(kind, at.clone()))
+}
+
+fn enum_values(cx: &mut Ctxt, v: Option<&Value>, path: &KeyPath) -> Option<Vec<EnumValue>> {
+    let Some(v) = v else {
+        missing(
+            cx,
+            path,
+            "values",
+            "a mapping from each wire value to a variant name",
+        );
+        return None;
+    };
+    let p = path.key("values");
+    let map = mapping(cx, v, &p, "`values`")?;
+    let mut out = Vec::new();
+    for (key, name) in map {
+        // Wire values are strings on the wire even when YAML reads `1` as a number.
+        let wire = match key {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            other => {
+                wrong_kind(cx, other, &p, "a string wire value as key");
+                continue;
+            }
+        };
+        let vp = p.key(&wire);
+        let Some(name) = name.as_str() else {
+            wrong_kind(cx, name, &vp, "a variant name such as `male`");
+            continue;
+        };
+        out.push(EnumValue {
+            wire,
+            name: name.to_owned(),
+            path: vp,
+        });
+    }
+    if out.is_empty() {
+        cx.error(&p, "an enum needs at least one value")
+            .help("list each wire value with its variant name, e.g. `{ M: male, F: female }`");
+        return None;
+    }
+    Some(out)
+}
+
+impl TypeRef {
+    pub(crate) fn plain(kind: TypeKind, path: KeyPath) -> Self {
+        Self {
+            kind,
+            or_false: false,
+            or_empty: false,
+            nullable: false,
+            path,
+        }
+    }
+}
+
+// --- small readers -------------------------------------------------------------------------
+
+fn get<'a>(m: &'a serde_yaml::Mapping, key: &str) -> Option<&'a Value> {
+    m.get(key)
+}
+
+fn mapping<'a>(
+    cx: &mut Ctxt,
+    v: &'a Value,
+    path: &KeyPath,
+    what: &str,
+) -> Option<&'a serde_yaml::Mapping> {
+    match v {
+        Value::Mapping(m) => Some(m),
+        other => {
+            wrong_kind(cx, other, path, &format!("a mapping for {what}"));
+            None
+        }
+    }
+}
+
+fn key_str(cx: &mut Ctxt, key: &Value, parent: &KeyPath) -> Option<String> {
+    match key {
+        Value::String(s) => Some(s.clone()),
+        other => {
+            wrong_kind(cx, other, parent, "string keys");
+            None
+        }
+    }
+}
+
+/// Reports every key of `m` that is not in `allowed`, suggesting the closest allowed one.
+fn check_keys(cx: &mut Ctxt, m: &serde_yaml::Mapping, path: &KeyPath, allowed: &[&[&str]]) {
+    let known = || allowed.iter().flat_map(|keys| keys.iter().copied());
+    for key in m.keys() {
+        let Some(key) = key.as_str() else {
+            wrong_kind(cx, key, path, "string keys");
+            continue;
+        };
+        if !known().any(|k| k == key) {
+            let p = cx.key_error(&path.key(key), format!("unknown key `{key}`"));
+            match did_you_mean(key, known()) {
+                Some(s) => p.help(format!("did you mean `{s}`?")),
+                None => p.help(format!(
+                    "expected one of: {}",
+                    known().collect::<Vec<_>>().join(", ")
+                )),
+            };
+        }
+    }
+}
+
+fn required_str(
+    cx: &mut Ctxt,
+    m: &serde_yaml::Mapping,
+    path: &KeyPath,
+    key: &str,
+) -> Option<String> {
+    match get(m, key) {
+        Some(_) => optional_str(cx, m, path, key),
+        None => {
+            missing(cx, path, key, describe(key));
+            None
+        }
+    }
+}
+
+fn optional_str(
+    cx: &mut Ctxt,
+    m: &serde_yaml::Mapping,
+    path: &KeyPath,
+    key: &str,
+) -> Option<String> {
+    match get(m, key)? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+        Value::String(_) => {
+            cx.error(&path.key(key), format!("`{key}` is empty"))
+                .help(format!("write {}", describe(key)));
+            None
+        }
+        other => {
+            wrong_kind(cx, other, &path.key(key), "a string");
+            None
+        }
+    }
+}
+
+fn optional_bool(
+    cx: &mut Ctxt,
+    m: &serde_yaml::Mapping,
+    path: &KeyPath,
+    key: &str,
+) -> Option<bool> {
+    match get(m, key)? {
+        Value::Bool(b) => Some(*b),
+        other => {
+            wrong_kind(cx, other, &path.key(key), "`true` or `false`");
+            None
+        }
+    }
+}
+
+fn missing(cx: &mut Ctxt, path: &KeyPath, key: &str, what: &str) {
+    let owner = if path.is_root() {
+        "the spec".to_owned()
+    } else {
+        format!("`{path}`")
+    };
+    cx.error(path, format!("missing required key `{key}` in {owner}"))
+        .help(format!("add `{key}:` with {what}"));
+}
+
+fn wrong_kind(cx: &mut Ctxt, v: &Value, path: &KeyPath, expected: &str) {
+    cx.error(path, format!("expected {expected}, found {}", kind_of(v)));
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing (null)",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+fn describe(key: &str) -> &'static str {
+    match key {
+        "method" => "the REST method name, e.g. `im.user.get`",
+        "scope" => "the permission scope, e.g. `im`",
+        "summary" => "a one-line description in your own words",
+        "docs" => "the link to the official page on apidocs.bitrix24.com",
+        "access" => "who may call the method, e.g. `any user`",
+        "doc" => "a short description",
+        _ => "a value",
+    }
+}
+
+/// Converts YAML to JSON; `None` for what JSON cannot hold (non-string keys, tags, NaN).
+pub(crate) fn yaml_to_json(v: &Value) -> Option<serde_json::Value> {
+    Some(match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into()
+            } else if let Some(u) = n.as_u64() {
+                u.into()
+            } else {
+                serde_json::Number::from_f64(n.as_f64()?)?.into()
+            }
+        }
+        Value::String(s) => serde_json::Value::String(s.clone()),
+        Value::Sequence(items) => items
+            .iter()
+            .map(yaml_to_json)
+            .collect::<Option<Vec<_>>>()?
+            .into(),
+        Value::Mapping(m) => {
+            let mut obj = serde_json::Map::new();
+            for (k, v) in m {
+                obj.insert(k.as_str()?.to_owned(), yaml_to_json(v)?);
+            }
+            serde_json::Value::Object(obj)
+        }
+        Value::Tagged(_) => return None,
+    })
+}
