@@ -25,29 +25,56 @@ fn run(
     input: proc_macro2::TokenStream,
 ) -> Result<proc_macro2::TokenStream, proc_macro2::TokenStream> {
     let args: Args = syn::parse2(input).map_err(|e| e.to_compile_error())?;
-    let root = std::env::var("CARGO_MANIFEST_DIR").map_err(|_| {
-        syn::Error::new(
-            Span::call_site(),
-            "CARGO_MANIFEST_DIR is not set; build with cargo",
-        )
-        .to_compile_error()
+    let (root, rel) = resolve(&args)?;
+    let root = root.to_string_lossy().into_owned();
+    let set = b24_spec::load_path(std::path::Path::new(&root), &rel).map_err(|diags| {
+        let errors = diags.iter().map(|d| {
+            let message = d.to_string();
+            quote!(::core::compile_error!(#message);)
+        });
+        // Even when specs are broken, touch every file so fixing one triggers a rebuild.
+        let tracked = tracked_files(&root, &rel);
+        quote!(#(#errors)* #tracked)
     })?;
-    let set =
-        b24_spec::load_path(std::path::Path::new(&root), &args.specs.value()).map_err(|diags| {
-            let errors = diags.iter().map(|d| {
-                let message = d.to_string();
-                quote!(::core::compile_error!(#message);)
-            });
-            // Even when specs are broken, touch every file so fixing one triggers a rebuild.
-            let tracked = tracked_files(&root, &args.specs.value());
-            quote!(#(#errors)* #tracked)
-        })?;
     let options = Options {
         runtime: quote!(::b24_client),
         client_methods: args.client_methods,
         embed_sources: true,
     };
     Ok(b24_spec::codegen::generate(&set, &options))
+}
+
+/// The crate root and the spec path relative to it.
+///
+/// `specs` is relative to `CARGO_MANIFEST_DIR`; with `relative_to = file` it is relative to the
+/// invoking source file, like `include_str!` (used by tests whose crate is generated elsewhere,
+/// such as trybuild's), and the crate root is the closest directory with a `Cargo.toml`.
+fn resolve(args: &Args) -> Result<(std::path::PathBuf, String), proc_macro2::TokenStream> {
+    let error = |message: &str| syn::Error::new(args.specs.span(), message).to_compile_error();
+    if !args.relative_to_file {
+        let root = std::env::var_os("CARGO_MANIFEST_DIR")
+            .ok_or_else(|| error("CARGO_MANIFEST_DIR is not set; build with cargo"))?;
+        return Ok((root.into(), args.specs.value()));
+    }
+    let source = proc_macro::Span::call_site().local_file().ok_or_else(|| {
+        error("`relative_to = file` needs a macro call from a source file on disk")
+    })?;
+    let source = std::fs::canonicalize(&source).unwrap_or(source);
+    let target = source.parent().unwrap_or(&source).join(args.specs.value());
+    let root = target
+        .ancestors()
+        .skip(1)
+        .find(|dir| dir.join("Cargo.toml").is_file())
+        .ok_or_else(|| error("no Cargo.toml above the spec path"))?
+        .to_owned();
+    let rel = target
+        .strip_prefix(&root)
+        .map_err(|_| error("spec path is outside its crate"))?
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/");
+    Ok((root, rel))
 }
 
 /// `include_bytes!` of every YAML file under the spec path, so Cargo rebuilds when one changes.
@@ -71,12 +98,14 @@ fn collect(path: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
 struct Args {
     specs: LitStr,
     client_methods: ClientMethods,
+    relative_to_file: bool,
 }
 
 impl Parse for Args {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let mut specs = None;
         let mut client_methods = ClientMethods::Trait("SpecMethods".into());
+        let mut relative_to_file = false;
         let pairs = Punctuated::<Arg, Token![,]>::parse_terminated(input)?;
         for arg in pairs {
             match arg.key.to_string().as_str() {
@@ -88,11 +117,21 @@ impl Parse for Args {
                 "client_methods" if ident_value(&arg)? == "inherent" => {
                     client_methods = ClientMethods::Inherent;
                 }
+                "relative_to" => match ident_value(&arg)?.to_string().as_str() {
+                    "file" => relative_to_file = true,
+                    "manifest" => relative_to_file = false,
+                    _ => {
+                        return Err(syn::Error::new_spanned(
+                            &arg.value,
+                            "`relative_to` is `manifest` (the default) or `file`",
+                        ));
+                    }
+                },
                 other => {
                     return Err(syn::Error::new(
                         arg.key.span(),
                         format!(
-                            "unknown argument `{other}`; expected `specs = \"DIR\"` or `client_trait = Name`"
+                            "unknown argument `{other}`; expected `specs = \"DIR\"`, `client_trait = Name` or `relative_to = file`"
                         ),
                     ));
                 }
@@ -107,6 +146,7 @@ impl Parse for Args {
         Ok(Self {
             specs,
             client_methods,
+            relative_to_file,
         })
     }
 }
