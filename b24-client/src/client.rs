@@ -197,6 +197,14 @@ impl Client {
         method: &str,
         mut params: Map<String, Value>,
     ) -> Result<(u16, bytes::Bytes), Error<C>> {
+        // The name becomes part of the URL path; refuse anything that could leave it.
+        let valid = !method.is_empty()
+            && method.split('.').all(|part| {
+                !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            });
+        if !valid {
+            return Err(Error::InvalidMethodName(method.to_owned()));
+        }
         let url = match &self.inner.auth {
             Auth::Webhook { user_id, code } => {
                 format!("{}/rest/{user_id}/{}/{method}", self.inner.portal, code.0)
@@ -468,6 +476,20 @@ mod tests {
             .decode::<Value, AnyErrorCode>("m", 200, br#"{"result": {"id": 5, "na"#)
             .unwrap_err();
         assert!(e.to_string().contains("truncated"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn method_names_that_could_escape_the_path_are_refused() {
+        for name in [
+            "",
+            "../../admin",
+            "im.user.get?x=1",
+            "im..get",
+            "im.user.get/",
+        ] {
+            let e = client().call_raw(name, Map::new()).await.unwrap_err();
+            assert!(matches!(e, Error::InvalidMethodName(_)), "{name}: {e}");
+        }
     }
 
     #[test]

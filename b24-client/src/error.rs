@@ -92,6 +92,9 @@ pub enum Error<C: ErrorCode> {
         /// The first bytes of the body, for diagnosis.
         snippet: String,
     },
+    /// The method name cannot be sent (it must be dot-separated letters, digits and `_`).
+    #[error("invalid method name {0:?}: use letters, digits, `_` and `.` only")]
+    InvalidMethodName(String),
     /// The envelope was fine but `result` did not match the method's spec.
     #[error("cannot decode the result of `{method}` at `{path}`: {message}")]
     Decode {
@@ -124,7 +127,7 @@ impl<C: ErrorCode> Error<C> {
             Self::Api(e) => Some(e.status),
             Self::UnexpectedResponse { status, .. } => Some(*status),
             Self::Transport(e) => e.status().map(|s| s.as_u16()),
-            Self::Decode { .. } => None,
+            Self::Decode { .. } | Self::InvalidMethodName(_) => None,
         }
     }
 

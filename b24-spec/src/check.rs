@@ -45,20 +45,20 @@ fn method_name(cx: &mut Ctxt, spec: &Spec) {
         .file_name()
         .and_then(|f| f.to_str())
         .and_then(|f| f.strip_suffix(".yaml").or_else(|| f.strip_suffix(".yml")));
-    if let Some(stem) = stem {
-        if stem != spec.method {
-            cx.error(
-                &path,
-                format!(
-                    "method `{}` does not match the file name `{stem}.yaml`",
-                    spec.method
-                ),
-            )
-            .help(format!(
-                "rename the file to `{}.yaml` or fix `method:`",
+    if let Some(stem) = stem
+        && stem != spec.method
+    {
+        cx.error(
+            &path,
+            format!(
+                "method `{}` does not match the file name `{stem}.yaml`",
                 spec.method
-            ));
-        }
+            ),
+        )
+        .help(format!(
+            "rename the file to `{}.yaml` or fix `method:`",
+            spec.method
+        ));
     }
 }
 
@@ -157,13 +157,6 @@ fn type_names(cx: &mut Ctxt, spec: &Spec) {
             }
             nested_enums(cx, &f.ty);
         }
-        if t.fields.is_empty() {
-            cx.error(
-                &t.path.key("fields"),
-                format!("type `{}` has no fields", t.name),
-            )
-            .help("list the object's fields, or use `json` for an object of unknown shape");
-        }
     }
     nested_enums(cx, &spec.result.ty);
 }
@@ -220,16 +213,14 @@ fn references(cx: &mut Ctxt, spec: &Spec) {
         while let TypeKind::Array(items) = &ty.kind {
             ty = items;
         }
-        if let TypeKind::Named(name) = &ty.kind {
-            if !defined.contains(name.as_str()) {
-                let p = cx.error(&ty.path, format!("unknown type `{name}`"));
-                match did_you_mean(name, defined.iter().copied()) {
-                    Some(s) => p.help(format!("did you mean `{s}`?")),
-                    None => {
-                        p.help("define it under `types:`, or use a built-in type such as `string`")
-                    }
-                };
-            }
+        if let TypeKind::Named(name) = &ty.kind
+            && !defined.contains(name.as_str())
+        {
+            let p = cx.error(&ty.path, format!("unknown type `{name}`"));
+            match did_you_mean(name, defined.iter().copied()) {
+                Some(s) => p.help(format!("did you mean `{s}`?")),
+                None => p.help("define it under `types:`, or use a built-in type such as `string`"),
+            };
         }
     };
     for p in &spec.params {
@@ -388,19 +379,17 @@ fn emulation(cx: &mut Ctxt, spec: &Spec) {
                 p.help(format!("did you mean `{s}`?"));
             }
         }
-        if let TypeKind::Named(name) = &spec.result.ty.kind {
-            if let Some(def) = spec.types.iter().find(|t| &t.name == name) {
-                if !def.fields.iter().any(|f| f.wire == lookup.field) {
-                    let p = cx.error(
-                        &lookup.path.key("field"),
-                        format!("`{name}` has no field `{}`", lookup.field),
-                    );
-                    if let Some(s) =
-                        did_you_mean(&lookup.field, def.fields.iter().map(|f| f.wire.as_str()))
-                    {
-                        p.help(format!("did you mean `{s}`?"));
-                    }
-                }
+        if let TypeKind::Named(name) = &spec.result.ty.kind
+            && let Some(def) = spec.types.iter().find(|t| &t.name == name)
+            && !def.fields.iter().any(|f| f.wire == lookup.field)
+        {
+            let p = cx.error(
+                &lookup.path.key("field"),
+                format!("`{name}` has no field `{}`", lookup.field),
+            );
+            if let Some(s) = did_you_mean(&lookup.field, def.fields.iter().map(|f| f.wire.as_str()))
+            {
+                p.help(format!("did you mean `{s}`?"));
             }
         }
     }

@@ -198,6 +198,6 @@ fn locate(file: &str, spans: Option<&yaml::SpanIndex>, problems: Vec<Problem>) -
             help: p.help,
         })
         .collect();
-    out.sort_by(|a, b| a.position.cmp(&b.position));
+    out.sort_by_key(|d| d.position);
     out
 }

@@ -244,6 +244,12 @@ fn fields(cx: &mut Ctxt, v: &Value, path: &KeyPath, owner: &str) -> Vec<Field> {
     let Some(map) = mapping(cx, v, path, "`fields`") else {
         return Vec::new();
     };
+    // Checked on the mapping, not the parsed fields: a field with its own error is no reason
+    // to also say the type is empty.
+    if map.is_empty() {
+        cx.error(path, format!("type `{owner}` has no fields"))
+            .help("list the object's fields, or use `json` for an object of unknown shape");
+    }
     let mut out = Vec::new();
     for (key, value) in map {
         let Some(wire) = key_str(cx, key, path) else {

@@ -231,24 +231,24 @@ impl IndexBuilder {
 impl MarkedEventReceiver for IndexBuilder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         let pos = marker_position(mark);
+        // Inside a non-scalar mapping key (which the model rejects anyway): skip its events.
         if let Some(Frame::Mapping {
-            complex_key_depth, ..
+            complex_key_depth,
+            pending_key,
+            ..
         }) = self.stack.last_mut()
+            && *complex_key_depth > 0
         {
-            if *complex_key_depth > 0 {
-                match ev {
-                    Event::MappingStart(..) | Event::SequenceStart(..) => *complex_key_depth += 1,
-                    Event::MappingEnd | Event::SequenceEnd => *complex_key_depth -= 1,
-                    _ => {}
-                }
-                if *complex_key_depth == 0 {
-                    // The value that follows a complex key is skipped under a placeholder key.
-                    if let Some(Frame::Mapping { pending_key, .. }) = self.stack.last_mut() {
-                        *pending_key = Some(("<complex key>".into(), pos));
-                    }
-                }
-                return;
+            match ev {
+                Event::MappingStart(..) | Event::SequenceStart(..) => *complex_key_depth += 1,
+                Event::MappingEnd | Event::SequenceEnd => *complex_key_depth -= 1,
+                _ => {}
             }
+            if *complex_key_depth == 0 {
+                // The value that follows a complex key is recorded under a placeholder key.
+                *pending_key = Some(("<complex key>".into(), pos));
+            }
+            return;
         }
         match ev {
             Event::DocumentStart => self.documents += 1,

@@ -1,0 +1,198 @@
+//! Loader and checks: every problem is reported, located and explained.
+
+use b24_spec::{Diagnostic, Position, TypeKind, load_str};
+
+const MINIMAL: &str = "\
+method: im.thing.get
+scope: im
+summary: Get a thing
+docs: https://apidocs.bitrix24.com/x.html
+access: any user
+result: { type: Thing }
+types:
+  Thing:
+    fields:
+      id: { type: id }
+";
+
+fn errors(src: &str) -> Vec<Diagnostic> {
+    load_str("specs/im.thing.get.yaml", src).expect_err("spec should be rejected")
+}
+
+fn at(d: &Diagnostic) -> (usize, usize) {
+    let Position { line, column } = d.position.expect("located");
+    (line, column)
+}
+
+#[test]
+fn a_minimal_spec_loads() {
+    let spec = load_str("specs/im.thing.get.yaml", MINIMAL).unwrap();
+    assert_eq!(spec.method, "im.thing.get");
+    assert!(matches!(spec.result.ty.kind, TypeKind::Named(ref n) if n == "Thing"));
+    assert_eq!(spec.types[0].fields[0].rust, "id");
+}
+
+#[test]
+fn the_shipped_spec_loads() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap();
+    let set = b24_spec::load_path(root, "specs").unwrap();
+    let spec = set
+        .specs
+        .iter()
+        .find(|s| s.method == "im.user.get")
+        .unwrap();
+    assert_eq!(spec.file, "specs/im/im.user.get.yaml");
+    assert_eq!(
+        spec.params
+            .iter()
+            .map(|p| p.rust.as_str())
+            .collect::<Vec<_>>(),
+        ["id", "avatar_hr"]
+    );
+    assert!(spec.types.iter().any(|t| t.name == "Phones"));
+}
+
+#[test]
+fn unknown_keys_are_located_at_the_key_with_a_suggestion() {
+    let src = MINIMAL.replace(
+        "      id: { type: id }",
+        "      id: { type: id, optinal: true }",
+    );
+    let e = errors(&src);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].key_path.to_string(), "types.Thing.fields.id.optinal");
+    assert_eq!(at(&e[0]), (10, 23));
+    assert_eq!(e[0].help.as_deref(), Some("did you mean `optional`?"));
+    assert_eq!(
+        e[0].to_string(),
+        "specs/im.thing.get.yaml:10:23: `types.Thing.fields.id.optinal`: unknown key `optinal`\n  help: did you mean `optional`?"
+    );
+}
+
+#[test]
+fn unknown_types_suggest_the_closest_name() {
+    let e = errors(&MINIMAL.replace("type: id }", "type: integr }"));
+    assert_eq!(e[0].key_path.to_string(), "types.Thing.fields.id.type");
+    assert_eq!(at(&e[0]), (10, 19));
+    assert_eq!(e[0].help.as_deref(), Some("did you mean `integer`?"));
+    let e = errors(&MINIMAL.replace("result: { type: Thing }", "result: { type: Thng }"));
+    assert_eq!(e[0].message, "unknown type `Thng`");
+    assert_eq!(e[0].help.as_deref(), Some("did you mean `Thing`?"));
+}
+
+#[test]
+fn every_problem_of_a_spec_is_reported_at_once() {
+    let src = MINIMAL
+        .replace("scope: im\n", "")
+        .replace("type: id }", "type: id, doc: [not, text] }")
+        .replace("summary: Get a thing", "summary: Get a thing\nparms: {}");
+    let e = errors(&src);
+    let messages: Vec<_> = e.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(e.len(), 3, "{messages:?}");
+    assert!(messages.contains(&"missing required key `scope` in the spec"));
+    assert!(messages.contains(&"unknown key `parms`"));
+    assert!(messages.contains(&"expected a string, found a list"));
+}
+
+#[test]
+fn duplicate_keys_anywhere_are_errors() {
+    let src = MINIMAL.replace(
+        "      id: { type: id }",
+        "      id: { type: id }\n      id: { type: string }",
+    );
+    let e = errors(&src);
+    assert_eq!(e[0].key_path.to_string(), "types.Thing.fields.id");
+    assert_eq!(at(&e[0]), (11, 7));
+    assert!(
+        e[0].message.contains("first defined at line 10, column 7"),
+        "{}",
+        e[0].message
+    );
+}
+
+#[test]
+fn names_that_collide_after_case_conversion_are_errors() {
+    let src = format!(
+        "{MINIMAL}params:\n  AVATAR_HR: {{ type: yn, doc: a }}\n  avatar_hr: {{ type: yn, doc: b }}\n"
+    );
+    let e = errors(&src);
+    assert_eq!(
+        e[0].message,
+        "parameters `AVATAR_HR` and `avatar_hr` both become the Rust name `avatar_hr`"
+    );
+    assert_eq!(e[0].key_path.to_string(), "params.avatar_hr");
+}
+
+#[test]
+fn rust_keywords_work_as_names() {
+    let src = MINIMAL.replace(
+        "      id: { type: id }",
+        "      type: { type: string }\n      move: { type: string }\n      self: { type: string }",
+    );
+    let spec = load_str("specs/im.thing.get.yaml", &src).unwrap();
+    let names: Vec<_> = spec.types[0]
+        .fields
+        .iter()
+        .map(|f| f.rust.as_str())
+        .collect();
+    assert_eq!(names, ["type", "move", "self"]);
+    assert_eq!(b24_spec::names::ident("type").to_string(), "r#type");
+    assert_eq!(b24_spec::names::ident("self").to_string(), "self_");
+}
+
+#[test]
+fn examples_are_checked_against_the_declared_types() {
+    let src = format!(
+        "{MINIMAL}example:\n  params: {{ ID: 5 }}\n  response:\n    result:\n      id: \"not a number\"\n"
+    );
+    let e = errors(&src);
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert_eq!(e[0].key_path.to_string(), "example.params.ID");
+    assert!(
+        e[0].message.contains("does not declare"),
+        "{}",
+        e[0].message
+    );
+    assert_eq!(e[1].key_path.to_string(), "example.response.result.id");
+    assert_eq!(at(&e[1]), (15, 11));
+    assert!(e[1].message.contains("expected an id"), "{}", e[1].message);
+}
+
+#[test]
+fn method_must_match_the_file_name() {
+    let e = load_str("specs/im.other.get.yaml", MINIMAL).unwrap_err();
+    assert_eq!(
+        e[0].message,
+        "method `im.thing.get` does not match the file name `im.other.get.yaml`"
+    );
+    assert_eq!(at(&e[0]), (1, 9));
+}
+
+#[test]
+fn anchors_and_aliases_are_supported() {
+    let src = MINIMAL.replace(
+        "      id: { type: id }",
+        "      id: &idtype { type: id }\n      owner_id: *idtype",
+    );
+    let spec = load_str("specs/im.thing.get.yaml", &src).unwrap();
+    assert_eq!(spec.types[0].fields[1].ty.kind, TypeKind::Id);
+}
+
+#[test]
+fn files_that_are_missing_or_not_utf8_are_diagnosed() {
+    let dir = std::env::temp_dir().join(format!("b24-spec-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("im.thing.get.yaml"),
+        b"method: im.thing.get\nscope: \xff\xfe\n",
+    )
+    .unwrap();
+    let e = b24_spec::load_path(&dir, "im.thing.get.yaml").unwrap_err();
+    assert_eq!(e[0].message, "spec file is not valid UTF-8");
+    assert_eq!(e[0].position, Some(Position { line: 2, column: 8 }));
+    let e = b24_spec::load_path(&dir, "nope.yaml").unwrap_err();
+    assert_eq!(e[0].to_string(), "nope.yaml: spec path does not exist");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
