@@ -80,8 +80,26 @@ pub fn parse(src: &str) -> Result<Document, Vec<Problem>> {
         )]);
     }
 
+    if let Some(position) = too_deep(src) {
+        return Err(vec![problem_at(
+            KeyPath::root(),
+            position,
+            format!("spec nests `[`/`{{` more than {MAX_FLOW_DEPTH} levels deep"),
+            Some("real specs nest a few levels; check for a runaway bracket"),
+        )]);
+    }
+
     let mut index = IndexBuilder::default();
-    let located = Parser::new_from_str(src).load(&mut index, false);
+    // The pull API, not `Parser::load`: `load` recurses once per nesting level and would
+    // overflow the stack on a deeply nested document; pulling events is iterative.
+    let mut parser = Parser::new_from_str(src);
+    let located = loop {
+        match parser.next_token() {
+            Ok((Event::StreamEnd, _)) => break Ok(()),
+            Ok((event, mark)) => index.on_event(event, mark),
+            Err(e) => break Err(e),
+        }
+    };
     let mut problems = index.duplicates;
     if let Err(e) = located {
         // The span parser and serde_yaml agree on syntax errors in practice; report the
@@ -132,6 +150,31 @@ pub fn parse(src: &str) -> Result<Document, Vec<Problem>> {
         value,
         spans: index.spans,
     })
+}
+
+/// Deepest `[`/`{` nesting accepted. Both YAML parsers take time quadratic in flow nesting,
+/// so a runaway document is refused before either sees it.
+const MAX_FLOW_DEPTH: usize = 100;
+
+/// Where bracket nesting first exceeds [`MAX_FLOW_DEPTH`]. Brackets in strings and comments
+/// count too: that can only over-count, and no real spec comes near the limit.
+fn too_deep(src: &str) -> Option<Position> {
+    let (mut depth, mut line, mut column) = (0usize, 1, 0);
+    for c in src.chars() {
+        column += 1;
+        match c {
+            '\n' => (line, column) = (line + 1, 0),
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(Position { line, column });
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn problem_at(
@@ -414,6 +457,21 @@ mod tests {
             "{}",
             problems[0].message
         );
+    }
+
+    #[test]
+    fn runaway_flow_nesting_is_refused_where_it_goes_too_deep() {
+        let src = format!("method: x\nresult: {}", "[".repeat(MAX_FLOW_DEPTH + 5));
+        let problems = parse(&src).unwrap_err();
+        assert_eq!(
+            problems[0].position,
+            Some(Position {
+                line: 2,
+                column: 9 + MAX_FLOW_DEPTH
+            })
+        );
+        let fine = format!("a: {}{}\n", "[".repeat(20), "]".repeat(20));
+        assert!(parse(&fine).is_ok());
     }
 
     #[test]
