@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
+use crate::conform::{self, Mode};
 use crate::diag::{Ctxt, did_you_mean};
 use crate::model::{Spec, TypeKind, TypeRef};
 use crate::names::{invalid_ident_reason, pascal_case};
@@ -411,9 +412,9 @@ fn example_params(cx: &mut Ctxt, spec: &Spec, params: &serde_json::Map<String, V
                 };
             }
             Some(p) => {
-                if let Err(e) = conforms(spec, &p.ty, value, &path) {
+                if let Err(e) = conform::check(spec, &p.ty, value, Mode::Request) {
                     cx.error(
-                        &e.path,
+                        &path.join(&e.path),
                         format!(
                             "example parameter does not match its declared type: {}",
                             e.message
@@ -445,9 +446,9 @@ fn example_response(cx: &mut Ctxt, spec: &Spec, response: &Value) {
     };
     match obj.get("result") {
         Some(result) => {
-            if let Err(e) = conforms(spec, &spec.result.ty, result, &path.key("result")) {
+            if let Err(e) = conform::check(spec, &spec.result.ty, result, Mode::Result) {
                 cx.error(
-                    &e.path,
+                    &path.key("result").join(&e.path),
                     format!(
                         "example response does not decode as the declared result: {}",
                         e.message
@@ -461,181 +462,4 @@ fn example_response(cx: &mut Ctxt, spec: &Spec, response: &Value) {
                 .help("paste the documented success response, including `result` and `time`");
         }
     }
-}
-
-pub(crate) struct Mismatch {
-    pub path: KeyPath,
-    pub message: String,
-}
-
-/// Whether `v` decodes as `ty` by the same rules the runtime decoders follow.
-pub(crate) fn conforms(
-    spec: &Spec,
-    ty: &TypeRef,
-    v: &Value,
-    path: &KeyPath,
-) -> Result<(), Mismatch> {
-    conforms_depth(spec, ty, v, path, 0)
-}
-
-fn conforms_depth(
-    spec: &Spec,
-    ty: &TypeRef,
-    v: &Value,
-    path: &KeyPath,
-    depth: usize,
-) -> Result<(), Mismatch> {
-    let fail = |message: String| {
-        Err(Mismatch {
-            path: path.clone(),
-            message,
-        })
-    };
-    if depth > 64 {
-        return fail("nested more than 64 levels deep".into());
-    }
-    match v {
-        Value::Bool(false) if ty.or_false => return Ok(()),
-        Value::String(s) if s.is_empty() && ty.or_empty => return Ok(()),
-        Value::Null if ty.nullable => return Ok(()),
-        _ => {}
-    }
-    let ok = match (&ty.kind, v) {
-        (TypeKind::String, Value::String(_)) => true,
-        (TypeKind::Integer, Value::Number(n)) => n.is_i64() || n.is_u64(),
-        (TypeKind::Number, Value::Number(_)) => true,
-        (TypeKind::Boolean, Value::Bool(_)) => true,
-        (TypeKind::Yn, Value::String(s)) => s == "Y" || s == "N",
-        (TypeKind::Yn, Value::Bool(_)) => true,
-        (TypeKind::Id, Value::Number(n)) => n.is_u64(),
-        (TypeKind::Id, Value::String(s)) => s.parse::<u64>().is_ok(),
-        (TypeKind::Datetime, Value::String(s)) => is_atom(s),
-        (TypeKind::NaiveDatetime, Value::String(s)) => is_naive(s),
-        (TypeKind::Date, Value::String(s)) => is_date(s),
-        (TypeKind::Json, _) => true,
-        (TypeKind::Enum(_), Value::String(_)) => true,
-        (TypeKind::Array(items), Value::Array(values)) => {
-            for (i, item) in values.iter().enumerate() {
-                conforms_depth(spec, items, item, &path.index(i), depth + 1)?;
-            }
-            true
-        }
-        (TypeKind::Named(name), Value::Object(obj)) => {
-            let Some(def) = spec.types.iter().find(|t| &t.name == name) else {
-                return Ok(()); // reported by `references`
-            };
-            for f in &def.fields {
-                match obj.get(&f.wire) {
-                    Some(fv) => conforms_depth(spec, &f.ty, fv, &path.key(&f.wire), depth + 1)?,
-                    None if f.optional => {}
-                    None => {
-                        return fail(format!(
-                            "field `{}` of `{name}` is missing; mark it `optional: true` if it can be absent",
-                            f.wire
-                        ));
-                    }
-                }
-            }
-            true
-        }
-        _ => false,
-    };
-    if ok {
-        Ok(())
-    } else {
-        fail(format!("expected {}, found {}", describe(ty), show(v)))
-    }
-}
-
-fn describe(ty: &TypeRef) -> String {
-    let base = match &ty.kind {
-        TypeKind::String => "a string".to_owned(),
-        TypeKind::Integer => "an integer".to_owned(),
-        TypeKind::Number => "a number".to_owned(),
-        TypeKind::Boolean => "true or false".to_owned(),
-        TypeKind::Yn => "\"Y\" or \"N\"".to_owned(),
-        TypeKind::Id => "an id (a number or a numeric string)".to_owned(),
-        TypeKind::Datetime => "an ATOM date-time such as \"2026-03-02T09:30:00+01:00\"".to_owned(),
-        TypeKind::NaiveDatetime => "a date-time such as \"2024-07-23 08:08:50\"".to_owned(),
-        TypeKind::Date => "a date such as \"2024-07-23\"".to_owned(),
-        TypeKind::Json => "any JSON".to_owned(),
-        TypeKind::Array(_) => "a list".to_owned(),
-        TypeKind::Enum(_) => "a string".to_owned(),
-        TypeKind::Named(n) => format!("a `{n}` object"),
-    };
-    let mut extra = Vec::new();
-    if ty.or_false {
-        extra.push("false");
-    }
-    if ty.or_empty {
-        extra.push("\"\"");
-    }
-    if ty.nullable {
-        extra.push("null");
-    }
-    if extra.is_empty() {
-        base
-    } else {
-        format!("{base} or {}", extra.join(" or "))
-    }
-}
-
-fn show(v: &Value) -> String {
-    let text = v.to_string();
-    if text.len() > 40 {
-        format!(
-            "{}…",
-            &text[..text.char_indices().nth(37).map_or(text.len(), |(i, _)| i)]
-        )
-    } else {
-        text
-    }
-}
-
-fn is_atom(s: &str) -> bool {
-    // YYYY-MM-DDThh:mm:ss±hh:mm (fractional seconds and `Z` tolerated).
-    let b = s.as_bytes();
-    s.is_ascii() && b.len() >= 20 && is_date(&s[..10]) && b[10] == b'T' && is_time(&s[11..19]) && {
-        let rest = &s[19..];
-        let rest = rest
-            .strip_prefix('.')
-            .map_or(rest, |r| r.trim_start_matches(|c: char| c.is_ascii_digit()));
-        rest == "Z"
-            || (rest.len() == 6
-                && (rest.starts_with('+') || rest.starts_with('-'))
-                && is_hm(&rest[1..]))
-    }
-}
-
-fn is_naive(s: &str) -> bool {
-    s.is_ascii() && s.len() == 19 && is_date(&s[..10]) && &s[10..11] == " " && is_time(&s[11..])
-}
-
-fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && digits(&b[..4])
-        && digits(&b[5..7])
-        && digits(&b[8..10])
-}
-
-fn is_time(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 8
-        && b[2] == b':'
-        && b[5] == b':'
-        && digits(&b[..2])
-        && digits(&b[3..5])
-        && digits(&b[6..8])
-}
-
-fn is_hm(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 5 && b[2] == b':' && digits(&b[..2]) && digits(&b[3..5])
-}
-
-fn digits(b: &[u8]) -> bool {
-    b.iter().all(u8::is_ascii_digit)
 }

@@ -11,6 +11,7 @@
 
 mod check;
 pub mod codegen;
+pub mod conform;
 mod diag;
 mod model;
 pub mod names;

@@ -36,6 +36,18 @@ impl KeyPath {
         Self(segments)
     }
 
+    /// This path followed by `rest`.
+    pub fn join(&self, rest: &KeyPath) -> Self {
+        self.join_segments(&rest.0)
+    }
+
+    /// This path followed by `rest`.
+    pub fn join_segments(&self, rest: &[Segment]) -> Self {
+        let mut segments = self.0.clone();
+        segments.extend(rest.iter().cloned());
+        Self(segments)
+    }
+
     pub fn segments(&self) -> &[Segment] {
         &self.0
     }

@@ -1,0 +1,72 @@
+//! `b24`: call Bitrix24 REST methods from the shell, run the built-in emulator, check specs.
+//!
+//! Method subcommands and their flags are built at run time from the specs `b24-client` ships,
+//! so every method with a spec is callable without code of its own.
+
+mod app;
+mod call;
+mod flags;
+mod portal;
+mod serve;
+mod spec_cmd;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let specs = match app::shipped_specs() {
+        Ok(specs) => specs,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Prints help or a usage error and exits (code 2) by itself.
+    let matches = app::command(&specs).get_matches();
+    let Some((name, sub)) = matches.subcommand() else {
+        return ExitCode::from(2);
+    };
+    init_logging(name == "serve");
+
+    if name == "spec" {
+        return spec_cmd::run(sub);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        if name == "serve" {
+            return serve::run(sub).await;
+        }
+        match specs.iter().find(|s| s.method == name) {
+            Some(spec) => call::run(spec, sub).await,
+            None => ExitCode::from(2),
+        }
+    })
+}
+
+/// Logs go to stderr. `serve` logs each request by default; other commands only errors, so
+/// a call's output stays clean. `B24_LOG` (an env-filter expression) overrides both.
+fn init_logging(serving: bool) {
+    let default = if serving {
+        "b24_emulator=info"
+    } else {
+        "error"
+    };
+    let filter = EnvFilter::try_from_env("B24_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .init();
+}

@@ -1,0 +1,143 @@
+//! `b24 serve`: the emulator in the foreground until Ctrl-C or SIGTERM.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use b24_emulator::{Emulator, Fixture};
+use clap::{Arg, ArgMatches, Command, value_parser};
+
+/// Default listening address.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8024";
+
+/// The `serve` subcommand.
+pub fn command() -> Command {
+    Command::new("serve")
+        .about("Run the built-in Bitrix24 emulator in the foreground")
+        .long_about(
+            "Run the built-in Bitrix24 emulator in the foreground until Ctrl-C or SIGTERM.\n\n\
+             Standard output gets two lines, each flushed at once:\n  \
+             1. the incoming webhook URL it accepts, e.g. \
+             http://127.0.0.1:8024/rest/1/b24emulatorcode/\n  \
+             2. the OAuth access token it accepts (send it as `auth` to http://ADDR/rest/METHOD)\n\n\
+             Requests are logged to standard error: HTTP verb, REST method and status, never the \
+             webhook code or token. Set B24_LOG (e.g. B24_LOG=debug) to change the log level.",
+        )
+        .arg(
+            Arg::new("addr")
+                .long("addr")
+                .value_name("IP:PORT")
+                .default_value(DEFAULT_ADDR)
+                .value_parser(value_parser!(SocketAddr))
+                .help("Address to listen on; port 0 picks a free port"),
+        )
+        .arg(
+            Arg::new("fixture")
+                .long("fixture")
+                .value_name("FILE")
+                .value_parser(value_parser!(PathBuf))
+                .help("Answer from this JSON fixture ({\"users\": [...], ...}) instead of the built-in one"),
+        )
+        .arg(
+            Arg::new("specs")
+                .long("specs")
+                .value_name("PATH")
+                .action(clap::ArgAction::Append)
+                .help("Also serve the specs in this directory or file (relative to the current directory)"),
+        )
+}
+
+/// Runs `b24 serve`.
+pub async fn run(matches: &ArgMatches) -> ExitCode {
+    let emulator = match configure(matches) {
+        Ok(emulator) => emulator,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = *matches
+        .get_one::<SocketAddr>("addr")
+        .expect("`addr` has a default");
+    let running = match emulator.start(addr).await {
+        Ok(running) => running,
+        Err(e) => {
+            eprintln!("error: cannot listen on {addr}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+
+    // Scripts read the first line to learn the URL, so it must not wait in a buffer.
+    let mut stdout = std::io::stdout().lock();
+    let printed = writeln!(stdout, "{}", running.webhook_url())
+        .and_then(|()| writeln!(stdout, "{}", running.access_token()))
+        .and_then(|()| stdout.flush());
+    drop(stdout);
+    if let Err(e) = printed {
+        eprintln!("error: cannot write to standard output: {e}");
+        let _ = running.shutdown().await;
+        return ExitCode::FAILURE;
+    }
+    let methods = emulator.methods().count();
+    eprintln!(
+        "b24: emulator serving {methods} method{} at {}; webhook URL and OAuth token are on \
+         stdout; Ctrl-C stops it",
+        if methods == 1 { "" } else { "s" },
+        running.base_url()
+    );
+
+    if let Err(e) = stop_signal().await {
+        eprintln!("error: cannot listen for Ctrl-C: {e}");
+    }
+    eprintln!("b24: stopping");
+    match running.shutdown().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: the emulator stopped with an error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn configure(matches: &ArgMatches) -> Result<Emulator, String> {
+    let mut builder = Emulator::builder();
+    if let Some(paths) = matches.get_many::<String>("specs") {
+        let cwd = std::env::current_dir()
+            .map_err(|e| format!("cannot read the current directory: {e}"))?;
+        for path in paths {
+            let set = b24_spec::load_path(&cwd, path).map_err(|diagnostics| {
+                let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+                format!("the specs in `{path}` are invalid:\n{}", lines.join("\n"))
+            })?;
+            for spec in set.specs {
+                builder = builder.spec(spec);
+            }
+        }
+    }
+    if let Some(path) = matches.get_one::<PathBuf>("fixture") {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read fixture `{}`: {e}", path.display()))?;
+        let fixture = Fixture::from_json_str(&text)
+            .map_err(|e| format!("fixture `{}`: {e}", path.display()))?;
+        builder = builder.fixture(fixture);
+    }
+    builder.build().map_err(|e| e.to_string())
+}
+
+/// Resolves on Ctrl-C, or on SIGTERM where there is one.
+async fn stop_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
+}

@@ -1,0 +1,125 @@
+//! `b24 spec check` and `b24 spec expand`: the spec pipeline the macro runs, from the shell.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use b24_spec::codegen::{Options, expand};
+use clap::{Arg, ArgMatches, Command};
+
+/// The `spec` subcommand and its two subcommands.
+pub fn command() -> Command {
+    Command::new("spec")
+        .about("Check spec files, or show the Rust code generated from them")
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommand(
+            Command::new("check")
+                .about("Load and check specs; print every problem with file:line:col")
+                .arg(
+                    Arg::new("paths")
+                        .value_name("PATH")
+                        .num_args(0..)
+                        .default_value("specs")
+                        .help("Spec files or directories (searched for *.yaml), relative to the current directory"),
+                ),
+        )
+        .subcommand(
+            Command::new("expand")
+                .about("Print the Rust code generated from a spec file or directory")
+                .arg(
+                    Arg::new("path")
+                        .value_name("FILE")
+                        .required(true)
+                        .help("Spec file or directory, relative to the current directory"),
+                ),
+        )
+}
+
+/// Runs `b24 spec …`.
+pub fn run(matches: &ArgMatches) -> ExitCode {
+    let cwd = match std::env::current_dir() {
+        Ok(cwd) => cwd,
+        Err(e) => {
+            eprintln!("error: cannot read the current directory: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match matches.subcommand() {
+        Some(("check", m)) => {
+            let paths: Vec<&String> = m
+                .get_many::<String>("paths")
+                .into_iter()
+                .flatten()
+                .collect();
+            check(&cwd, &paths)
+        }
+        Some(("expand", m)) => match m.get_one::<String>("path") {
+            Some(path) => expand_path(&cwd, path),
+            None => ExitCode::from(2),
+        },
+        _ => ExitCode::from(2),
+    }
+}
+
+fn check(cwd: &Path, paths: &[&String]) -> ExitCode {
+    let mut problems = 0;
+    // Method → file, across all paths: two specs of one method clash when generated together.
+    let mut methods: BTreeMap<String, String> = BTreeMap::new();
+    for path in paths {
+        match b24_spec::load_path(cwd, path) {
+            Ok(set) => {
+                for spec in set.specs {
+                    if let Some(first) = methods.insert(spec.method.clone(), spec.file.clone()) {
+                        eprintln!(
+                            "{}: method `{}` is already defined in `{first}`",
+                            spec.file, spec.method
+                        );
+                        problems += 1;
+                    }
+                }
+            }
+            Err(diagnostics) => {
+                for d in &diagnostics {
+                    eprintln!("{d}");
+                }
+                problems += diagnostics.len();
+            }
+        }
+    }
+    if problems > 0 {
+        eprintln!(
+            "error: {problems} problem{} found",
+            if problems == 1 { "" } else { "s" }
+        );
+        return ExitCode::FAILURE;
+    }
+    let names: Vec<&str> = methods.keys().map(String::as_str).collect();
+    println!(
+        "ok: {} spec{} checked ({})",
+        names.len(),
+        if names.len() == 1 { "" } else { "s" },
+        names.join(", ")
+    );
+    ExitCode::SUCCESS
+}
+
+fn expand_path(cwd: &Path, path: &str) -> ExitCode {
+    match b24_spec::load_path(cwd, path) {
+        Ok(set) => {
+            let code = expand(&set, &Options::default());
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout
+                .write_all(code.as_bytes())
+                .and_then(|()| stdout.flush());
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            for d in &diagnostics {
+                eprintln!("{d}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

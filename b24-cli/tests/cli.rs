@@ -1,0 +1,338 @@
+//! The real `b24` binary, run as a user would run it.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the crate lives in the workspace")
+}
+
+/// `b24` with a clean environment, run from the workspace root.
+fn b24() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_b24"));
+    cmd.current_dir(workspace_root())
+        .env_remove("B24_WEBHOOK_URL")
+        .env_remove("B24_LOG");
+    cmd
+}
+
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("run b24");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8(stdout).unwrap(),
+        String::from_utf8(stderr).unwrap(),
+    )
+}
+
+fn example_result() -> Value {
+    let source = b24_client::SPECS
+        .iter()
+        .find(|s| s.path.ends_with("im.user.get.yaml"))
+        .unwrap();
+    let spec = b24_spec::load_str(source.path, source.text).unwrap();
+    spec.example.unwrap().response["result"].clone()
+}
+
+const NOTICE: &str =
+    "b24: B24_WEBHOOK_URL is not set; using the built-in emulator at http://127.0.0.1:";
+
+#[test]
+fn a_call_without_a_webhook_uses_the_built_in_emulator() {
+    let (code, stdout, stderr) = run(b24().args(["im.user.get", "--id", "5", "--avatar-hr", "Y"]));
+    assert_eq!(code, 0, "{stderr}");
+    let printed: Value = serde_json::from_str(&stdout).expect("JSON on stdout");
+    assert_eq!(printed, example_result());
+    assert!(stdout.contains("\n  \"id\": 5"), "pretty-printed: {stdout}");
+    assert!(stderr.starts_with(NOTICE), "{stderr}");
+
+    let (code, stdout, _) = run(b24().args(["im.user.get"]));
+    assert_eq!(code, 0);
+    assert_eq!(serde_json::from_str::<Value>(&stdout).unwrap()["id"], 1);
+}
+
+#[test]
+fn api_errors_exit_1_with_code_description_and_status() {
+    let (code, stdout, stderr) = run(b24().args(["im.user.get", "--id", "999999"]));
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("error: USER_NOT_EXISTS: No user has the given `ID` (HTTP 400)"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(b24().args(["im.user.get", "--id", "0"]));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("error: ID_EMPTY: "), "{stderr}");
+}
+
+#[test]
+fn bad_flag_values_are_usage_errors() {
+    let (code, stdout, stderr) = run(b24().args(["im.user.get", "--id", "abc"]));
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("--id"), "{stderr}");
+    assert!(
+        !stderr.contains("built-in emulator"),
+        "no call is made: {stderr}"
+    );
+
+    let (code, _, stderr) = run(b24().args(["im.user.get", "--avatar-hr", "maybe"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--avatar-hr"), "{stderr}");
+
+    let (code, _, _) = run(b24().args(["im.user.get", "--no-such-flag", "1"]));
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn help_lists_methods_and_their_parameters() {
+    let (code, stdout, _) = run(b24().arg("--help"));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains(
+            "im.user.get  Get the messenger profile of the current user, or of another user by id"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("B24_WEBHOOK_URL"), "{stdout}");
+
+    let (code, stdout, _) = run(b24().args(["im.user.get", "--help"]));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("--avatar-hr <Y|N>"), "{stdout}");
+    assert!(stdout.contains("Id of the user to read"), "{stdout}");
+    assert!(stdout.contains("USER_NOT_EXISTS"), "{stdout}");
+
+    let (code, stdout, _) = run(b24().args(["serve", "--help"]));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("OAuth access token"), "{stdout}");
+}
+
+#[test]
+fn a_bad_webhook_url_exits_2_without_showing_the_code() {
+    for url in [
+        "https://example.bitrix24.com/rest/1/topsecret-code/",
+        "ftp://example.bitrix24.com/rest/1/topsecret/",
+        "https://example.bitrix24.com/rest/x/topsecret/",
+        "topsecret",
+    ] {
+        let (code, stdout, stderr) =
+            run(b24()
+                .env("B24_WEBHOOK_URL", url)
+                .args(["im.user.get", "--id", "5"]));
+        assert_eq!(code, 2, "{url}: {stderr}");
+        assert!(stderr.contains("B24_WEBHOOK_URL"), "{stderr}");
+        assert!(
+            !stdout.contains("topsecret") && !stderr.contains("topsecret"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn an_unreachable_portal_is_a_transport_error() {
+    // A port that was free a moment ago: nothing listens there now.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/rest/1/topsecret/");
+    let (code, _, stderr) = run(b24().env("B24_WEBHOOK_URL", url).args(["im.user.get"]));
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: request to Bitrix24 failed"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("topsecret"), "{stderr}");
+}
+
+/// A `b24 serve` child that is killed if the test fails half-way.
+#[cfg(unix)]
+struct Served {
+    child: Child,
+    webhook_url: String,
+    token: String,
+}
+
+#[cfg(unix)]
+impl Served {
+    fn start() -> Self {
+        let mut child = b24()
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn b24 serve");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut webhook_url = String::new();
+        stdout.read_line(&mut webhook_url).unwrap();
+        let mut token = String::new();
+        stdout.read_line(&mut token).unwrap();
+        Self {
+            child,
+            webhook_url: webhook_url.trim_end().to_owned(),
+            token: token.trim_end().to_owned(),
+        }
+    }
+
+    /// Sends SIGTERM and returns the exit code and everything logged to stderr.
+    fn terminate(mut self) -> (i32, String) {
+        let pid = self.child.id().to_string();
+        let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(killed.success());
+        let status = self.child.wait().unwrap();
+        let mut log = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut log)
+            .unwrap();
+        (status.code().unwrap_or(-1), log)
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[cfg(unix)] // stops the server with SIGTERM
+#[tokio::test]
+async fn serve_prints_its_url_answers_clients_and_stops_on_sigterm() {
+    let served = Served::start();
+    let url = served.webhook_url.clone();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with("/rest/1/b24emulatorcode/"),
+        "{url}"
+    );
+
+    let client = b24_client::Client::webhook(&url).unwrap();
+    let user = client.im_user_get().id(5).send().await.unwrap();
+    assert_eq!(user.name, "John Smith");
+
+    let portal = url.split("/rest/").next().unwrap();
+    let app = b24_client::Client::oauth(portal, served.token.clone()).unwrap();
+    assert_eq!(app.im_user_get().send().await.unwrap().id, 1);
+
+    // The CLI itself against the served emulator: no built-in emulator this time.
+    let (code, stdout, stderr) =
+        run(b24()
+            .env("B24_WEBHOOK_URL", &url)
+            .args(["im.user.get", "--id", "5"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout).unwrap(),
+        example_result()
+    );
+    assert!(!stderr.contains("built-in emulator"), "{stderr}");
+
+    let wrong = url.replace("b24emulatorcode", "wrongcode");
+    let (code, _, stderr) = run(b24().env("B24_WEBHOOK_URL", &wrong).args(["im.user.get"]));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("error: NO_AUTH_FOUND: "), "{stderr}");
+    assert!(stderr.contains("(HTTP 401)"), "{stderr}");
+
+    let token = served.token.clone();
+    let (code, log) = served.terminate();
+    assert_eq!(code, 0, "{log}");
+    assert!(log.contains("method=\"im.user.get\" status=200"), "{log}");
+    assert!(log.contains("status=401"), "{log}");
+    assert!(
+        !log.contains("b24emulatorcode") && !log.contains("wrongcode"),
+        "{log}"
+    );
+    assert!(!log.contains(&token), "{log}");
+}
+
+#[test]
+fn serve_reports_an_address_in_use() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let (code, stdout, stderr) = run(b24().args(["serve", "--addr", &addr]));
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains(&format!("cannot listen on {addr}")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn spec_check_passes_on_the_shipped_specs() {
+    let (code, stdout, stderr) = run(b24().args(["spec", "check", "specs"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        stdout.starts_with("ok: ") && stdout.contains("im.user.get"),
+        "{stdout}"
+    );
+    // `specs` is the default.
+    let (code, default_stdout, _) = run(b24().args(["spec", "check"]));
+    assert_eq!((code, default_stdout), (0, stdout));
+}
+
+/// A scratch directory removed when the test ends.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("b24-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn spec_check_points_at_the_broken_line() {
+    let tmp = TempDir::new("broken");
+    let original =
+        std::fs::read_to_string(workspace_root().join("specs/im/im.user.get.yaml")).unwrap();
+    let broken = original.replacen("type: integer", "type: intger", 1);
+    assert_ne!(broken, original);
+    let line = broken.lines().position(|l| l.contains("intger")).unwrap() + 1;
+    std::fs::create_dir_all(tmp.0.join("specs/im")).unwrap();
+    std::fs::write(tmp.0.join("specs/im/im.user.get.yaml"), broken).unwrap();
+
+    let (code, stdout, stderr) = run(b24().current_dir(&tmp.0).args(["spec", "check", "specs"]));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stderr.contains(&format!("specs/im/im.user.get.yaml:{line}:")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("intger"), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+
+    let (code, _, stderr) = run(b24()
+        .current_dir(&tmp.0)
+        .args(["spec", "check", "nothing-here"]));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("nothing-here"), "{stderr}");
+}
+
+#[test]
+fn spec_expand_prints_the_generated_code() {
+    let (code, stdout, stderr) = run(b24().args(["spec", "expand", "specs/im/im.user.get.yaml"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("pub struct ImUserGetRequest"), "{stdout}");
+    assert!(stdout.contains("pub mod im_user_get"), "{stdout}");
+}

@@ -1,0 +1,280 @@
+//! What a method answers, decided from its spec alone: parameter checks, then a fixture
+//! lookup (`emulator:`) or the documented example.
+
+use b24_spec::{Emulation, Lookup, Param, Spec};
+use serde_json::Value;
+
+use crate::envelope::{Failure, INVALID_ARG_VALUE, NOT_EMULATED, NOT_FOUND};
+use crate::fixture::Fixture;
+use crate::request::Params;
+use b24_spec::KeyPath;
+use b24_spec::conform::{self, Mode};
+
+/// The `result` of calling `spec`'s method with `params`, as user `caller`.
+pub(crate) fn answer(
+    spec: &Spec,
+    fixture: &Fixture,
+    params: &Params,
+    caller: u64,
+) -> Result<Value, Failure> {
+    for param in &spec.params {
+        check_param(spec, param, params.get(&param.wire))?;
+    }
+    match &spec.emulator {
+        Some(emulation) => from_fixture(spec, emulation, fixture, params, caller),
+        None => spec
+            .example
+            .as_ref()
+            .and_then(|e| e.response.get("result"))
+            .cloned()
+            .ok_or_else(|| {
+                Failure::new(
+                    501,
+                    NOT_EMULATED,
+                    format!(
+                        "the spec of `{}` has neither an `emulator:` section nor an example \
+                         response, so the emulator cannot answer it",
+                        spec.method
+                    ),
+                )
+            }),
+    }
+}
+
+/// A declared parameter: present ones must have the declared type and respect `min`; required
+/// ones must be present.
+fn check_param(spec: &Spec, param: &Param, value: Option<&Value>) -> Result<(), Failure> {
+    let Some(value) = value else {
+        return if param.required {
+            Err(invalid(
+                spec,
+                param,
+                format!("required parameter `{}` is missing", param.wire),
+            ))
+        } else {
+            Ok(())
+        };
+    };
+    if let Err(m) = conform::check(spec, &param.ty, value, Mode::Request) {
+        let at = format!("`{}`", KeyPath::root().key(&param.wire).join(&m.path));
+        return Err(invalid(
+            spec,
+            param,
+            format!("invalid value of {at}: {}", m.message),
+        ));
+    }
+    if let (Some(min), Some(n)) = (param.min, conform::integer_of(value))
+        && n < i128::from(min)
+    {
+        return Err(invalid(
+            spec,
+            param,
+            format!("`{}` is {n}, below the minimum {min}", param.wire),
+        ));
+    }
+    Ok(())
+}
+
+/// The param's own `invalid` code when the spec names one, `INVALID_ARG_VALUE` otherwise.
+fn invalid(spec: &Spec, param: &Param, detail: String) -> Failure {
+    match &param.invalid {
+        Some(code) => Failure::declared(spec, code, Some(&detail)),
+        None => Failure::new(400, INVALID_ARG_VALUE, detail),
+    }
+}
+
+fn from_fixture(
+    spec: &Spec,
+    emulation: &Emulation,
+    fixture: &Fixture,
+    params: &Params,
+    caller: u64,
+) -> Result<Value, Failure> {
+    // The builder refuses specs whose collection is missing, so this is a safety net only.
+    let records = fixture.collection(&emulation.collection).ok_or_else(|| {
+        Failure::new(
+            500,
+            "INTERNAL_SERVER_ERROR",
+            format!("the fixture has no `{}` collection", emulation.collection),
+        )
+    })?;
+    let Some(lookup) = &emulation.lookup else {
+        return Ok(Value::Array(
+            records.iter().cloned().map(Value::Object).collect(),
+        ));
+    };
+    let wanted = match params.get(&lookup.param) {
+        Some(v) => Some(v.clone()),
+        None if lookup.absent_is_caller => Some(Value::from(caller)),
+        None => None,
+    };
+    wanted
+        .as_ref()
+        .and_then(|w| {
+            records
+                .iter()
+                .find(|r| r.get(&lookup.field).is_some_and(|f| same_value(f, w)))
+        })
+        .map(|r| Value::Object(r.clone()))
+        .ok_or_else(|| not_found(spec, emulation, lookup, wanted.as_ref()))
+}
+
+fn not_found(
+    spec: &Spec,
+    emulation: &Emulation,
+    lookup: &Lookup,
+    wanted: Option<&Value>,
+) -> Failure {
+    match &emulation.not_found {
+        Some(code) => Failure::declared(spec, code, None),
+        None => Failure::new(
+            400,
+            NOT_FOUND,
+            match wanted {
+                Some(w) => format!(
+                    "no record of `{}` has `{}` = {w}",
+                    emulation.collection, lookup.field
+                ),
+                None => format!("`{}` is required", lookup.param),
+            },
+        ),
+    }
+}
+
+/// Equality as the portal's PHP compares ids: `5`, `5.0` and `"5"` are the same value.
+fn same_value(a: &Value, b: &Value) -> bool {
+    if a == b {
+        return true;
+    }
+    let number = |v: &Value| match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    let exact = |v: &Value| conform::integer_of(v);
+    match (exact(a), exact(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => matches!((number(a), number(b)), (Some(x), Some(y)) if x == y),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SPEC: &str = r#"
+method: test.item.get
+scope: test
+summary: Test
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  ID: { type: id, min: 1, invalid: BAD_ID, doc: id }
+  MODE: { type: yn, doc: mode }
+  NAME: { type: string, required: true, doc: name }
+result: Item
+types:
+  Item:
+    fields:
+      id: id
+errors:
+  BAD_ID: { status: 422, doc: "The id is wrong." }
+  NO_ITEM: { doc: No such item }
+emulator:
+  collection: items
+  lookup: { param: ID, field: id, absent: caller }
+  not_found: NO_ITEM
+"#;
+
+    fn spec() -> Spec {
+        b24_spec::load_str("test.item.get.yaml", SPEC).unwrap_or_else(|d| panic!("{d:?}"))
+    }
+
+    fn fixture() -> Fixture {
+        Fixture::from_value(json!({"items": [{"id": 1}, {"id": "2"}, {"id": 9}]})).unwrap()
+    }
+
+    fn call(params: Value, caller: u64) -> Result<Value, Failure> {
+        let params = Params::from_map(params.as_object().unwrap().clone());
+        answer(&spec(), &fixture(), &params, caller)
+    }
+
+    #[test]
+    fn lookups_compare_numbers_and_numeric_strings() {
+        assert_eq!(
+            call(json!({"NAME": "x", "ID": "2"}), 1),
+            Ok(json!({"id": "2"}))
+        );
+        assert_eq!(call(json!({"name": "x", "id": 9}), 1), Ok(json!({"id": 9})));
+        assert_eq!(
+            call(json!({"NAME": "x", "ID": 9.0}), 1),
+            Ok(json!({"id": 9}))
+        );
+    }
+
+    #[test]
+    fn an_absent_lookup_param_means_the_caller() {
+        assert_eq!(call(json!({"NAME": "x"}), 9), Ok(json!({"id": 9})));
+        assert_eq!(
+            call(json!({"NAME": "x", "ID": null}), 1),
+            Ok(json!({"id": 1}))
+        );
+        let e = call(json!({"NAME": "x"}), 3).unwrap_err();
+        assert_eq!((e.status.as_u16(), e.code.as_str()), (400, "NO_ITEM"));
+        assert_eq!(e.description, "No such item");
+    }
+
+    #[test]
+    fn param_errors_use_the_declared_code_and_status() {
+        let e = call(json!({"NAME": "x", "ID": 0}), 1).unwrap_err();
+        assert_eq!((e.status.as_u16(), e.code.as_str()), (422, "BAD_ID"));
+        assert_eq!(
+            e.description,
+            "The id is wrong (`ID` is 0, below the minimum 1)"
+        );
+        let e = call(json!({"NAME": "x", "ID": "abc"}), 1).unwrap_err();
+        assert_eq!(e.code, "BAD_ID");
+        let e = call(json!({"NAME": "x", "MODE": "yes"}), 1).unwrap_err();
+        assert_eq!(
+            (e.status.as_u16(), e.code.as_str()),
+            (400, "INVALID_ARG_VALUE")
+        );
+        assert!(e.description.contains("`MODE`"), "{}", e.description);
+        let e = call(json!({"ID": 1}), 1).unwrap_err();
+        assert_eq!(e.code, "INVALID_ARG_VALUE");
+        assert_eq!(e.description, "required parameter `NAME` is missing");
+    }
+
+    #[test]
+    fn without_lookup_the_whole_collection_and_without_emulator_the_example() {
+        let mut s = spec();
+        s.emulator.as_mut().unwrap().lookup = None;
+        let p = Params::from_map(json!({"NAME": "x"}).as_object().unwrap().clone());
+        assert_eq!(
+            answer(&s, &fixture(), &p, 1),
+            Ok(json!([{"id": 1}, {"id": "2"}, {"id": 9}]))
+        );
+        s.emulator = None;
+        let e = answer(&s, &fixture(), &p, 1).unwrap_err();
+        assert_eq!(
+            (e.status.as_u16(), e.code.as_str()),
+            (501, "ERROR_NOT_EMULATED")
+        );
+        s.example = Some(b24_spec::Example {
+            params: Default::default(),
+            response: json!({"result": {"id": 42}}),
+        });
+        assert_eq!(answer(&s, &fixture(), &p, 1), Ok(json!({"id": 42})));
+    }
+
+    #[test]
+    fn same_value_rules() {
+        assert!(same_value(&json!(5), &json!("5")));
+        assert!(same_value(&json!(" 5"), &json!(5.0)));
+        assert!(same_value(&json!(1.5), &json!("1.5")));
+        assert!(!same_value(&json!(5), &json!("five")));
+        assert!(!same_value(&json!("a"), &json!("A")));
+        assert!(same_value(&json!("a"), &json!("a")));
+    }
+}

@@ -1,0 +1,524 @@
+//! The emulator's configuration: which specs it serves, from which data, to whom.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use b24_client::SpecSource;
+use b24_spec::conform::{self, Mode};
+use b24_spec::{Diagnostic, KeyPath, Segment, Spec, TypeKind};
+
+use crate::auth::{Credentials, Token, Webhook};
+use crate::clock::Meter;
+use crate::fixture::{Fixture, FixtureError};
+
+/// User id of the default incoming webhook.
+pub const DEFAULT_WEBHOOK_USER: u64 = 1;
+/// Code of the default incoming webhook: `http://127.0.0.1:PORT/rest/1/b24emulatorcode/`.
+pub const DEFAULT_WEBHOOK_CODE: &str = "b24emulatorcode";
+/// The default OAuth access token, bound to user 1.
+pub const DEFAULT_ACCESS_TOKEN: &str = "b24emulatortoken";
+
+/// A Bitrix24 portal emulator, configured and ready to serve.
+///
+/// It answers every method that has a spec: the specs shipped with `b24-client`, plus any you
+/// add with [`EmulatorBuilder::specs`]. Cloning is cheap; clones share the configuration.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use b24_emulator::Emulator;
+///
+/// let running = Emulator::builder().build()?.start("127.0.0.1:0").await?;
+/// let client = b24_client::Client::webhook(&running.webhook_url())?;
+/// let user = client.im_user_get().id(5).send().await?;
+/// assert_eq!(user.name, "John Smith");
+/// running.shutdown().await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Emulator {
+    pub(crate) state: Arc<State>,
+}
+
+/// Everything a request handler reads.
+pub(crate) struct State {
+    /// Specs by lower-case method name: the portal matches method names case-insensitively.
+    pub methods: BTreeMap<String, Spec>,
+    pub fixture: Fixture,
+    pub credentials: Credentials,
+    pub meter: Meter,
+}
+
+impl Emulator {
+    /// Starts configuring an emulator.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// The spec of `method` (matched case-insensitively, with or without a `.json` suffix).
+    pub fn method(&self, method: &str) -> Option<&Spec> {
+        self.state.method(method)
+    }
+
+    /// Every method the emulator serves, by name.
+    pub fn methods(&self) -> impl Iterator<Item = &Spec> {
+        self.state.methods.values()
+    }
+
+    /// The fixture data the emulator answers from.
+    pub fn fixture(&self) -> &Fixture {
+        &self.state.fixture
+    }
+
+    /// User id of the first configured webhook.
+    pub fn webhook_user_id(&self) -> u64 {
+        self.primary_webhook().0
+    }
+
+    /// `/rest/USER_ID/CODE/`: the path of the first configured webhook (it contains the code).
+    pub fn webhook_path(&self) -> String {
+        let (user, code) = self.primary_webhook();
+        format!("/rest/{user}/{code}/")
+    }
+
+    /// The first configured OAuth access token.
+    pub fn access_token(&self) -> &str {
+        self.state
+            .credentials
+            .primary_token()
+            .map_or(DEFAULT_ACCESS_TOKEN, |t| t.token.as_str())
+    }
+
+    fn primary_webhook(&self) -> (u64, &str) {
+        self.state
+            .credentials
+            .primary_webhook()
+            .map_or((DEFAULT_WEBHOOK_USER, DEFAULT_WEBHOOK_CODE), |w| {
+                (w.user_id, w.code.as_str())
+            })
+    }
+}
+
+impl State {
+    pub fn method(&self, method: &str) -> Option<&Spec> {
+        let name = method.to_ascii_lowercase();
+        let name = name.strip_suffix(".json").unwrap_or(&name);
+        self.methods.get(name)
+    }
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Emulator")
+            .field("methods", &self.state.methods.keys().collect::<Vec<_>>())
+            .field("credentials", &self.state.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures an [`Emulator`]. Every setting has a default: the shipped specs, the built-in
+/// fixture, webhook `/rest/1/b24emulatorcode/` and access token `b24emulatortoken` for user 1.
+#[derive(Default)]
+pub struct EmulatorBuilder {
+    sources: Vec<SpecSource>,
+    specs: Vec<Spec>,
+    fixture: Option<Fixture>,
+    webhooks: Vec<Webhook>,
+    tokens: Vec<Token>,
+}
+
+impl EmulatorBuilder {
+    /// Also serves these specs, typically your crate's generated `SPECS` constant. A spec for
+    /// a method that `b24-client` ships replaces the shipped one.
+    #[must_use]
+    pub fn specs(mut self, sources: &[SpecSource]) -> Self {
+        self.sources.extend_from_slice(sources);
+        self
+    }
+
+    /// Also serves an already loaded spec (from [`b24_spec::load_path`], for instance).
+    #[must_use]
+    pub fn spec(mut self, spec: Spec) -> Self {
+        self.specs.push(spec);
+        self
+    }
+
+    /// Answers from this fixture instead of [`Fixture::builtin`]. Extend the built-in one with
+    /// [`Fixture::with_collection`] to keep its users.
+    #[must_use]
+    pub fn fixture(mut self, fixture: Fixture) -> Self {
+        self.fixture = Some(fixture);
+        self
+    }
+
+    /// Accepts the incoming webhook `/rest/{user_id}/{code}/`. The first one given is the one
+    /// [`RunningEmulator::webhook_url`](crate::RunningEmulator::webhook_url) shows; giving
+    /// any replaces the default webhook.
+    #[must_use]
+    pub fn webhook(mut self, user_id: u64, code: impl Into<String>) -> Self {
+        self.webhooks.push(Webhook {
+            user_id,
+            code: code.into(),
+        });
+        self
+    }
+
+    /// Accepts this OAuth access token, for user 1. Giving any token replaces the default one.
+    #[must_use]
+    pub fn access_token(self, token: impl Into<String>) -> Self {
+        self.access_token_for(DEFAULT_WEBHOOK_USER, token)
+    }
+
+    /// Accepts this OAuth access token, for the given user.
+    #[must_use]
+    pub fn access_token_for(mut self, user_id: u64, token: impl Into<String>) -> Self {
+        self.tokens.push(Token {
+            token: token.into(),
+            user_id,
+        });
+        self
+    }
+
+    /// Loads and checks the specs, checks the fixture against them and the credentials.
+    pub fn build(self) -> Result<Emulator, EmulatorError> {
+        let mut methods = BTreeMap::new();
+        for source in b24_client::SPECS {
+            let spec = load(source)?;
+            methods.insert(spec.method.to_ascii_lowercase(), spec);
+        }
+        // Own specs replace shipped ones, but two own specs of one method are a mistake.
+        let mut own: BTreeMap<String, String> = BTreeMap::new();
+        let loaded: Vec<Spec> = self.sources.iter().map(load).collect::<Result<_, _>>()?;
+        for spec in loaded.into_iter().chain(self.specs) {
+            let key = spec.method.to_ascii_lowercase();
+            if let Some(first) = own.insert(key.clone(), spec.file.clone()) {
+                return Err(EmulatorError::DuplicateMethod {
+                    method: spec.method,
+                    first,
+                    second: spec.file,
+                });
+            }
+            methods.insert(key, spec);
+        }
+
+        let fixture = self.fixture.unwrap_or_else(Fixture::builtin);
+        for spec in methods.values() {
+            check_fixture(spec, &fixture)?;
+        }
+
+        let webhooks = if self.webhooks.is_empty() {
+            vec![Webhook {
+                user_id: DEFAULT_WEBHOOK_USER,
+                code: DEFAULT_WEBHOOK_CODE.into(),
+            }]
+        } else {
+            self.webhooks
+        };
+        for w in &webhooks {
+            // The same rule as `b24_client::Client::webhook`, so every accepted webhook URL
+            // also works with the client.
+            if w.code.is_empty() || !w.code.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return Err(EmulatorError::WebhookCode { user_id: w.user_id });
+            }
+        }
+        let tokens = if self.tokens.is_empty() {
+            vec![Token {
+                token: DEFAULT_ACCESS_TOKEN.into(),
+                user_id: DEFAULT_WEBHOOK_USER,
+            }]
+        } else {
+            self.tokens
+        };
+        for (i, t) in tokens.iter().enumerate() {
+            if t.token.is_empty() || t.token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(EmulatorError::AccessToken {
+                    user_id: t.user_id,
+                    reason: "it is empty or contains whitespace",
+                });
+            }
+            if tokens[..i].iter().any(|o| o.token == t.token) {
+                return Err(EmulatorError::AccessToken {
+                    user_id: t.user_id,
+                    reason: "the same token is given twice",
+                });
+            }
+        }
+
+        Ok(Emulator {
+            state: Arc::new(State {
+                methods,
+                fixture,
+                credentials: Credentials::new(webhooks, tokens),
+                meter: Meter::default(),
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for EmulatorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorBuilder")
+            .field(
+                "sources",
+                &self.sources.iter().map(|s| s.path).collect::<Vec<_>>(),
+            )
+            .field(
+                "specs",
+                &self.specs.iter().map(|s| &s.method).collect::<Vec<_>>(),
+            )
+            .field("fixture", &self.fixture.is_some())
+            .field("webhooks", &self.webhooks.len())
+            .field("tokens", &self.tokens.len())
+            .finish()
+    }
+}
+
+fn load(source: &SpecSource) -> Result<Spec, EmulatorError> {
+    b24_spec::load_str(source.path, source.text).map_err(|diagnostics| EmulatorError::Spec {
+        path: source.path.to_owned(),
+        diagnostics,
+    })
+}
+
+/// The collection a spec serves from must exist, and its records must be what the spec's
+/// result type says, so emulated answers always decode with the generated types.
+fn check_fixture(spec: &Spec, fixture: &Fixture) -> Result<(), EmulatorError> {
+    let Some(emulation) = &spec.emulator else {
+        return Ok(());
+    };
+    let Some(records) = fixture.collection(&emulation.collection) else {
+        return Err(EmulatorError::MissingCollection {
+            method: spec.method.clone(),
+            collection: emulation.collection.clone(),
+        });
+    };
+    let mismatch = |index: Option<usize>, m: conform::Mismatch| EmulatorError::FixtureMismatch {
+        method: spec.method.clone(),
+        record: match index {
+            Some(i) => format!("{}[{i}]", emulation.collection),
+            None => emulation.collection.clone(),
+        },
+        path: m.path.to_string(),
+        message: m.message,
+    };
+    let result = &spec.result.ty;
+    if emulation.lookup.is_some() {
+        for (i, record) in records.iter().enumerate() {
+            let value = serde_json::Value::Object(record.clone());
+            conform::check(spec, result, &value, Mode::Result).map_err(|m| mismatch(Some(i), m))?;
+        }
+    } else {
+        let value = serde_json::Value::Array(
+            records
+                .iter()
+                .cloned()
+                .map(serde_json::Value::Object)
+                .collect(),
+        );
+        // A list result whose items are bad: name the record, not the list.
+        conform::check(spec, result, &value, Mode::Result).map_err(|m| {
+            match (&result.kind, m.path.segments().split_first()) {
+                (TypeKind::Array(_), Some((Segment::Index(index), rest))) => {
+                    let path = KeyPath::root().join_segments(rest);
+                    mismatch(Some(*index), conform::Mismatch { path, ..m })
+                }
+                _ => mismatch(None, m),
+            }
+        })?;
+    }
+    Ok(())
+}
+
+/// Why an emulator could not be configured. Messages never contain a webhook code or token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmulatorError {
+    /// A spec has mistakes.
+    #[error("spec `{path}` is invalid:\n{}", render(.diagnostics))]
+    Spec {
+        /// Path of the spec as embedded.
+        path: String,
+        /// Every problem found, with file, line, column and key path.
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// Two added specs define the same method.
+    #[error("method `{method}` is defined by both `{first}` and `{second}`")]
+    DuplicateMethod {
+        /// The method name.
+        method: String,
+        /// Path of the first spec.
+        first: String,
+        /// Path of the second spec.
+        second: String,
+    },
+    /// A spec serves from a collection the fixture does not have.
+    #[error(
+        "method `{method}` answers from fixture collection `{collection}`, which the fixture \
+         does not have"
+    )]
+    MissingCollection {
+        /// The method name.
+        method: String,
+        /// The collection its `emulator:` section names.
+        collection: String,
+    },
+    /// A fixture record does not have the shape of the method's result.
+    #[error(
+        "fixture record `{record}` does not match the result of `{method}`{}: {message}",
+        if path.is_empty() { String::new() } else { format!(" at `{path}`") }
+    )]
+    FixtureMismatch {
+        /// The method name.
+        method: String,
+        /// `collection[index]`, or the collection when the result is the whole list.
+        record: String,
+        /// Field path inside the record; empty for the record itself.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A webhook code is empty or not made of letters and digits.
+    #[error("the webhook code of user {user_id} must be letters and digits, and not empty")]
+    WebhookCode {
+        /// The webhook's user id.
+        user_id: u64,
+    },
+    /// An access token cannot be used.
+    #[error("the access token of user {user_id} cannot be used: {reason}")]
+    AccessToken {
+        /// The user the token is bound to.
+        user_id: u64,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The fixture could not be read.
+    #[error(transparent)]
+    Fixture(#[from] FixtureError),
+}
+
+fn render(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn defaults_serve_the_shipped_specs_with_default_credentials() {
+        let e = Emulator::builder().build().unwrap();
+        assert!(e.method("im.user.get").is_some());
+        assert!(e.method("IM.USER.GET.json").is_some());
+        assert!(e.method("im.user").is_none());
+        assert_eq!(e.webhook_path(), "/rest/1/b24emulatorcode/");
+        assert_eq!(e.webhook_user_id(), 1);
+        assert_eq!(e.access_token(), DEFAULT_ACCESS_TOKEN);
+        assert!(!format!("{e:?}").contains(DEFAULT_WEBHOOK_CODE));
+    }
+
+    #[test]
+    fn a_fixture_without_the_collection_is_refused() {
+        let e = Emulator::builder()
+            .fixture(Fixture::empty())
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(&e, EmulatorError::MissingCollection { collection, .. } if collection == "users"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn fixture_records_must_match_the_result_type() {
+        let mut users = Fixture::builtin().collection("users").unwrap().to_vec();
+        users[1].insert("idle".into(), json!(true));
+        let e = Emulator::builder()
+            .fixture(Fixture::builtin().with_collection("users", users))
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "fixture record `users[1]` does not match the result of `im.user.get` at `idle`: \
+             expected an ATOM date-time such as \"2026-03-02T09:30:00+01:00\" or false, found true"
+        );
+    }
+
+    #[test]
+    fn list_results_name_the_bad_record() {
+        let spec = b24_spec::load_str(
+            "test.items.list.yaml",
+            "method: test.items.list\nscope: test\nsummary: s\ndocs: https://apidocs.bitrix24.com/\n\
+             access: any user\nresult: { type: array, items: Item }\n\
+             types:\n  Item:\n    fields:\n      id: id\n\
+             emulator:\n  collection: items\n",
+        )
+        .unwrap();
+        let fixture = Fixture::builtin().with_collection(
+            "items",
+            vec![
+                json!({"id": 1}).as_object().unwrap().clone(),
+                json!({"id": "x"}).as_object().unwrap().clone(),
+            ],
+        );
+        let e = Emulator::builder()
+            .spec(spec)
+            .fixture(fixture)
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(&e, EmulatorError::FixtureMismatch { record, path, .. } if record == "items[1]" && path == "id"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn credentials_are_checked_without_echoing_them() {
+        let e = Emulator::builder()
+            .webhook(3, "bad-code!")
+            .build()
+            .unwrap_err();
+        assert!(matches!(e, EmulatorError::WebhookCode { user_id: 3 }));
+        assert!(!e.to_string().contains("bad-code"));
+        let e = Emulator::builder()
+            .access_token("s3cret")
+            .access_token_for(5, "s3cret")
+            .build()
+            .unwrap_err();
+        assert!(matches!(e, EmulatorError::AccessToken { user_id: 5, .. }));
+        assert!(!e.to_string().contains("s3cret"));
+        assert!(Emulator::builder().access_token("").build().is_err());
+    }
+
+    #[test]
+    fn own_specs_replace_shipped_ones_but_not_each_other() {
+        let source = b24_client::SPECS[0];
+        let e = Emulator::builder().specs(&[source]).build().unwrap();
+        assert_eq!(e.methods().count(), b24_client::SPECS.len());
+        let e = Emulator::builder()
+            .specs(&[source, source])
+            .build()
+            .unwrap_err();
+        assert!(matches!(e, EmulatorError::DuplicateMethod { .. }), "{e}");
+    }
+
+    #[test]
+    fn broken_specs_report_their_diagnostics() {
+        let e = Emulator::builder()
+            .specs(&[SpecSource {
+                path: "specs/x.y.yaml",
+                text: "method: x.y\n",
+            }])
+            .build()
+            .unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.starts_with("spec `specs/x.y.yaml` is invalid:\nspecs/x.y.yaml:"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,173 @@
+//! Fixture data: named collections of JSON records the emulator answers from.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+/// One record of a collection: a JSON object, in exactly the shape the portal sends.
+pub type Record = Map<String, Value>;
+
+/// The built-in fixture: users 1 (an administrator, the default caller) and 5 (the user of the
+/// documented `im.user.get` example).
+const BUILTIN_JSON: &str = include_str!("../fixtures/default.json");
+
+/// Named collections of records, e.g. `users`.
+///
+/// A spec's `emulator:` section names the collection its results come from. In JSON a fixture
+/// is an object of arrays of objects:
+///
+/// ```
+/// let fixture = b24_emulator::Fixture::from_json_str(r#"{ "users": [ { "id": 1 } ] }"#)?;
+/// assert_eq!(fixture.collection("users").map(<[_]>::len), Some(1));
+/// # Ok::<(), b24_emulator::FixtureError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fixture {
+    collections: BTreeMap<String, Vec<Record>>,
+}
+
+impl Fixture {
+    /// The fixture shipped with the crate, which the emulator uses unless told otherwise.
+    pub fn builtin() -> Self {
+        // The shipped file is checked by this crate's tests, so it always parses.
+        Self::from_json_str(BUILTIN_JSON).unwrap_or_default()
+    }
+
+    /// A fixture without any collection.
+    pub fn empty() -> Self {
+        Self::default()
+    }
+
+    /// Reads a fixture from JSON text: `{"collection": [{…record…}, …], …}`.
+    pub fn from_json_str(text: &str) -> Result<Self, FixtureError> {
+        let value: Value = serde_json::from_str(text).map_err(FixtureError::Json)?;
+        Self::from_value(value)
+    }
+
+    /// Reads a fixture from a JSON value of the same shape as [`Fixture::from_json_str`].
+    pub fn from_value(value: Value) -> Result<Self, FixtureError> {
+        let Value::Object(top) = value else {
+            return Err(FixtureError::NotAnObject);
+        };
+        let mut fixture = Self::empty();
+        for (name, records) in top {
+            let Value::Array(items) = records else {
+                return Err(FixtureError::NotAList { collection: name });
+            };
+            let mut out = Vec::with_capacity(items.len());
+            for (index, item) in items.into_iter().enumerate() {
+                match item {
+                    Value::Object(record) => out.push(record),
+                    _ => {
+                        return Err(FixtureError::NotARecord {
+                            collection: name,
+                            index,
+                        });
+                    }
+                }
+            }
+            fixture.collections.insert(name, out);
+        }
+        Ok(fixture)
+    }
+
+    /// This fixture with collection `name` set to `records`, replacing any collection of that
+    /// name, e.g. to add your own data to [`Fixture::builtin`].
+    #[must_use]
+    pub fn with_collection(mut self, name: impl Into<String>, records: Vec<Record>) -> Self {
+        self.collections.insert(name.into(), records);
+        self
+    }
+
+    /// The records of collection `name`, if there is one.
+    pub fn collection(&self, name: &str) -> Option<&[Record]> {
+        self.collections.get(name).map(Vec::as_slice)
+    }
+
+    /// Every collection with its records, by name.
+    pub fn collections(&self) -> impl Iterator<Item = (&str, &[Record])> {
+        self.collections
+            .iter()
+            .map(|(name, records)| (name.as_str(), records.as_slice()))
+    }
+}
+
+/// Fixture JSON that does not have the shape `{"name": [{…}, …]}`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FixtureError {
+    /// The text is not JSON.
+    #[error("the fixture is not valid JSON: {0}")]
+    Json(#[source] serde_json::Error),
+    /// The top level is not an object of collections.
+    #[error("the fixture must be a JSON object of collections, like {{\"users\": [ … ]}}")]
+    NotAnObject,
+    /// A collection is not a list.
+    #[error("fixture collection `{collection}` must be a JSON array of records")]
+    NotAList {
+        /// Name of the collection.
+        collection: String,
+    },
+    /// An item of a collection is not an object.
+    #[error("record {index} of fixture collection `{collection}` must be a JSON object")]
+    NotARecord {
+        /// Name of the collection.
+        collection: String,
+        /// Position of the item in the collection, from 0.
+        index: usize,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_fixture_parses_and_has_the_documented_users() {
+        let builtin = Fixture::from_json_str(BUILTIN_JSON).expect("built-in fixture");
+        assert_eq!(builtin, Fixture::builtin());
+        let ids: Vec<_> = builtin
+            .collection("users")
+            .unwrap()
+            .iter()
+            .map(|u| u["id"].clone())
+            .collect();
+        assert_eq!(ids, [Value::from(1), Value::from(5)]);
+    }
+
+    #[test]
+    fn malformed_fixtures_are_typed_errors() {
+        assert!(matches!(
+            Fixture::from_json_str("{"),
+            Err(FixtureError::Json(_))
+        ));
+        assert!(matches!(
+            Fixture::from_json_str("[]"),
+            Err(FixtureError::NotAnObject)
+        ));
+        assert!(matches!(
+            Fixture::from_json_str(r#"{"users": {}}"#),
+            Err(FixtureError::NotAList { collection }) if collection == "users"
+        ));
+        let e = Fixture::from_json_str(r#"{"users": [{}, 7]}"#).unwrap_err();
+        assert!(matches!(e, FixtureError::NotARecord { index: 1, .. }));
+        assert_eq!(
+            e.to_string(),
+            "record 1 of fixture collection `users` must be a JSON object"
+        );
+    }
+
+    #[test]
+    fn collections_can_be_added_and_replaced() {
+        let mut record = Record::new();
+        record.insert("id".into(), Value::from(3));
+        let f = Fixture::empty()
+            .with_collection("users", vec![])
+            .with_collection("users", vec![record.clone()])
+            .with_collection("deals", vec![]);
+        assert_eq!(f.collection("users"), Some(&[record][..]));
+        let names: Vec<_> = f.collections().map(|(n, _)| n).collect();
+        assert_eq!(names, ["deals", "users"]);
+        assert_eq!(f.collection("tasks"), None);
+    }
+}

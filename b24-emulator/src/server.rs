@@ -1,0 +1,351 @@
+//! HTTP: the routes a portal answers on, and a server running them in the background.
+
+use std::fmt;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State as Extract};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::Value;
+use tokio::net::{TcpListener, ToSocketAddrs};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::answer::answer;
+use crate::clock::Started;
+use crate::emulator::{Emulator, State};
+use crate::envelope::{self, Failure};
+use crate::request::Params;
+
+/// Larger bodies are refused; a REST call's parameters are far smaller.
+const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// How the caller authenticated, as read from the route.
+enum Auth {
+    /// `/rest/{user}/{code}/{method}`.
+    Webhook { user: String, code: String },
+    /// `/rest/{method}` with the token in `auth`.
+    OAuth,
+}
+
+impl Emulator {
+    /// The emulator's routes, for mounting in your own axum server or calling with
+    /// `tower::ServiceExt::oneshot` in tests:
+    ///
+    /// - `GET|POST /rest/{user_id}/{code}/{method}`: incoming webhook;
+    /// - `GET|POST /rest/{method}`: OAuth, with the token in the `auth` parameter.
+    ///
+    /// `{method}` may end in `.json`. Anything else answers with an error envelope.
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/rest/{method}", get(oauth).post(oauth))
+            .route("/rest/{user}/{code}/{method}", get(webhook).post(webhook))
+            .fallback(unrouted)
+            .method_not_allowed_fallback(wrong_http_method)
+            .with_state(self.state.clone())
+    }
+
+    /// Binds `addr` (port 0 picks a free port) and serves in a background task until
+    /// [`RunningEmulator::shutdown`] or until the handle is dropped.
+    pub async fn start(&self, addr: impl ToSocketAddrs) -> io::Result<RunningEmulator> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = axum::serve(listener, self.router()).with_graceful_shutdown(async move {
+            // A dropped sender also stops the server.
+            let _ = stopped.await;
+        });
+        let task = tokio::spawn(async move { server.await });
+        tracing::info!(%addr, "Bitrix24 emulator listening");
+        Ok(RunningEmulator {
+            addr,
+            webhook_path: self.webhook_path(),
+            access_token: self.access_token().to_owned(),
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+}
+
+/// One REST call as it came in.
+struct Incoming {
+    started: Started,
+    auth: Auth,
+    method: String,
+    http: Method,
+    headers: HeaderMap,
+    query: Option<String>,
+    body: Body,
+}
+
+async fn webhook(
+    Extract(state): Extract<Arc<State>>,
+    path: Result<Path<(String, String, String)>, PathRejection>,
+    http: Method,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Body,
+) -> Response {
+    let started = Started::now();
+    let Ok(Path((user, code, method))) = path else {
+        return logged(
+            &http,
+            "(unreadable path)",
+            Failure::no_auth().into_response(),
+        );
+    };
+    let auth = Auth::Webhook { user, code };
+    call(
+        &state,
+        Incoming {
+            started,
+            auth,
+            method,
+            http,
+            headers,
+            query,
+            body,
+        },
+    )
+    .await
+}
+
+async fn oauth(
+    Extract(state): Extract<Arc<State>>,
+    path: Result<Path<String>, PathRejection>,
+    http: Method,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Body,
+) -> Response {
+    let started = Started::now();
+    let Ok(Path(method)) = path else {
+        let failure = Failure::method_not_found();
+        return logged(&http, "(unreadable path)", failure.into_response());
+    };
+    call(
+        &state,
+        Incoming {
+            started,
+            auth: Auth::OAuth,
+            method,
+            http,
+            headers,
+            query,
+            body,
+        },
+    )
+    .await
+}
+
+/// Answers one REST call and logs it.
+async fn call(state: &State, incoming: Incoming) -> Response {
+    let http = incoming.http.clone();
+    let shown = printable(&incoming.method);
+    let response = match answer_call(state, incoming).await {
+        Ok(response) => response,
+        Err(failure) => failure.into_response(),
+    };
+    logged(&http, &shown, response)
+}
+
+/// Reads parameters, authenticates, finds the method and answers it.
+async fn answer_call(state: &State, incoming: Incoming) -> Result<Response, Failure> {
+    let Incoming {
+        started,
+        auth,
+        method,
+        headers,
+        query,
+        body,
+        ..
+    } = incoming;
+    let body = read_body(&headers, body).await?;
+    let mut params = Params::read(&headers, query.as_deref(), &body)?;
+    let token = params.take_auth();
+    let caller = match auth {
+        Auth::Webhook { user, code } => state.credentials.webhook_user(&user, &code),
+        Auth::OAuth => match &token {
+            Some(Value::String(t)) => state.credentials.token_user(t),
+            _ => None,
+        },
+    }
+    .ok_or_else(Failure::no_auth)?;
+
+    if method.to_ascii_lowercase().ends_with(".xml") {
+        return Err(Failure::bad_request(
+            "XML responses are not supported by the emulator; leave out the `.xml` suffix",
+        ));
+    }
+    let spec = state
+        .method(&method)
+        .ok_or_else(Failure::method_not_found)?;
+    let result = answer(spec, &state.fixture, &params, caller)?;
+    let time = state.meter.finish(&spec.method, started);
+    Ok(envelope::success(result, &time))
+}
+
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, Failure> {
+    let too_large = || {
+        Failure::new(
+            413,
+            envelope::BAD_REQUEST,
+            format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
+    }
+    axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| {
+            Failure::bad_request(format!(
+                "the request body could not be read completely (at most {MAX_BODY_BYTES} bytes)"
+            ))
+        })
+}
+
+async fn unrouted(http_method: Method, uri: axum::http::Uri) -> Response {
+    // Only paths under /rest/ are REST calls; say so without echoing the path, which may
+    // hold a webhook code.
+    let failure = if uri.path().starts_with("/rest/") {
+        Failure::method_not_found()
+    } else {
+        Failure::new(
+            404,
+            envelope::METHOD_NOT_FOUND,
+            "Method not found; REST calls go to /rest/USER_ID/CODE/METHOD or /rest/METHOD",
+        )
+    };
+    logged(&http_method, "(no method)", failure.into_response())
+}
+
+async fn wrong_http_method(http_method: Method) -> Response {
+    let mut response = Failure::new(
+        405,
+        envelope::BAD_REQUEST,
+        "REST methods are called with GET or POST",
+    )
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+    logged(&http_method, "(wrong HTTP method)", response)
+}
+
+/// Logs one finished request: the REST method and the status, never the path or parameters
+/// (they carry the webhook code or the token).
+fn logged(http: &Method, method: &str, response: Response) -> Response {
+    let http = http.as_str();
+    let status = response.status().as_u16();
+    if response.status() == StatusCode::OK {
+        tracing::info!(http, method, status, "request");
+    } else {
+        tracing::warn!(http, method, status, "request");
+    }
+    response
+}
+
+/// A method name safe to print: anything that is not a method-name character is replaced.
+fn printable(method: &str) -> String {
+    method
+        .chars()
+        .take(100)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect()
+}
+
+/// An emulator serving in the background; see [`Emulator::start`].
+///
+/// Dropping it stops the server abruptly; [`RunningEmulator::shutdown`] stops it gracefully.
+pub struct RunningEmulator {
+    addr: SocketAddr,
+    webhook_path: String,
+    access_token: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl RunningEmulator {
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The portal address, `http://127.0.0.1:PORT`, as [`b24_client::Client::oauth`] takes it.
+    /// An unspecified bind address (`0.0.0.0`) shows as loopback.
+    pub fn base_url(&self) -> String {
+        let ip = match self.addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        format!("http://{}", SocketAddr::new(ip, self.addr.port()))
+    }
+
+    /// The first webhook's URL, `http://127.0.0.1:PORT/rest/1/CODE/`, as
+    /// [`b24_client::Client::webhook`] takes it. It contains the webhook code.
+    pub fn webhook_url(&self) -> String {
+        format!("{}{}", self.base_url(), self.webhook_path)
+    }
+
+    /// The first OAuth access token the emulator accepts.
+    pub fn access_token(&self) -> &str {
+        &self.access_token
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, and waits for the server.
+    pub async fn shutdown(mut self) -> io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.task.take() {
+            Some(task) => task.await.map_err(io::Error::other)?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+impl fmt::Debug for RunningEmulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunningEmulator")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_method_names() {
+        assert_eq!(printable("im.user.get.json"), "im.user.get.json");
+        assert_eq!(printable("a b\n"), "a?b?");
+        assert_eq!(printable(&"x".repeat(300)).len(), 100);
+    }
+}

@@ -1,0 +1,342 @@
+//! Whether a JSON value has the type a spec declares, in both directions: what the portal
+//! *accepts* in a request, and what it *sends* in a result. The compile-time example checks
+//! and the emulator share these rules.
+//!
+//! Requests are lenient the way PHP is (form and query values are always strings, so `"5"` is
+//! an integer); results are exactly what the generated client decodes, so fixture data that
+//! passes here decodes with the generated types.
+
+use serde_json::Value;
+
+use crate::model::{Spec, TypeKind, TypeRef};
+use crate::path::KeyPath;
+
+/// Deeper nesting than this is refused rather than followed (cycles, hostile input).
+const MAX_DEPTH: usize = 64;
+
+/// Which side of the wire a value is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A request parameter as a client may send it.
+    Request,
+    /// A value as the portal sends it, in a result.
+    Result,
+}
+
+/// Where a value fails to match and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// Path below the checked value (`phones.work_phone`, `[2]`); the root for the value itself.
+    pub path: KeyPath,
+    pub message: String,
+}
+
+/// Checks `v` against `ty`, resolving named types in `spec`.
+pub fn check(spec: &Spec, ty: &TypeRef, v: &Value, mode: Mode) -> Result<(), Mismatch> {
+    Checker { spec, mode }.check(ty, v, KeyPath::root(), 0)
+}
+
+/// The whole number a request value stands for (`5`, `5.0`, `"5"`), for `min` checks.
+pub fn integer_of(v: &Value) -> Option<i128> {
+    match v {
+        Value::Number(n) => n
+            .as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from))
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e18)
+                    .map(|f| f as i128)
+            }),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+struct Checker<'a> {
+    spec: &'a Spec,
+    mode: Mode,
+}
+
+impl Checker<'_> {
+    fn check(&self, ty: &TypeRef, v: &Value, path: KeyPath, depth: usize) -> Result<(), Mismatch> {
+        let fail = |path: KeyPath, message: String| Err(Mismatch { path, message });
+        if depth > MAX_DEPTH {
+            return fail(path, format!("nested more than {MAX_DEPTH} levels deep"));
+        }
+        match v {
+            Value::Bool(false) if ty.or_false => return Ok(()),
+            Value::String(s) if s.is_empty() && ty.or_empty => return Ok(()),
+            Value::Null if ty.nullable => return Ok(()),
+            _ => {}
+        }
+        let request = self.mode == Mode::Request;
+        let ok = match (&ty.kind, v) {
+            (TypeKind::Json, _) => true,
+            (TypeKind::String, Value::String(_)) => true,
+            (TypeKind::String, Value::Number(_)) => request,
+            (TypeKind::Integer, Value::Number(n)) => {
+                n.is_i64() || n.is_u64() || (request && integer_of(v).is_some())
+            }
+            (TypeKind::Integer, Value::String(_)) => request && integer_of(v).is_some(),
+            (TypeKind::Number, Value::Number(_)) => true,
+            (TypeKind::Number, Value::String(s)) => {
+                request && s.trim().parse::<f64>().is_ok_and(f64::is_finite)
+            }
+            (TypeKind::Boolean, Value::Bool(_)) => true,
+            (TypeKind::Boolean, Value::Number(_)) => {
+                request && matches!(integer_of(v), Some(0 | 1))
+            }
+            (TypeKind::Boolean, Value::String(s)) => {
+                request
+                    && ["true", "false", "1", "0"]
+                        .iter()
+                        .any(|b| s.trim().eq_ignore_ascii_case(b))
+            }
+            (TypeKind::Yn, Value::String(s)) => s == "Y" || s == "N",
+            // The generated client reads real booleans as well; requests must use letters.
+            (TypeKind::Yn, Value::Bool(_)) => !request,
+            (TypeKind::Id, Value::Number(n)) => {
+                n.is_u64() || (request && integer_of(v).is_some_and(|i| i >= 0))
+            }
+            (TypeKind::Id, Value::String(s)) => {
+                let s = if request { s.trim() } else { s.as_str() };
+                s.parse::<u64>().is_ok()
+            }
+            (TypeKind::Datetime, Value::String(s)) => {
+                chrono::DateTime::parse_from_rfc3339(s).is_ok()
+            }
+            (TypeKind::NaiveDatetime, Value::String(s)) => {
+                chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").is_ok()
+                    || chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
+            }
+            (TypeKind::Date, Value::String(s)) => {
+                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+            }
+            (TypeKind::Enum(def), Value::String(s)) => {
+                if def.values.iter().any(|e| &e.wire == s) {
+                    true
+                } else {
+                    let known: Vec<String> =
+                        def.values.iter().map(|e| format!("{:?}", e.wire)).collect();
+                    return fail(
+                        path,
+                        format!("expected one of {}, found {s:?}", known.join(", ")),
+                    );
+                }
+            }
+            (TypeKind::Array(items), Value::Array(values)) => {
+                for (i, item) in values.iter().enumerate() {
+                    self.check(items, item, path.index(i), depth + 1)?;
+                }
+                true
+            }
+            (TypeKind::Named(name), Value::Object(obj)) => {
+                let Some(def) = self.spec.types.iter().find(|t| &t.name == name) else {
+                    // b24-spec refuses references to undeclared types.
+                    return Ok(());
+                };
+                for f in &def.fields {
+                    let field_path = path.key(&f.wire);
+                    match obj.get(&f.wire) {
+                        Some(fv) => self.check(&f.ty, fv, field_path, depth + 1)?,
+                        None if f.optional => {}
+                        None => {
+                            return fail(
+                                field_path,
+                                format!(
+                                    "field `{}` of `{name}` is missing (mark it `optional: true` if it may be left out)",
+                                    f.wire
+                                ),
+                            );
+                        }
+                    }
+                }
+                true
+            }
+            _ => false,
+        };
+        if ok {
+            Ok(())
+        } else {
+            fail(
+                path,
+                format!("expected {}, found {}", describe(ty, self.mode), show(v)),
+            )
+        }
+    }
+}
+
+fn describe(ty: &TypeRef, mode: Mode) -> String {
+    let request = mode == Mode::Request;
+    let base = match &ty.kind {
+        TypeKind::String => "a string".to_owned(),
+        TypeKind::Integer if request => "an integer (a number or a numeric string)".to_owned(),
+        TypeKind::Integer => "an integer".to_owned(),
+        TypeKind::Number => "a number".to_owned(),
+        TypeKind::Boolean => "true or false".to_owned(),
+        TypeKind::Yn => "\"Y\" or \"N\"".to_owned(),
+        TypeKind::Id => "an id (a non-negative number or numeric string)".to_owned(),
+        TypeKind::Datetime => "an ATOM date-time such as \"2026-03-02T09:30:00+01:00\"".to_owned(),
+        TypeKind::NaiveDatetime => "a date-time such as \"2024-07-23 08:08:50\"".to_owned(),
+        TypeKind::Date => "a date such as \"2024-07-23\"".to_owned(),
+        TypeKind::Json => "any JSON".to_owned(),
+        TypeKind::Array(_) => "a list".to_owned(),
+        TypeKind::Enum(_) => "a string".to_owned(),
+        TypeKind::Named(n) => format!("a `{n}` object"),
+    };
+    let markers: Vec<&str> = [
+        (ty.or_false, "false"),
+        (ty.or_empty, "\"\""),
+        (ty.nullable, "null"),
+    ]
+    .into_iter()
+    .filter_map(|(on, m)| on.then_some(m))
+    .collect();
+    if markers.is_empty() {
+        base
+    } else {
+        format!("{base} or {}", markers.join(" or "))
+    }
+}
+
+/// A short rendering of a value for messages.
+fn show(v: &Value) -> String {
+    const MAX: usize = 40;
+    let text = v.to_string();
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SPEC: &str = r#"
+method: test.thing.get
+scope: test
+summary: Test
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  N: { type: integer, doc: n }
+  I: { type: id, doc: i }
+  F: { type: yn, doc: f }
+  B: { type: boolean, doc: b }
+  S: { type: string, doc: s }
+  A: { type: array, items: integer, doc: a }
+  D: { type: datetime, doc: d }
+  E: { type: enum, values: { a: first, b: second }, doc: e }
+result: Thing
+types:
+  Thing:
+    fields:
+      id: id
+      when: { type: datetime, or_false: true }
+      tags: { type: array, items: string }
+      note: { type: string, optional: true }
+"#;
+
+    fn spec() -> Spec {
+        crate::load_str("test.thing.get.yaml", SPEC).unwrap_or_else(|d| panic!("{d:?}"))
+    }
+
+    fn param(spec: &Spec, name: &str, v: Value) -> Result<(), Mismatch> {
+        let p = spec.params.iter().find(|p| p.wire == name).unwrap();
+        check(spec, &p.ty, &v, Mode::Request)
+    }
+
+    #[test]
+    fn requests_accept_php_style_strings() {
+        let s = spec();
+        for (name, v) in [
+            ("N", json!(5)),
+            ("N", json!("-5")),
+            ("N", json!(5.0)),
+            ("I", json!("7")),
+            ("I", json!(7)),
+            ("F", json!("Y")),
+            ("B", json!("true")),
+            ("B", json!(0)),
+            ("S", json!(12)),
+            ("A", json!([1, "2"])),
+            ("D", json!("2026-03-02T09:30:00+01:00")),
+            ("E", json!("b")),
+        ] {
+            assert_eq!(param(&s, name, v.clone()), Ok(()), "{name} = {v}");
+        }
+    }
+
+    #[test]
+    fn requests_refuse_wrong_types_with_a_path() {
+        let s = spec();
+        let e = param(&s, "N", json!("abc")).unwrap_err();
+        assert!(e.path.is_root());
+        assert!(e.message.contains("integer") && e.message.contains("\"abc\""));
+        assert!(param(&s, "I", json!(-1)).is_err());
+        assert!(param(&s, "F", json!("yes")).is_err());
+        assert!(param(&s, "F", json!(true)).is_err());
+        assert!(param(&s, "B", json!("maybe")).is_err());
+        assert!(param(&s, "S", json!({})).is_err());
+        assert!(param(&s, "D", json!("yesterday")).is_err());
+        let e = param(&s, "E", json!("c")).unwrap_err();
+        assert!(e.message.contains("\"a\", \"b\""), "{}", e.message);
+        let e = param(&s, "A", json!([1, "x"])).unwrap_err();
+        assert_eq!(e.path.to_string(), "[1]");
+    }
+
+    #[test]
+    fn results_are_checked_as_the_client_decodes_them() {
+        let s = spec();
+        let ok = json!({"id": 3, "when": "2026-03-02T09:30:00+01:00", "tags": ["x"], "extra": 1});
+        assert_eq!(check(&s, &s.result.ty, &ok, Mode::Result), Ok(()));
+        let e = check(
+            &s,
+            &s.result.ty,
+            &json!({"id": 3, "when": true, "tags": []}),
+            Mode::Result,
+        )
+        .unwrap_err();
+        assert_eq!(e.path.to_string(), "when");
+        assert!(e.message.contains("or false"), "{}", e.message);
+        let e = check(
+            &s,
+            &s.result.ty,
+            &json!({"id": 3, "when": false, "tags": [1]}),
+            Mode::Result,
+        )
+        .unwrap_err();
+        assert_eq!(e.path.to_string(), "tags[0]");
+        let e = check(
+            &s,
+            &s.result.ty,
+            &json!({"id": 1, "when": false}),
+            Mode::Result,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.path.to_string().as_str(), e.message.as_str()),
+            (
+                "tags",
+                "field `tags` of `Thing` is missing (mark it `optional: true` if it may be left out)"
+            )
+        );
+        let e = check(&s, &s.result.ty, &json!([]), Mode::Result).unwrap_err();
+        assert_eq!(e.message, "expected a `Thing` object, found []");
+        let n = &s.params[0].ty;
+        assert!(check(&s, n, &json!("5"), Mode::Result).is_err());
+    }
+
+    #[test]
+    fn integers_of_request_values() {
+        assert_eq!(integer_of(&json!(5)), Some(5));
+        assert_eq!(integer_of(&json!(" 12 ")), Some(12));
+        assert_eq!(integer_of(&json!(2.0)), Some(2));
+        assert_eq!(integer_of(&json!(2.5)), None);
+        assert_eq!(integer_of(&json!(u64::MAX)), Some(i128::from(u64::MAX)));
+        assert_eq!(integer_of(&json!(true)), None);
+    }
+}
