@@ -46,7 +46,7 @@ async fn own_spec_method_is_served_and_decoded() {
 #[test]
 fn the_generated_request_has_the_spec_facts() {
     assert_eq!(ImRevisionGetRequest::NAME, "im.revision.get");
-    assert!(ImRevisionGetRequest::READ_ONLY);
+    const { assert!(ImRevisionGetRequest::READ_ONLY) };
     assert!(ImRevisionGetRequest::new().params().is_empty());
     assert_eq!(b24_example_own_specs::SPECS.len(), 1);
     assert_eq!(
