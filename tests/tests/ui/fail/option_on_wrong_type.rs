@@ -1,0 +1,7 @@
+// `items` belongs to `array`, `values` and `name` to `enum`.
+b24_client::generate!(
+    specs = "option_on_wrong_type/im.thing.get.yaml",
+    relative_to = file
+);
+
+fn main() {}
