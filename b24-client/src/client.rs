@@ -11,6 +11,17 @@ use serde_json::{Map, Value};
 use crate::error::{AnyErrorCode, ApiError, Error, ErrorCode};
 use crate::method::Method;
 use crate::response::{Response, Time};
+use crate::wire::{Decode, Plain};
+
+/// Decodes a method's `result` the way its spec says (ids from strings, `false` as `None`, …).
+struct OutputOf<M>(std::marker::PhantomData<M>);
+
+impl<M: Method> Decode for OutputOf<M> {
+    type Out = M::Output;
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<M::Output, D::Error> {
+        M::decode_output(d)
+    }
+}
 
 /// How much of an unexpected body to keep in an error, for diagnosis.
 const SNIPPET_CHARS: usize = 200;
@@ -179,7 +190,7 @@ impl Client {
         method: &M,
     ) -> Result<Response<M::Output>, Error<M::Error>> {
         let (status, body) = self.post(M::NAME, method.params()).await?;
-        self.decode::<M::Output, M::Error>(M::NAME, status, &body)
+        self.decode::<OutputOf<M>, M::Error>(M::NAME, status, &body)
     }
 
     /// Calls any method by name with JSON parameters, for methods without a spec.
@@ -189,7 +200,7 @@ impl Client {
         params: Map<String, Value>,
     ) -> Result<Response<Value>, Error<AnyErrorCode>> {
         let (status, body) = self.post(method, params).await?;
-        self.decode::<Value, AnyErrorCode>("(raw call)", status, &body)
+        self.decode::<Plain<Value>, AnyErrorCode>("(raw call)", status, &body)
     }
 
     async fn post<C: ErrorCode>(
@@ -231,13 +242,13 @@ impl Client {
         Ok((status, body))
     }
 
-    /// Parses an envelope and decodes `result` as `T`.
-    fn decode<T: serde::de::DeserializeOwned, C: ErrorCode>(
+    /// Parses an envelope and decodes `result` with the wire adapter `A`.
+    fn decode<A: Decode, C: ErrorCode>(
         &self,
         method: &'static str,
         status: u16,
         body: &[u8],
-    ) -> Result<Response<T>, Error<C>> {
+    ) -> Result<Response<A::Out>, Error<C>> {
         let envelope: Envelope<'_> = match serde_json::from_slice(body) {
             Ok(e) => e,
             Err(e) => {
@@ -265,16 +276,20 @@ impl Client {
                 body,
             ));
         };
-        let result =
-            serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(raw.get()))
-                .map_err(|e| Error::Decode {
-                    method,
-                    path: match e.path().to_string() {
-                        p if p == "." => "result".to_owned(),
-                        p => format!("result.{p}"),
-                    },
-                    message: e.into_inner().to_string(),
-                })?;
+        let mut track = serde_path_to_error::Track::new();
+        let mut reader = serde_json::Deserializer::from_str(raw.get());
+        let result = A::decode(serde_path_to_error::Deserializer::new(
+            &mut reader,
+            &mut track,
+        ))
+        .map_err(|e| Error::Decode {
+            method,
+            path: match track.path().to_string() {
+                p if p == "." => "result".to_owned(),
+                p => format!("result.{p}"),
+            },
+            message: e.to_string(),
+        })?;
         Ok(Response {
             result,
             time: envelope.time,
@@ -435,7 +450,7 @@ mod tests {
     #[test]
     fn error_envelopes_keep_code_case_description_and_status() {
         let e = client()
-            .decode::<Value, AnyErrorCode>("m", 401, br#"{"error":"expired_token","error_description":"The access token provided has expired."}"#)
+            .decode::<Plain<Value>, AnyErrorCode>("m", 401, br#"{"error":"expired_token","error_description":"The access token provided has expired."}"#)
             .unwrap_err();
         let api = e.api().unwrap();
         assert_eq!(api.code.code(), "expired_token");
@@ -449,7 +464,7 @@ mod tests {
     #[test]
     fn an_empty_code_with_a_description_is_still_an_error() {
         let e = client()
-            .decode::<Value, AnyErrorCode>(
+            .decode::<Plain<Value>, AnyErrorCode>(
                 "m",
                 200,
                 br#"{"error":"","error_description":"something broke"}"#,
@@ -461,7 +476,7 @@ mod tests {
     #[test]
     fn html_and_truncated_bodies_are_unexpected_responses_with_redacted_snippets() {
         let e = client()
-            .decode::<Value, AnyErrorCode>(
+            .decode::<Plain<Value>, AnyErrorCode>(
                 "m",
                 502,
                 b"<html>Bad gateway for /rest/1/abc123secret/x</html>",
@@ -473,7 +488,7 @@ mod tests {
             "{text}"
         );
         let e = client()
-            .decode::<Value, AnyErrorCode>("m", 200, br#"{"result": {"id": 5, "na"#)
+            .decode::<Plain<Value>, AnyErrorCode>("m", 200, br#"{"result": {"id": 5, "na"#)
             .unwrap_err();
         assert!(e.to_string().contains("truncated"), "{e}");
     }
@@ -495,7 +510,7 @@ mod tests {
     #[test]
     fn null_results_and_paging_fields_are_kept() {
         let r = client()
-            .decode::<Option<u64>, AnyErrorCode>(
+            .decode::<Plain<Option<u64>>, AnyErrorCode>(
                 "m",
                 200,
                 br#"{"result":null,"total":"120","next":50}"#,
@@ -503,7 +518,7 @@ mod tests {
             .unwrap();
         assert_eq!((r.result, r.total, r.next), (None, Some(120), Some(50)));
         let e = client()
-            .decode::<u64, AnyErrorCode>("m", 200, br#"{"time":{}}"#)
+            .decode::<Plain<u64>, AnyErrorCode>("m", 200, br#"{"time":{}}"#)
             .unwrap_err();
         assert!(e.to_string().contains("neither"), "{e}");
     }

@@ -1,6 +1,7 @@
 //! The contract between generated methods and the runtime.
 
-use serde::de::DeserializeOwned;
+use serde::Deserializer;
+use serde::de::{Deserialize, DeserializeOwned};
 use serde_json::{Map, Value};
 
 use crate::ErrorCode;
@@ -20,6 +21,12 @@ pub trait Method {
     type Error: ErrorCode;
     /// Parameters, keyed by their wire names, values already in wire form.
     fn params(&self) -> Map<String, Value>;
+
+    /// Reads `result` in its wire form. Generated methods override this when the result
+    /// itself has quirks (an id as a string, `false` for none, …); the default is serde's.
+    fn decode_output<'de, D: Deserializer<'de>>(d: D) -> Result<Self::Output, D::Error> {
+        Self::Output::deserialize(d)
+    }
 }
 
 /// A spec file embedded in the binary by the generator.

@@ -24,6 +24,12 @@ pub trait Encode {
     type Out;
     /// The JSON value to send.
     fn encode(value: &Self::Out) -> Value;
+
+    /// Serializes the value in its wire form, so serialized results read back unchanged
+    /// (used as `#[serde(serialize_with = ...)]` by generated types).
+    fn serialize<S: serde::Serializer>(value: &Self::Out, s: S) -> Result<S::Ok, S::Error> {
+        Self::encode(value).serialize(s)
+    }
 }
 
 /// A string-valued enum with an `Unknown(String)` fallback (implemented by generated enums).
@@ -269,6 +275,21 @@ impl<A: Decode, const FALSE: bool, const EMPTY: bool, const NULL: bool> Decode
     }
 }
 
+impl<A: Encode, const FALSE: bool, const EMPTY: bool, const NULL: bool> Encode
+    for NoneIf<A, FALSE, EMPTY, NULL>
+{
+    type Out = Option<A::Out>;
+    /// `None` is written as the first marker the field declares, so it reads back as `None`.
+    fn encode(value: &Option<A::Out>) -> Value {
+        match value {
+            Some(v) => A::encode(v),
+            None if FALSE => Value::Bool(false),
+            None if EMPTY => Value::String(String::new()),
+            None => Value::Null,
+        }
+    }
+}
+
 /// A key that may be missing: `Some` of the value read by `A` (used with `#[serde(default)]`).
 pub struct Opt<A>(PhantomData<A>);
 
@@ -276,6 +297,13 @@ impl<A: Decode> Decode for Opt<A> {
     type Out = Option<A::Out>;
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Option<A::Out>, D::Error> {
         A::decode(d).map(Some)
+    }
+}
+
+impl<A: Encode> Encode for Opt<A> {
+    type Out = Option<A::Out>;
+    fn encode(value: &Option<A::Out>) -> Value {
+        value.as_ref().map_or(Value::Null, A::encode)
     }
 }
 
@@ -325,6 +353,23 @@ mod tests {
         assert_eq!(
             decode::<EmptyString>("\"x\"").unwrap().as_deref(),
             Some("x")
+        );
+    }
+
+    #[test]
+    fn none_is_written_back_as_the_declared_marker() {
+        assert_eq!(
+            NoneIf::<Atom, true, false, false>::encode(&None),
+            Value::Bool(false)
+        );
+        assert_eq!(
+            NoneIf::<Plain<String>, false, true, true>::encode(&None),
+            Value::from("")
+        );
+        assert_eq!(NoneIf::<Id, false, false, true>::encode(&None), Value::Null);
+        assert_eq!(
+            NoneIf::<Yn, true, false, false>::encode(&Some(true)),
+            Value::from("Y")
         );
     }
 

@@ -212,6 +212,14 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
     } else {
         "A request with its required parameters; optional ones are left out.".to_owned()
     });
+    // The result's own quirks (an id as a string, `false` for none) need its adapter.
+    let decode_output = adapter(&spec.result.ty, rt).map(|a| {
+        quote! {
+            fn decode_output<'de, D: #rt::__private::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self::Output, D::Error> {
+                <#a as #rt::wire::Decode>::decode(d)
+            }
+        }
+    });
     let start_doc = doc_lines(&format!(
         "Starts a call; `Client::{module}` is the usual way in."
     ));
@@ -256,6 +264,7 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
                     #(#encode)*
                     params
                 }
+                #decode_output
             }
 
             #call_doc
@@ -531,25 +540,25 @@ fn type_def(t: &TypeDef, rt: &TokenStream) -> TokenStream {
         let wire = &f.wire;
         let mut ty = rust_type(&f.ty, rt);
         let mut attrs = vec![quote!(rename = #wire)];
-        let adapter = adapter(&f.ty, rt);
-        match (&adapter, f.optional, f.ty.has_none()) {
-            (Some(a), true, false) => {
-                let path = decode_path(&quote!(#rt::wire::Opt<#a>), rt);
-                attrs.push(quote!(default, deserialize_with = #path));
+        // Quirky wire forms go through an adapter both ways, so a serialized value reads back.
+        let adapter = match (adapter(&f.ty, rt), f.optional && !f.ty.has_none()) {
+            (Some(a), true) => Some(quote!(#rt::wire::Opt<#a>)),
+            (a, _) => a,
+        };
+        if let Some(a) = &adapter {
+            let de = adapter_fn(a, rt, "Decode", "decode");
+            let ser = adapter_fn(a, rt, "Encode", "serialize");
+            attrs.push(quote!(deserialize_with = #de, serialize_with = #ser));
+        }
+        if f.optional {
+            attrs.push(quote!(default));
+            if !f.ty.has_none() {
+                // A missing key reads as `None`; writing it back leaves the key out again.
+                attrs.push(quote!(
+                    skip_serializing_if = "::core::option::Option::is_none"
+                ));
                 ty = quote!(::core::option::Option<#ty>);
             }
-            (Some(a), _, _) => {
-                let path = decode_path(a, rt);
-                attrs.push(quote!(deserialize_with = #path));
-                if f.optional {
-                    attrs.push(quote!(default));
-                }
-            }
-            (None, true, _) => {
-                attrs.push(quote!(default));
-                ty = quote!(::core::option::Option<#ty>);
-            }
-            (None, false, _) => {}
         }
         let doc = doc_lines(&field_doc(f));
         quote! {
@@ -743,10 +752,10 @@ fn error_doc(e: &ErrorDef) -> TokenStream {
     doc_lines(&format!("`{}`{status}: {}", e.code, sentence(&e.doc)))
 }
 
-/// `<Adapter as Decode>::decode`, the function serde calls for a field.
-fn decode_path(adapter: &TokenStream, rt: &TokenStream) -> String {
+/// `<Adapter as wire::Decode>::decode` and the like: a function serde calls for a field.
+fn adapter_fn(adapter: &TokenStream, rt: &TokenStream, tr: &str, function: &str) -> String {
     format!(
-        "<{} as {}::wire::Decode>::decode",
+        "<{} as {}::wire::{tr}>::{function}",
         compact(adapter),
         compact(rt)
     )

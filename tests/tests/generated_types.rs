@@ -192,15 +192,14 @@ fn user_round_trips_through_json() {
     assert_eq!(decode(json), user);
 }
 
-/// Serializing writes `None` as `null`, but `or_false`/`or_empty` fields only accept their own
-/// marker (`false`, `""`) when decoding, so the documented user does not read back. Reported
-/// to the spec/runtime owners; run with `--ignored` once fixed.
+/// `None` of an `or_false`/`or_empty` field is written back as its marker, so the documented
+/// user, wire quirks and all, reads back unchanged and serializes to the documented JSON.
 #[test]
-#[ignore = "known bug: None of an or_false/or_empty field serializes as null, which does not decode"]
 fn user_with_no_value_markers_round_trips_through_json() {
     let user = decode(documented_result());
     assert_eq!(user.idle, None);
     assert_eq!(user.birthday, None);
-    let again = decode(serde_json::to_value(&user).expect("serializes"));
-    assert_eq!(again, user);
+    let json = serde_json::to_value(&user).expect("serializes");
+    assert_eq!(json, documented_result());
+    assert_eq!(decode(json), user);
 }
