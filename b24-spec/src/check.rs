@@ -42,37 +42,82 @@ fn method_name(cx: &mut Ctxt, spec: &Spec) {
         .help("method names are dot-separated words, e.g. `im.user.get`");
         return;
     }
-    let stem = std::path::Path::new(&spec.file)
+    let file_name = std::path::Path::new(&spec.file)
         .file_name()
         .and_then(|f| f.to_str())
-        .and_then(|f| f.strip_suffix(".yaml").or_else(|| f.strip_suffix(".yml")));
-    if let Some(stem) = stem
+        .unwrap_or_default();
+    let split = [".yaml", ".yml"]
+        .iter()
+        .find_map(|ext| file_name.strip_suffix(ext).map(|stem| (stem, ext)));
+    if let Some((stem, ext)) = split
         && stem != spec.method
     {
         cx.error(
             &path,
             format!(
-                "method `{}` does not match the file name `{stem}.yaml`",
+                "method `{}` does not match the file name `{file_name}`",
                 spec.method
             ),
         )
         .help(format!(
-            "rename the file to `{}.yaml` or fix `method:`",
+            "rename the file to `{}{ext}` or fix `method:`",
             spec.method
         ));
     }
+}
+
+/// Methods of the generated request and call types; a setter cannot have their names.
+const BUILDER_METHODS: &[&str] = &[
+    "new",
+    "send",
+    "send_full",
+    "into_request",
+    "params",
+    "decode_output",
+];
+
+/// ` `name`` for a candidate name worth showing, nothing for an empty one.
+fn shown(name: &str) -> String {
+    if name.is_empty() {
+        String::new()
+    } else {
+        format!(" `{name}`")
+    }
+}
+
+/// Why `name` cannot be a snake_case Rust identifier, if it cannot.
+fn snake_name_problem(name: &str) -> Option<&'static str> {
+    invalid_ident_reason(name).or_else(|| {
+        (!name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+        .then_some("use lower-case letters, digits and `_`")
+    })
 }
 
 /// Param names must be valid, distinct Rust identifiers after case conversion.
 fn param_names(cx: &mut Ctxt, spec: &Spec) {
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for p in &spec.params {
-        if let Some(reason) = invalid_ident_reason(&p.rust) {
+        if let Some(reason) = snake_name_problem(&p.rust) {
             cx.key_error(
                 &p.path,
-                format!("parameter `{}` has no usable Rust name: {reason}", p.wire),
+                format!(
+                    "parameter `{}` has no usable Rust name{}: {reason}",
+                    p.wire,
+                    shown(&p.rust)
+                ),
             )
-            .help("parameter names must contain letters; check for a typo");
+            .help("set `rust_name:` to a snake_case name for it, e.g. `rust_name: first_name`");
+        } else if BUILDER_METHODS.contains(&p.rust.as_str()) {
+            cx.key_error(
+                &p.path,
+                format!(
+                    "parameter `{}` would be the setter `{}`, which the request builder already has",
+                    p.wire, p.rust
+                ),
+            )
+            .help(format!("set `rust_name:` to another name, e.g. `rust_name: {}_value`", p.rust));
         } else if let Some(first) = seen.insert(&p.rust, &p.wire) {
             cx.key_error(&p.path, format!(
                 "parameters `{first}` and `{}` both become the Rust name `{}`",
@@ -140,12 +185,16 @@ fn type_names(cx: &mut Ctxt, spec: &Spec) {
     for t in &spec.types {
         let mut seen: HashMap<&str, &str> = HashMap::new();
         for f in &t.fields {
-            if let Some(reason) = invalid_ident_reason(&f.rust) {
+            if let Some(reason) = snake_name_problem(&f.rust) {
                 cx.key_error(
                     &f.path,
-                    format!("field `{}` has no usable Rust name: {reason}", f.wire),
+                    format!(
+                        "field `{}` has no usable Rust name{}: {reason}",
+                        f.wire,
+                        shown(&f.rust)
+                    ),
                 )
-                .help("field names must contain letters");
+                .help("set `rust_name:` to a snake_case name for it, e.g. `rust_name: first_name`");
             } else if let Some(first) = seen.insert(&f.rust, &f.wire) {
                 cx.key_error(
                     &f.path,
@@ -193,7 +242,7 @@ fn nested_enums(cx: &mut Ctxt, ty: &TypeRef) {
                     cx.error(
                         &v.path,
                         format!(
-                            "wire values `{first}` and `{}` both become the variant `{variant}`",
+                            "wire values {first:?} and {:?} both become the variant `{variant}`",
                             v.wire
                         ),
                     )
@@ -311,20 +360,29 @@ fn error_codes(cx: &mut Ctxt, spec: &Spec) {
             .help("copy the code exactly as the documentation shows it, e.g. `ID_EMPTY`");
             continue;
         }
-        let variant = pascal_case(&e.code);
-        if let Some(reason) = invalid_ident_reason(&variant) {
+        let variant = &e.variant;
+        if let Some(reason) = invalid_ident_reason(variant).or_else(|| {
+            (!variant.starts_with(|c: char| c.is_ascii_uppercase())
+                || !variant.chars().all(|c| c.is_ascii_alphanumeric()))
+            .then_some("variant names are PascalCase letters and digits")
+        }) {
             cx.key_error(
                 &e.path,
-                format!("error code `{}` has no usable Rust name: {reason}", e.code),
-            );
+                format!(
+                    "error code `{}` has no usable Rust variant `{variant}`: {reason}",
+                    e.code
+                ),
+            )
+            .help("set `rust_name:` to a PascalCase variant name, e.g. `rust_name: FirstError`");
         } else if variant == "Other" || variant == "System" {
             cx.key_error(
                 &e.path,
                 format!(
-                    "error code `{}` clashes with the reserved variant `{variant}`",
+                    "error code `{}` would be the variant `{variant}`, which every error enum already has",
                     e.code
                 ),
-            );
+            )
+            .help(format!("set `rust_name:` to another variant name, e.g. `rust_name: {variant}Error`"));
         } else if let Some(first) = seen.insert(variant.clone(), &e.code) {
             cx.key_error(
                 &e.path,
@@ -361,7 +419,8 @@ fn emulation(cx: &mut Ctxt, spec: &Spec) {
             cx.error(
                 &p.path.key("min"),
                 "`min` applies only to `integer` and `id` parameters",
-            );
+            )
+            .help("remove `min`, or change the parameter's `type`");
         }
     }
     let Some(emu) = &spec.emulator else { return };
@@ -419,7 +478,8 @@ fn example_params(cx: &mut Ctxt, spec: &Spec, params: &serde_json::Map<String, V
                             "example parameter does not match its declared type: {}",
                             e.message
                         ),
-                    );
+                    )
+                    .help("fix the example value, or the parameter's `type`");
                 }
             }
         }

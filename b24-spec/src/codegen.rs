@@ -695,11 +695,7 @@ fn enum_def(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
 }
 
 fn error_enum(spec: &Spec, name: &proc_macro2::Ident, rt: &TokenStream) -> TokenStream {
-    let variants: Vec<_> = spec
-        .errors
-        .iter()
-        .map(|e| ident(&pascal_case(&e.code)))
-        .collect();
+    let variants: Vec<_> = spec.errors.iter().map(|e| ident(&e.variant)).collect();
     let codes: Vec<_> = spec.errors.iter().map(|e| e.code.as_str()).collect();
     let docs = spec.errors.iter().map(error_doc);
     let doc = doc_lines(&format!(

@@ -63,6 +63,9 @@ pub(crate) struct Problem {
 #[derive(Debug, Default)]
 pub(crate) struct Ctxt {
     problems: Vec<Problem>,
+    /// Keys already suggested for a misspelled key (`sumary` → `summary`), by mapping path:
+    /// saying that the suggested key is also missing would be the same mistake twice.
+    suggested: Vec<(KeyPath, String)>,
 }
 
 impl Ctxt {
@@ -89,6 +92,16 @@ impl Ctxt {
             position: None,
         });
         self.problems.last_mut().expect("just pushed")
+    }
+
+    /// Records that `key` was suggested for a misspelled key in the mapping at `path`.
+    pub fn note_suggestion(&mut self, path: &KeyPath, key: &str) {
+        self.suggested.push((path.clone(), key.to_owned()));
+    }
+
+    /// Whether `key` was already suggested for a misspelling in the mapping at `path`.
+    pub fn was_suggested(&self, path: &KeyPath, key: &str) -> bool {
+        self.suggested.iter().any(|(p, k)| p == path && k == key)
     }
 
     pub fn has_errors(&self) -> bool {

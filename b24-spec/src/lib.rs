@@ -43,13 +43,19 @@ pub fn load_str(file: &str, src: &str) -> Result<Spec, Vec<Diagnostic>> {
 
 /// Loads and checks the spec at `root/rel`; diagnostics name it as `rel`.
 pub fn load_file(root: &Path, rel: &str) -> Result<Spec, Vec<Diagnostic>> {
+    load_str(rel, &read_text(root, rel)?)
+}
+
+/// The spec file's text, or a located diagnostic when it is unreadable or not UTF-8.
+fn read_text(root: &Path, rel: &str) -> Result<String, Vec<Diagnostic>> {
     let bytes = std::fs::read(root.join(rel)).map_err(|e| {
         vec![file_error(
             rel,
             format!("cannot read spec file: {}", io_reason(&e)),
+            "check that the file exists and is readable",
         )]
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let text = String::from_utf8_lossy(valid);
         let line = text.matches('\n').count() + 1;
@@ -61,8 +67,7 @@ pub fn load_file(root: &Path, rel: &str) -> Result<Spec, Vec<Diagnostic>> {
             message: "spec file is not valid UTF-8".into(),
             help: Some("save the file as UTF-8".into()),
         }]
-    })?;
-    load_str(rel, &text)
+    })
 }
 
 /// A set of specs loaded together, with the files they came from.
@@ -88,19 +93,25 @@ pub fn load_path(root: &Path, rel: &str) -> Result<SpecSet, Vec<Diagnostic>> {
             vec![file_error(
                 rel,
                 format!("cannot list spec directory: {}", io_reason(&e)),
+                "check that the directory is readable",
             )]
         })?;
         files.sort();
         if files.is_empty() {
             return Err(vec![file_error(
                 rel,
-                "spec directory contains no `.yaml` files".into(),
+                "spec directory contains no `.yaml` or `.yml` files".into(),
+                "add a spec, one file per method, named after the method (`im.user.get.yaml`)",
             )]);
         }
     } else if start.exists() {
         files.push(start);
     } else {
-        return Err(vec![file_error(rel, "spec path does not exist".into())]);
+        return Err(vec![file_error(
+            rel,
+            "spec path does not exist".into(),
+            PATH_HELP,
+        )]);
     }
 
     let mut set = SpecSet {
@@ -112,24 +123,43 @@ pub fn load_path(root: &Path, rel: &str) -> Result<SpecSet, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     for file in files {
         let relative = relative_display(root, &file);
-        match load_file(root, &relative) {
-            Ok(spec) => {
-                if let Some(first) = set.specs.iter().find(|s| s.method == spec.method) {
-                    let doc = yaml::parse(&std::fs::read_to_string(&file).unwrap_or_default()).ok();
+        let loaded = read_text(root, &relative)
+            .and_then(|text| load_str(&relative, &text).map(|spec| (spec, text)));
+        match loaded {
+            Ok((spec, text)) => {
+                let module = names::snake_case(&spec.method);
+                if let Some(first) = set
+                    .specs
+                    .iter()
+                    .find(|s| names::snake_case(&s.method) == module)
+                {
+                    let message = if first.method == spec.method {
+                        format!(
+                            "method `{}` is already defined in `{}`",
+                            spec.method, first.file
+                        )
+                    } else {
+                        format!(
+                            "methods `{}` (in `{}`) and `{}` both become the Rust module `{module}`",
+                            first.method, first.file, spec.method
+                        )
+                    };
                     let path = KeyPath::root().key("method");
                     diagnostics.push(Diagnostic {
                         file: relative.clone(),
-                        position: doc.map(|d| d.spans.locate(&path, false)),
+                        position: yaml::parse(&text)
+                            .ok()
+                            .map(|d| d.spans.locate(&path, false)),
                         key_path: path,
-                        message: format!(
-                            "method `{}` is already defined in `{}`",
-                            spec.method, first.file
-                        ),
-                        help: Some("keep one spec per method".into()),
+                        message,
+                        help: Some(if first.method == spec.method {
+                            "keep one spec per method".into()
+                        } else {
+                            "methods whose names differ only in case or punctuation cannot both be generated; keep one".into()
+                        }),
                     });
                 }
-                set.sources
-                    .push(std::fs::read_to_string(&file).unwrap_or_default());
+                set.sources.push(text);
                 set.specs.push(spec);
             }
             Err(d) => diagnostics.extend(d),
@@ -168,15 +198,18 @@ fn relative_display(root: &Path, file: &Path) -> String {
         .join("/")
 }
 
-fn file_error(rel: &str, message: String) -> Diagnostic {
+fn file_error(rel: &str, message: String, help: &str) -> Diagnostic {
     Diagnostic {
         file: rel.to_owned(),
         position: None,
         key_path: KeyPath::root(),
         message,
-        help: None,
+        help: Some(help.to_owned()),
     }
 }
+
+/// Where the macro looks, for help texts about paths.
+const PATH_HELP: &str = "the path is relative to the crate's Cargo.toml (or to the source file with `relative_to = file`)";
 
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {

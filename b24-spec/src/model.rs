@@ -36,7 +36,7 @@ pub struct Spec {
 pub struct Param {
     /// Name on the wire, exactly as Bitrix24 spells it (`ID`, `AVATAR_HR`, `filter`).
     pub wire: String,
-    /// Rust identifier (snake case, without `r#`).
+    /// Rust identifier (snake case, without `r#`): the wire name converted, or `rust_name`.
     pub rust: String,
     pub ty: TypeRef,
     pub required: bool,
@@ -136,7 +136,7 @@ pub struct TypeDef {
 pub struct Field {
     /// Key on the wire.
     pub wire: String,
-    /// Rust identifier (snake case, without `r#`).
+    /// Rust identifier (snake case, without `r#`): the wire name converted, or `rust_name`.
     pub rust: String,
     pub ty: TypeRef,
     /// The key may be missing from the object.
@@ -150,6 +150,8 @@ pub struct Field {
 pub struct ErrorDef {
     /// Code exactly as sent (case kept: `expired_token` stays lower case).
     pub code: String,
+    /// Rust variant name: the code in Pascal case, or the spec's `rust_name`.
+    pub variant: String,
     pub status: Option<u16>,
     pub doc: String,
     pub path: KeyPath,

@@ -34,6 +34,12 @@ pub fn invalid_ident_reason(converted: &str) -> Option<&'static str> {
 /// Keywords that cannot even be raw identifiers; we append `_` to them.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
+/// Words reserved by newer editions that syn still accepts as plain identifiers.
+const RESERVED: &[&str] = &[
+    "gen", "try", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield",
+];
+
 /// An identifier for `name`, using `r#` for keywords (`type` → `r#type`).
 ///
 /// Never panics: a name the checks should have refused is made valid rather than trusted.
@@ -46,7 +52,7 @@ pub fn ident(name: &str) -> Ident {
     if NOT_RAW.contains(&name) {
         return Ident::new(&format!("{name}_"), Span::call_site());
     }
-    if syn::parse_str::<Ident>(name).is_ok() {
+    if !RESERVED.contains(&name) && syn::parse_str::<Ident>(name).is_ok() {
         Ident::new(name, Span::call_site())
     } else {
         Ident::new_raw(name, Span::call_site())
@@ -71,6 +77,7 @@ mod tests {
     fn keywords_become_raw_or_suffixed() {
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("move").to_string(), "r#move");
+        assert_eq!(ident("gen").to_string(), "r#gen");
         assert_eq!(ident("self").to_string(), "self_");
         assert_eq!(ident("name").to_string(), "name");
     }

@@ -31,11 +31,11 @@ const TOP_KEYS: &[&str] = &[
 const TYPE_KEYS: &[&str] = &[
     "type", "items", "values", "name", "or_false", "or_empty", "nullable",
 ];
-const PARAM_KEYS: &[&str] = &["doc", "required", "default", "min", "invalid"];
-const FIELD_KEYS: &[&str] = &["doc", "optional"];
+const PARAM_KEYS: &[&str] = &["doc", "required", "default", "min", "invalid", "rust_name"];
+const FIELD_KEYS: &[&str] = &["doc", "optional", "rust_name"];
 const RESULT_KEYS: &[&str] = &["doc"];
 const TYPEDEF_KEYS: &[&str] = &["doc", "fields"];
-const ERROR_KEYS: &[&str] = &["status", "doc"];
+const ERROR_KEYS: &[&str] = &["status", "doc", "rust_name"];
 const EXAMPLE_KEYS: &[&str] = &["params", "response"];
 const EMULATOR_KEYS: &[&str] = &["collection", "lookup", "not_found"];
 const LOOKUP_KEYS: &[&str] = &["param", "field", "absent"];
@@ -175,8 +175,12 @@ fn params(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<Param> {
             missing(cx, &p, "doc", "what the parameter does, in a sentence");
             continue;
         };
+        let rust = value
+            .as_mapping()
+            .and_then(|m| optional_str(cx, m, &p, "rust_name"))
+            .unwrap_or_else(|| crate::names::snake_case(&wire));
         out.push(Param {
-            rust: crate::names::snake_case(&wire),
+            rust,
             wire,
             ty,
             required,
@@ -267,8 +271,12 @@ fn fields(cx: &mut Ctxt, v: &Value, path: &KeyPath, owner: &str) -> Vec<Field> {
             ),
             None => (None, false),
         };
+        let rust = value
+            .as_mapping()
+            .and_then(|m| optional_str(cx, m, &p, "rust_name"))
+            .unwrap_or_else(|| crate::names::snake_case(&wire));
         out.push(Field {
-            rust: crate::names::snake_case(&wire),
+            rust,
             wire,
             ty,
             optional,
@@ -313,7 +321,9 @@ fn errors(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<ErrorDef> {
         let Some(doc) = required_str(cx, m, &p, "doc") else {
             continue;
         };
+        let variant = optional_str(cx, m, &p, "rust_name").unwrap_or_else(|| pascal_case(&code));
         out.push(ErrorDef {
+            variant,
             code,
             status,
             doc,
@@ -560,7 +570,7 @@ fn key_str(cx: &mut Ctxt, key: &Value, parent: &KeyPath) -> Option<String> {
     match key {
         Value::String(s) => Some(s.clone()),
         other => {
-            wrong_kind(cx, other, parent, "string keys");
+            non_string_key(cx, other, parent);
             None
         }
     }
@@ -571,20 +581,49 @@ fn check_keys(cx: &mut Ctxt, m: &serde_yaml::Mapping, path: &KeyPath, allowed: &
     let known = || allowed.iter().flat_map(|keys| keys.iter().copied());
     for key in m.keys() {
         let Some(key) = key.as_str() else {
-            wrong_kind(cx, key, path, "string keys");
+            non_string_key(cx, key, path);
             continue;
         };
         if !known().any(|k| k == key) {
-            let p = cx.key_error(&path.key(key), format!("unknown key `{key}`"));
             match did_you_mean(key, known()) {
-                Some(s) => p.help(format!("did you mean `{s}`?")),
-                None => p.help(format!(
-                    "expected one of: {}",
-                    known().collect::<Vec<_>>().join(", ")
-                )),
-            };
+                Some(s) => {
+                    cx.key_error(&path.key(key), format!("unknown key `{key}`"))
+                        .help(format!("did you mean `{s}`?"));
+                    cx.note_suggestion(path, s);
+                }
+                // `{ doc: Text, more text }`: the `,` ended the value and started a "key".
+                None if key.contains(' ') => {
+                    cx.key_error(&path.key(key), format!("unknown key `{key}`"))
+                        .help("this looks like text cut at a `,` inside `{ … }`: quote the value that contains the comma");
+                }
+                None => {
+                    cx.key_error(&path.key(key), format!("unknown key `{key}`"))
+                        .help(format!(
+                            "expected one of: {}",
+                            known().collect::<Vec<_>>().join(", ")
+                        ));
+                }
+            }
         }
     }
+}
+
+/// A key YAML did not read as a string (`5:`, `true:`, `~:`), located at the key itself.
+fn non_string_key(cx: &mut Ctxt, key: &Value, parent: &KeyPath) {
+    let text = match key {
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "~".to_owned(),
+        _ => {
+            wrong_kind(cx, key, parent, "string keys");
+            return;
+        }
+    };
+    cx.key_error(
+        &parent.key(&text),
+        format!("key `{text}` is read as {}, not as a name", kind_of(key)),
+    )
+    .help(format!("quote it: \"{text}\""));
 }
 
 fn required_str(
@@ -638,17 +677,37 @@ fn optional_bool(
 }
 
 fn missing(cx: &mut Ctxt, path: &KeyPath, key: &str, what: &str) {
+    if cx.was_suggested(path, key) {
+        return;
+    }
     let owner = if path.is_root() {
         "the spec".to_owned()
     } else {
         format!("`{path}`")
     };
-    cx.error(path, format!("missing required key `{key}` in {owner}"))
+    // At the owner's key (`ID:`), where the missing key belongs.
+    cx.key_error(path, format!("missing required key `{key}` in {owner}"))
         .help(format!("add `{key}:` with {what}"));
 }
 
 fn wrong_kind(cx: &mut Ctxt, v: &Value, path: &KeyPath, expected: &str) {
-    cx.error(path, format!("expected {expected}, found {}", kind_of(v)));
+    let p = cx.error(path, format!("expected {expected}, found {}", kind_of(v)));
+    match v {
+        // `"400"` or `"yes"` where a number or boolean belongs: the quotes are the mistake.
+        Value::String(s) if expected.contains("number") && s.trim().parse::<f64>().is_ok() => {
+            p.help(format!("write the number without quotes: {}", s.trim()));
+        }
+        Value::String(_) if expected.contains("`true`") => {
+            p.help("write `true` or `false`, without quotes");
+        }
+        Value::Mapping(_) | Value::Sequence(_) if expected.contains("string") => {
+            p.help("quote the text; inside `{ … }` a `,` or `:` ends the value");
+        }
+        Value::Sequence(_) if expected.contains("mapping") => {
+            p.help("write `key: value` lines instead of `- item` lines");
+        }
+        _ => {}
+    }
 }
 
 fn kind_of(v: &Value) -> &'static str {

@@ -114,27 +114,37 @@ pub fn parse(src: &str) -> Result<Document, Vec<Problem>> {
         }
     }
 
-    let value = match serde_yaml::from_str::<serde_yaml::Value>(src) {
-        Ok(value) => value,
-        // serde_yaml also refuses some duplicates, with less detail than we already gave.
-        Err(_) if !problems.is_empty() => return Err(problems),
-        Err(e) => {
-            let position = e
-                .location()
-                .map(|l| Position {
-                    line: l.line(),
-                    column: l.column(),
-                })
-                .unwrap_or(Position { line: 1, column: 1 });
-            problems.push(problem_at(
+    if let Some(position) = index.second_document {
+        problems.push(problem_at(
+            KeyPath::root(),
+            position,
+            "a spec file holds one YAML document, but a second one starts here".into(),
+            Some("remove the `---` line and what follows, or move it to a file of its own"),
+        ));
+        return Err(problems);
+    }
+    let value =
+        match serde_yaml::from_str::<serde_yaml::Value>(src) {
+            Ok(value) => value,
+            // serde_yaml also refuses some duplicates, with less detail than we already gave.
+            Err(_) if !problems.is_empty() => return Err(problems),
+            Err(e) => {
+                let position = e
+                    .location()
+                    .map(|l| Position {
+                        line: l.line(),
+                        column: l.column(),
+                    })
+                    .unwrap_or(Position { line: 1, column: 1 });
+                problems.push(problem_at(
                 KeyPath::root(),
                 position,
-                format!("YAML syntax error: {}", strip_location(&e.to_string())),
+                format!("YAML syntax error: {}", strip_location(&e.to_string(), position)),
                 Some("fix the YAML syntax at this position; quote strings that contain `:` or `#`"),
             ));
-            return Err(problems);
-        }
-    };
+                return Err(problems);
+            }
+        };
     if value.is_null() && problems.is_empty() {
         problems.push(problem_at(
             KeyPath::root(),
@@ -192,10 +202,13 @@ fn problem_at(
     }
 }
 
-/// serde_yaml appends " at line L column C"; we print the position ourselves.
-fn strip_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
+/// serde_yaml repeats the error position in the message (" at line L column C"); we print the
+/// position ourselves, so that one occurrence goes. Other positions in the text (where a
+/// flow mapping started, say) are kept: they help.
+fn strip_location(message: &str, position: Position) -> String {
+    let own = format!(" at line {} column {}", position.line, position.column);
+    match message.find(&own) {
+        Some(i) => format!("{}{}", &message[..i], &message[i + own.len()..]),
         None => message.to_owned(),
     }
 }
@@ -215,8 +228,10 @@ struct IndexBuilder {
     spans: SpanIndex,
     stack: Vec<Frame>,
     duplicates: Vec<Problem>,
-    /// Only the first document is a spec; later ones are reported by the model builder.
+    /// Only the first document is a spec.
     documents: usize,
+    /// Where a second document starts, if there is one (a spec is one document).
+    second_document: Option<Position>,
 }
 
 enum Frame {
@@ -294,7 +309,12 @@ impl MarkedEventReceiver for IndexBuilder {
             return;
         }
         match ev {
-            Event::DocumentStart => self.documents += 1,
+            Event::DocumentStart => {
+                self.documents += 1;
+                if self.documents == 2 {
+                    self.second_document = Some(pos);
+                }
+            }
             _ if self.documents > 1 => {}
             Event::Scalar(text, ..) if self.in_key_position() => {
                 if let Some(Frame::Mapping {
@@ -322,7 +342,17 @@ impl MarkedEventReceiver for IndexBuilder {
                     } else {
                         seen.insert(text.clone(), pos);
                     }
+                    // A block mapping's start marker points past its first key; the first key
+                    // is where the mapping starts for a reader.
+                    let first_key = seen.len() == 1 && pending_key.is_none();
+                    let mapping = path.clone();
                     *pending_key = Some((text, pos));
+                    if first_key
+                        && let Some(span) = self.spans.nodes.get_mut(&mapping)
+                        && span.value > pos
+                    {
+                        span.value = pos;
+                    }
                 }
             }
             Event::MappingStart(..) | Event::SequenceStart(..) if self.in_key_position() => {
@@ -345,8 +375,6 @@ impl MarkedEventReceiver for IndexBuilder {
             }
             Event::MappingStart(..) => {
                 let (path, key) = self.child_path().unwrap_or_default();
-                // A block mapping's start marker points past its first key; the key is a
-                // better place to point at, so the first key's position replaces it below.
                 self.record(path.clone(), key, pos);
                 self.stack.push(Frame::Mapping {
                     path,

@@ -193,6 +193,12 @@ fn files_that_are_missing_or_not_utf8_are_diagnosed() {
     assert_eq!(e[0].message, "spec file is not valid UTF-8");
     assert_eq!(e[0].position, Some(Position { line: 2, column: 8 }));
     let e = b24_spec::load_path(&dir, "nope.yaml").unwrap_err();
-    assert_eq!(e[0].to_string(), "nope.yaml: spec path does not exist");
+    assert_eq!(e[0].message, "spec path does not exist");
+    assert!(
+        e[0].help
+            .as_deref()
+            .unwrap()
+            .contains("relative to the crate's Cargo.toml")
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
