@@ -103,6 +103,30 @@ impl SystemError {
         }
     }
 
+    /// A short description in the spirit of the portal's `error_description`.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::InternalServerError => "Internal server error",
+            Self::ErrorUnexpectedAnswer => "Server returned an unexpected response",
+            Self::QueryLimitExceeded => "Too many requests",
+            Self::ErrorBatchMethodNotAllowed => "Method is not allowed for batch usage",
+            Self::ErrorBatchLengthExceeded => "Max batch length exceeded",
+            Self::NoAuthFound => "Wrong authorization data",
+            Self::InvalidRequest => "Https required",
+            Self::OverloadLimit => "REST API is blocked due to overload",
+            Self::AccessDenied => "REST API is available only on commercial plans",
+            Self::InvalidCredentials => "Invalid request credentials",
+            Self::ErrorManifestIsNotAvailable => "Manifest is not available",
+            Self::InsufficientScope => {
+                "The request requires higher privileges than provided by the access token"
+            }
+            Self::ExpiredToken => "The access token provided has expired",
+            Self::UserAccessError => "The user does not have access to the application",
+            Self::PortalDeleted => "Portal was deleted",
+            Self::OperationTimeLimit => "Method is blocked due to operation time limit",
+        }
+    }
+
     /// The system error with exactly this code (case-sensitive), if any.
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|e| e.code() == code)

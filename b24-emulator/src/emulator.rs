@@ -10,6 +10,7 @@ use b24_spec::{Diagnostic, KeyPath, Segment, Spec, TypeKind};
 
 use crate::auth::{Credentials, Token, Webhook};
 use crate::clock::Meter;
+use crate::fault::{Fault, FaultAnswer};
 use crate::fixture::{Fixture, FixtureError};
 
 /// User id of the default incoming webhook.
@@ -47,6 +48,8 @@ pub(crate) struct State {
     pub fixture: Fixture,
     pub credentials: Credentials,
     pub meter: Meter,
+    /// Rules that make calls fail, in the order given; the first that applies wins.
+    pub faults: Vec<Fault>,
 }
 
 impl Emulator {
@@ -125,9 +128,17 @@ pub struct EmulatorBuilder {
     fixture: Option<Fixture>,
     webhooks: Vec<Webhook>,
     tokens: Vec<Token>,
+    faults: Vec<Fault>,
 }
 
 impl EmulatorBuilder {
+    /// Makes matching calls fail (see [`Fault`]). Rules apply in the order given.
+    #[must_use]
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.faults.push(fault);
+        self
+    }
+
     /// Also serves these specs, typically your crate's generated `SPECS` constant. A spec for
     /// a method that `b24-client` ships replaces the shipped one.
     #[must_use]
@@ -244,12 +255,17 @@ impl EmulatorBuilder {
             }
         }
 
+        for fault in &self.faults {
+            check_fault(fault, &methods)?;
+        }
+
         Ok(Emulator {
             state: Arc::new(State {
                 methods,
                 fixture,
                 credentials: Credentials::new(webhooks, tokens),
                 meter: Meter::default(),
+                faults: self.faults,
             }),
         })
     }
@@ -269,8 +285,40 @@ impl fmt::Debug for EmulatorBuilder {
             .field("fixture", &self.fixture.is_some())
             .field("webhooks", &self.webhooks.len())
             .field("tokens", &self.tokens.len())
+            .field("faults", &self.faults)
             .finish()
     }
+}
+
+/// A fault must name a served method and a code that method can answer with.
+fn check_fault(fault: &Fault, methods: &BTreeMap<String, Spec>) -> Result<(), EmulatorError> {
+    let FaultAnswer::Error { code } = &fault.answer;
+    let system = b24_client::SystemError::from_code(code).is_some();
+    let unknown = |method: &str| EmulatorError::FaultCode {
+        method: method.to_owned(),
+        code: code.clone(),
+    };
+    match &fault.method {
+        Some(method) => {
+            let key = method.to_ascii_lowercase();
+            let key = key.trim_end_matches(".json");
+            let spec = methods.get(key).ok_or_else(|| EmulatorError::FaultMethod {
+                method: method.clone(),
+            })?;
+            if !system && !spec.errors.iter().any(|e| &e.code == code) {
+                return Err(unknown(&spec.method));
+            }
+        }
+        None => {
+            if let Some(spec) = methods
+                .values()
+                .find(|spec| !system && !spec.errors.iter().any(|e| &e.code == code))
+            {
+                return Err(unknown(&spec.method));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn load(source: &SpecSource) -> Result<Spec, EmulatorError> {
@@ -376,6 +424,23 @@ pub enum EmulatorError {
         path: String,
         /// What is wrong.
         message: String,
+    },
+    /// A fault names a method no spec serves.
+    #[error("fault rule for `{method}`: no spec serves that method")]
+    FaultMethod {
+        /// The method as given.
+        method: String,
+    },
+    /// A fault answers with a code that is neither a system code nor declared by the method.
+    #[error(
+        "fault rule for `{method}`: `{code}` is neither a system error code nor declared under \
+         the method's `errors:`"
+    )]
+    FaultCode {
+        /// The method the rule applies to.
+        method: String,
+        /// The code as given.
+        code: String,
     },
     /// A webhook code is empty or not made of letters and digits.
     #[error("the webhook code of user {user_id} must be letters and digits, and not empty")]

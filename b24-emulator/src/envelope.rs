@@ -66,7 +66,10 @@ impl Failure {
             .and_then(|e| e.status)
             .or_else(|| SystemError::from_code(code).map(SystemError::status))
             .unwrap_or(400);
-        let doc = declared.map_or("", |e| e.doc.trim().trim_end_matches('.'));
+        let doc = declared.map_or_else(
+            || SystemError::from_code(code).map_or("", SystemError::description),
+            |e| e.doc.trim().trim_end_matches('.'),
+        );
         let description = match (doc.is_empty(), detail) {
             (false, Some(detail)) => format!("{doc} ({detail})"),
             (false, None) => doc.to_owned(),

@@ -73,6 +73,7 @@ mod auth;
 mod clock;
 mod emulator;
 mod envelope;
+mod fault;
 mod fixture;
 mod request;
 mod server;
@@ -81,5 +82,6 @@ pub use emulator::{
     DEFAULT_ACCESS_TOKEN, DEFAULT_WEBHOOK_CODE, DEFAULT_WEBHOOK_USER, Emulator, EmulatorBuilder,
     EmulatorError,
 };
+pub use fault::{Fault, FaultAnswer};
 pub use fixture::{Fixture, FixtureError, Record};
 pub use server::RunningEmulator;

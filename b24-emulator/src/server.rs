@@ -21,6 +21,7 @@ use crate::answer::answer;
 use crate::clock::Started;
 use crate::emulator::{Emulator, State};
 use crate::envelope::{self, Failure};
+use crate::fault::FaultAnswer;
 use crate::request::Params;
 
 /// Larger bodies are refused; a REST call's parameters are far smaller.
@@ -186,6 +187,11 @@ async fn answer_call(state: &State, incoming: Incoming) -> Result<Response, Fail
     let spec = state
         .method(&method)
         .ok_or_else(Failure::method_not_found)?;
+    let key = spec.method.to_ascii_lowercase();
+    if let Some(fault) = state.faults.iter().find(|f| f.applies_to(&key)) {
+        let FaultAnswer::Error { code } = &fault.answer;
+        return Err(Failure::declared(spec, code, None));
+    }
     let result = answer(spec, &state.fixture, &params, caller)?;
     let time = state.meter.finish(&spec.method, started);
     Ok(envelope::success(result, &time))
