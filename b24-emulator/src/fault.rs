@@ -8,7 +8,7 @@
 ///
 /// let emulator = Emulator::builder()
 ///     .fault(Fault::error("im.user.get", "ACCESS_DENIED"))
-///     .fault(Fault::error_everywhere("QUERY_LIMIT_EXCEEDED").for_method("user.get"))
+///     .fault(Fault::error_everywhere("QUERY_LIMIT_EXCEEDED"))
 ///     .build();
 /// assert!(emulator.is_ok());
 /// ```
