@@ -86,25 +86,12 @@ const SCALARS: &[&str] = &[
     "r#type",
 ];
 
-const TYPES: &[&str] = &[
-    "string",
-    "integer",
-    "number",
-    "boolean",
-    "yn",
-    "id",
-    "datetime",
-    "naive_datetime",
-    "date",
-    "json",
-    "array",
-    "enum",
-    "User",
-    "Phones",
-    "Nope",
-    "user",
-    "",
-];
+/// Every type name a spec may use, plus names of the shipped types and near misses.
+fn type_names() -> Vec<&'static str> {
+    let mut names = b24_spec::PRIMITIVES.to_vec();
+    names.extend(["User", "Phones", "Nope", "user", ""]);
+    names
+}
 
 #[derive(Debug, Clone)]
 enum Mutation {
@@ -123,7 +110,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         any::<usize>().prop_map(Mutation::DuplicateLine),
         (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::SwapLines(a, b)),
         (any::<usize>(), 0..SCALARS.len()).prop_map(|(l, v)| Mutation::ReplaceValue(l, v)),
-        (any::<usize>(), 0..TYPES.len()).prop_map(|(l, t)| Mutation::SwapType(l, t)),
+        (any::<usize>(), any::<usize>()).prop_map(|(l, t)| Mutation::SwapType(l, t)),
         any::<usize>().prop_map(Mutation::Truncate),
         (any::<usize>(), "\\PC{0,40}").prop_map(|(at, s)| Mutation::InsertText(at, s)),
     ]
@@ -170,7 +157,8 @@ fn apply(src: &str, m: &Mutation) -> String {
                 let end = line[at..]
                     .find([',', ' ', '}'])
                     .map_or(line.len(), |e| at + e);
-                line.replace_range(at..end, TYPES[*t]);
+                let names = type_names();
+                line.replace_range(at..end, names[*t % names.len()]);
             }
         }
         Mutation::Truncate(at) => {
