@@ -295,8 +295,26 @@ pub struct Opt<A>(PhantomData<A>);
 
 impl<A: Decode> Decode for Opt<A> {
     type Out = Option<A::Out>;
+    /// `null` is `None` too, as serde reads a plain `Option`, so every `optional` field treats
+    /// `null` alike whatever its type.
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Option<A::Out>, D::Error> {
-        A::decode(d).map(Some)
+        struct V<A>(PhantomData<A>);
+        impl<'de, A: Decode> Visitor<'de> for V<A> {
+            type Value = Option<A::Out>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a value or null")
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                A::decode(d).map(Some)
+            }
+        }
+        d.deserialize_option(V::<A>(PhantomData))
     }
 }
 
@@ -390,6 +408,13 @@ mod tests {
             decode::<Date>("\"2024-07-23\"").unwrap().to_string(),
             "2024-07-23"
         );
+    }
+
+    #[test]
+    fn optional_values_read_null_as_none() {
+        assert_eq!(decode::<Opt<Id>>("null").unwrap(), None);
+        assert_eq!(decode::<Opt<Id>>("\"7\"").unwrap(), Some(7));
+        assert!(decode::<Opt<Id>>("\"x\"").is_err());
     }
 
     #[test]

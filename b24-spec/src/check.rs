@@ -118,6 +118,13 @@ fn param_names(cx: &mut Ctxt, spec: &Spec) {
                 ),
             )
             .help(format!("set `rust_name:` to another name, e.g. `rust_name: {}_value`", p.rust));
+        } else if p.required && p.rust == "client" {
+            // Required params are arguments of `Call::new(client, …)`, next to the client.
+            cx.key_error(
+                &p.path,
+                format!("required parameter `{}` would be the argument `client`, which the call builder already takes", p.wire),
+            )
+            .help("set `rust_name:` to another name, e.g. `rust_name: client_name`");
         } else if let Some(first) = seen.insert(&p.rust, &p.wire) {
             cx.key_error(&p.path, format!(
                 "parameters `{first}` and `{}` both become the Rust name `{}`",

@@ -139,8 +139,9 @@ impl Checker<'_> {
                 for f in &def.fields {
                     let field_path = path.key(&f.wire);
                     match obj.get(&f.wire) {
+                        // `optional`: the key may be missing, or present as `null`.
+                        None | Some(Value::Null) if f.optional => {}
                         Some(fv) => self.check(&f.ty, fv, field_path, depth + 1)?,
-                        None if f.optional => {}
                         None => {
                             return fail(
                                 field_path,
