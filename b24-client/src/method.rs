@@ -15,6 +15,8 @@ pub trait Method {
     const NAME: &'static str;
     /// The method only reads, so sending it again is always safe.
     const READ_ONLY: bool;
+    /// A list method: 50 records a page, chosen with `start`; responses carry `total`/`next`.
+    const PAGED: bool = false;
     /// The decoded `result`.
     type Output: DeserializeOwned;
     /// The method's error codes.

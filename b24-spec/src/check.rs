@@ -21,6 +21,13 @@ pub(crate) fn spec(cx: &mut Ctxt, spec: &Spec) {
     cycles(cx, spec);
     error_codes(cx, spec);
     emulation(cx, spec);
+    if spec.paged && !matches!(spec.result.ty.kind, TypeKind::Array(_)) {
+        cx.error(
+            &KeyPath::root().key("paged"),
+            "`paged: true` needs a list result, but `result` is not an `array`",
+        )
+        .help("set `result: { type: array, items: … }`, or remove `paged`");
+    }
     if let Some(example) = &spec.example {
         example_params(cx, spec, &example.params);
         example_response(cx, spec, &example.response);

@@ -117,6 +117,7 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
     let error = format_ident!("{base}Error");
     let method = &spec.method;
     let read_only = spec.read_only;
+    let paged = spec.paged;
     let module_doc = doc_lines(&module_docs(spec));
     let output = rust_type(&spec.result.ty, rt);
 
@@ -255,6 +256,7 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
             impl #rt::Method for #request {
                 const NAME: &'static str = #method;
                 const READ_ONLY: bool = #read_only;
+                const PAGED: bool = #paged;
                 type Output = #output;
                 type Error = #error;
 

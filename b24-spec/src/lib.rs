@@ -70,6 +70,24 @@ fn read_text(root: &Path, rel: &str) -> Result<String, Vec<Diagnostic>> {
     })
 }
 
+/// Reads a YAML data file (an emulator fixture, say) as JSON, with the same duplicate-key and
+/// syntax diagnostics as specs.
+pub fn load_yaml_value(file: &str, src: &str) -> Result<serde_json::Value, Vec<Diagnostic>> {
+    let doc = yaml::parse(src).map_err(|problems| locate(file, None, problems))?;
+    parse::yaml_to_json(&doc.value).ok_or_else(|| {
+        vec![Diagnostic {
+            file: file.to_owned(),
+            position: Some(Position { line: 1, column: 1 }),
+            key_path: KeyPath::root(),
+            message: "the document cannot be represented as JSON".into(),
+            help: Some(
+                "use only strings, numbers, booleans, null, lists and mappings with string keys"
+                    .into(),
+            ),
+        }]
+    })
+}
+
 /// A set of specs loaded together, with the files they came from.
 #[derive(Debug, Clone)]
 pub struct SpecSet {

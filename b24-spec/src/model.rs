@@ -22,6 +22,9 @@ pub struct Spec {
     pub access: String,
     /// The method changes nothing on the portal, so a retry is always safe.
     pub read_only: bool,
+    /// A list method: results come 50 at a time, chosen with the `start` parameter, and the
+    /// response carries `total` and `next`.
+    pub paged: bool,
     pub params: Vec<Param>,
     pub result: ResultDef,
     pub types: Vec<TypeDef>,

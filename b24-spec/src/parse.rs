@@ -21,6 +21,7 @@ const TOP_KEYS: &[&str] = &[
     "docs",
     "access",
     "read_only",
+    "paged",
     "params",
     "result",
     "types",
@@ -53,11 +54,15 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
     let access = required_str(cx, map, &path, "access");
     let description = optional_str(cx, map, &path, "description");
     let read_only = optional_bool(cx, map, &path, "read_only").unwrap_or(false);
+    let paged = optional_bool(cx, map, &path, "paged").unwrap_or(false);
 
-    let params = match get(map, "params") {
+    let mut params = match get(map, "params") {
         Some(v) if !v.is_null() => params(cx, v, &path.key("params")),
         _ => Vec::new(),
     };
+    if paged && !params.iter().any(|p| p.wire.eq_ignore_ascii_case("start")) {
+        params.push(start_param(&path.key("paged")));
+    }
     let types = match get(map, "types") {
         Some(v) if !v.is_null() => types(cx, v, &path.key("types")),
         _ => Vec::new(),
@@ -90,6 +95,7 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
         docs: docs?,
         access: access?,
         read_only,
+        paged,
         params,
         result: result?,
         types,
@@ -192,6 +198,23 @@ fn params(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<Param> {
         });
     }
     out
+}
+
+/// The `start` parameter every list method takes, added by `paged: true`.
+fn start_param(path: &KeyPath) -> Param {
+    Param {
+        wire: "start".into(),
+        rust: "start".into(),
+        ty: TypeRef::plain(TypeKind::Integer, path.clone()),
+        required: false,
+        default: Some(serde_json::Value::from(0)),
+        min: Some(-1),
+        invalid: None,
+        doc: "Offset of the first record to return; pages hold 50 records, and `-1` skips \
+              counting the total, which is faster on large lists"
+            .into(),
+        path: path.clone(),
+    }
 }
 
 fn result(cx: &mut Ctxt, v: &Value, path: &KeyPath, method: &str) -> Option<ResultDef> {

@@ -202,3 +202,41 @@ fn files_that_are_missing_or_not_utf8_are_diagnosed() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn paged_methods_get_a_start_param_and_need_a_list_result() {
+    let src = MINIMAL.replace(
+        "result: { type: Thing }",
+        "paged: true\nresult: { type: array, items: Thing }",
+    );
+    let spec = load_str("specs/im.thing.get.yaml", &src).unwrap();
+    assert!(spec.paged);
+    let start = spec.params.iter().find(|p| p.wire == "start").unwrap();
+    assert_eq!(
+        (start.rust.as_str(), start.min, start.required),
+        ("start", Some(-1), false)
+    );
+
+    let e = errors(&MINIMAL.replace(
+        "result: { type: Thing }",
+        "paged: true\nresult: { type: Thing }",
+    ));
+    assert_eq!(e[0].key_path.to_string(), "paged");
+    assert!(
+        e[0].message.contains("needs a list result"),
+        "{}",
+        e[0].message
+    );
+}
+
+#[test]
+fn yaml_data_files_load_as_json_with_duplicate_checks() {
+    let v =
+        b24_spec::load_yaml_value("fixture.yaml", "users:\n  - { id: 1, name: Ann }\n").unwrap();
+    assert_eq!(v["users"][0]["name"], "Ann");
+    let e = b24_spec::load_yaml_value("fixture.yaml", "users: []\nusers: []\n").unwrap_err();
+    assert_eq!(
+        (e[0].file.as_str(), e[0].position),
+        ("fixture.yaml", Some(Position { line: 2, column: 1 }))
+    );
+}
