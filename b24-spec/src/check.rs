@@ -9,9 +9,54 @@ use serde_json::Value;
 
 use crate::conform::{self, Mode};
 use crate::diag::{Ctxt, did_you_mean};
-use crate::model::{Spec, TypeKind, TypeRef};
+use crate::model::{Spec, TypeDef, TypeKind, TypeRef};
 use crate::names::{invalid_ident_reason, pascal_case};
 use crate::path::KeyPath;
+
+/// Checks of a type library's own types, with every library's types visible by name.
+pub(crate) fn library(cx: &mut Ctxt, own: &[TypeDef], all: &[TypeDef]) {
+    let mut names: HashMap<&str, &KeyPath> = HashMap::new();
+    let mut enums = Vec::new();
+    for t in own {
+        if !t.name.starts_with(|c: char| c.is_ascii_uppercase())
+            || !t.name.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            cx.key_error(
+                &t.path,
+                format!("type name `{}` is not a Rust type name", t.name),
+            )
+            .help("type names are PascalCase letters and digits, e.g. `User` or `UserPhones`");
+        } else if let Some(other) = all.iter().find(|o| o.name == t.name && o.file != t.file) {
+            cx.key_error(
+                &t.path,
+                format!("type `{}` is also defined in `{}`", t.name, other.file),
+            )
+            .help("define each shared type in one type library");
+        }
+        names.insert(&t.name, &t.path);
+        for f in &t.fields {
+            collect_enums(&f.ty, &mut enums);
+        }
+    }
+    for (name, path) in &enums {
+        if let Some(first) = names.get(name.as_str()) {
+            cx.key_error(
+                path,
+                format!("type name `{name}` is already used at `{first}`"),
+            )
+            .help("give the enum another name with `name:`");
+        }
+    }
+    fields_of(cx, own);
+    let defined: HashSet<&str> = all.iter().map(|t| t.name.as_str()).collect();
+    for t in own {
+        for f in &t.fields {
+            named_type_exists(cx, &defined, &f.ty);
+        }
+    }
+    let all: Vec<&TypeDef> = all.iter().collect();
+    cycles_in(cx, own, &all);
+}
 
 pub(crate) fn spec(cx: &mut Ctxt, spec: &Spec) {
     method_name(cx, spec);
@@ -181,6 +226,16 @@ fn type_names(cx: &mut Ctxt, spec: &Spec) {
     };
     for t in &spec.types {
         claim(cx, &t.name, &t.path);
+        if let Some(shared) = spec.shared_types.iter().find(|s| s.name == t.name) {
+            cx.key_error(
+                &t.path,
+                format!(
+                    "type `{}` is also defined in the type library `{}`",
+                    t.name, shared.file
+                ),
+            )
+            .help("use the shared type (delete this definition), or give this one another name");
+        }
     }
     let mut enums = Vec::new();
     for t in &spec.types {
@@ -196,7 +251,13 @@ fn type_names(cx: &mut Ctxt, spec: &Spec) {
         claim(cx, &name, &path);
     }
 
-    for t in &spec.types {
+    fields_of(cx, &spec.types);
+    nested_enums(cx, &spec.result.ty);
+}
+
+/// Field names of object types: valid, distinct snake_case identifiers; enums inside valid.
+fn fields_of(cx: &mut Ctxt, types: &[TypeDef]) {
+    for t in types {
         let mut seen: HashMap<&str, &str> = HashMap::new();
         for f in &t.fields {
             if let Some(reason) = snake_name_problem(&f.rust) {
@@ -222,7 +283,6 @@ fn type_names(cx: &mut Ctxt, spec: &Spec) {
             nested_enums(cx, &f.ty);
         }
     }
-    nested_enums(cx, &spec.result.ty);
 }
 
 fn collect_enums(ty: &TypeRef, out: &mut Vec<(String, KeyPath)>) {
@@ -269,24 +329,34 @@ fn nested_enums(cx: &mut Ctxt, ty: &TypeRef) {
     }
 }
 
-/// Every named type must be defined in `types:`.
+/// A named type must be defined: under the spec's `types:` or in a type library.
+fn named_type_exists(cx: &mut Ctxt, defined: &HashSet<&str>, ty: &TypeRef) {
+    let mut ty = ty;
+    while let TypeKind::Array(items) = &ty.kind {
+        ty = items;
+    }
+    if let TypeKind::Named(name) = &ty.kind
+        && !defined.contains(name.as_str())
+    {
+        let p = cx.error(&ty.path, format!("unknown type `{name}`"));
+        match did_you_mean(name, defined.iter().copied()) {
+            Some(s) => p.help(format!("did you mean `{s}`?")),
+            None => p.help(
+                "define it under `types:` (or in a type library such as `specs/types/im.yaml`), or use a built-in type such as `string`",
+            ),
+        };
+    }
+}
+
+/// Every named type must be defined in `types:` or a type library.
 fn references(cx: &mut Ctxt, spec: &Spec) {
-    let defined: HashSet<&str> = spec.types.iter().map(|t| t.name.as_str()).collect();
-    let check = |cx: &mut Ctxt, ty: &TypeRef| {
-        let mut ty = ty;
-        while let TypeKind::Array(items) = &ty.kind {
-            ty = items;
-        }
-        if let TypeKind::Named(name) = &ty.kind
-            && !defined.contains(name.as_str())
-        {
-            let p = cx.error(&ty.path, format!("unknown type `{name}`"));
-            match did_you_mean(name, defined.iter().copied()) {
-                Some(s) => p.help(format!("did you mean `{s}`?")),
-                None => p.help("define it under `types:`, or use a built-in type such as `string`"),
-            };
-        }
-    };
+    let defined: HashSet<&str> = spec
+        .types
+        .iter()
+        .chain(&spec.shared_types)
+        .map(|t| t.name.as_str())
+        .collect();
+    let check = |cx: &mut Ctxt, ty: &TypeRef| named_type_exists(cx, &defined, ty);
     for p in &spec.params {
         check(cx, &p.ty);
         if matches!(p.ty.kind, TypeKind::Named(_)) {
@@ -307,9 +377,14 @@ fn references(cx: &mut Ctxt, spec: &Spec) {
 
 /// A type that contains itself without an array in between would be infinitely large.
 fn cycles(cx: &mut Ctxt, spec: &Spec) {
+    let all: Vec<&TypeDef> = spec.types.iter().chain(&spec.shared_types).collect();
+    cycles_in(cx, &spec.types, &all);
+}
+
+/// Reports cycles that start at one of `starts`, following fields through `all`.
+fn cycles_in(cx: &mut Ctxt, starts: &[TypeDef], all: &[&TypeDef]) {
     // Edges only through direct (non-array) fields: arrays are heap-allocated.
-    let edges: BTreeMap<&str, Vec<(&str, &KeyPath)>> = spec
-        .types
+    let edges: BTreeMap<&str, Vec<(&str, &KeyPath)>> = all
         .iter()
         .map(|t| {
             let direct = t
@@ -324,19 +399,19 @@ fn cycles(cx: &mut Ctxt, spec: &Spec) {
         })
         .collect();
     let mut reported = HashSet::new();
-    for start in edges.keys() {
-        let mut stack = vec![(*start, vec![*start])];
+    for start in starts.iter().map(|t| t.name.as_str()) {
+        let mut stack = vec![(start, vec![start])];
         let mut visited = HashSet::new();
         while let Some((node, trail)) = stack.pop() {
             for (next, path) in edges.get(node).into_iter().flatten() {
-                if next == start {
+                if *next == start {
                     let mut members = trail.clone();
                     members.sort();
                     if reported.insert(members) {
                         let cycle = trail
                             .iter()
-                            .chain([start])
                             .copied()
+                            .chain([start])
                             .collect::<Vec<_>>()
                             .join(" -> ");
                         cx.error(
@@ -454,7 +529,7 @@ fn emulation(cx: &mut Ctxt, spec: &Spec) {
             }
         }
         if let TypeKind::Named(name) = &spec.result.ty.kind
-            && let Some(def) = spec.types.iter().find(|t| &t.name == name)
+            && let Some(def) = spec.find_type(name)
             && !def.fields.iter().any(|f| f.wire == lookup.field)
         {
             let p = cx.error(

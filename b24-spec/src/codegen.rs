@@ -84,7 +84,25 @@ pub fn generate(set: &SpecSet, options: &Options) -> TokenStream {
     } else {
         quote!()
     };
+    let shared = if set.shared.is_empty() {
+        quote!()
+    } else {
+        let module = ident(crate::SHARED_MODULE);
+        let defs = set.shared.iter().map(|t| type_def(t, rt));
+        let enums = enums_of_types(&set.shared)
+            .into_iter()
+            .map(|ty| enum_def(ty, rt));
+        quote! {
+            /// Types that several methods share, from the type libraries of the spec set;
+            /// each is generated once.
+            pub mod #module {
+                #(#defs)*
+                #(#enums)*
+            }
+        }
+    };
     quote! {
+        #shared
         #(#modules)*
         #client
         #sources
@@ -221,6 +239,15 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
             }
         }
     });
+    let uses_shared = if spec.shared_types.is_empty() {
+        quote!()
+    } else {
+        let shared = ident(crate::SHARED_MODULE);
+        quote! {
+            #[allow(unused_imports)]
+            use super::#shared::*;
+        }
+    };
     let start_doc = doc_lines(&format!(
         "Starts a call; `Client::{module}` is the usual way in."
     ));
@@ -237,6 +264,7 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
     quote! {
         #module_doc
         pub mod #module {
+            #uses_shared
             #request_doc
             #[derive(Debug, Clone, PartialEq, #derive_default)]
             pub struct #request {
@@ -606,25 +634,34 @@ fn field_doc(f: &crate::model::Field) -> String {
     doc
 }
 
+/// Inline enums of a spec: in its params, its own types and its result.
 fn collect_enums(spec: &Spec) -> Vec<&TypeRef> {
-    fn walk<'a>(ty: &'a TypeRef, out: &mut Vec<&'a TypeRef>) {
-        match &ty.kind {
-            TypeKind::Enum(_) => out.push(ty),
-            TypeKind::Array(items) => walk(items, out),
-            _ => {}
-        }
-    }
     let mut out = Vec::new();
     for p in &spec.params {
-        walk(&p.ty, &mut out);
+        walk_enums(&p.ty, &mut out);
     }
-    for t in &spec.types {
+    out.extend(enums_of_types(&spec.types));
+    walk_enums(&spec.result.ty, &mut out);
+    out
+}
+
+/// Inline enums in the fields of `types`.
+fn enums_of_types(types: &[TypeDef]) -> Vec<&TypeRef> {
+    let mut out = Vec::new();
+    for t in types {
         for f in &t.fields {
-            walk(&f.ty, &mut out);
+            walk_enums(&f.ty, &mut out);
         }
     }
-    walk(&spec.result.ty, &mut out);
     out
+}
+
+fn walk_enums<'a>(ty: &'a TypeRef, out: &mut Vec<&'a TypeRef>) {
+    match &ty.kind {
+        TypeKind::Enum(_) => out.push(ty),
+        TypeKind::Array(items) => walk_enums(items, out),
+        _ => {}
+    }
 }
 
 fn enum_def(ty: &TypeRef, rt: &TokenStream) -> TokenStream {

@@ -132,7 +132,7 @@ impl Checker<'_> {
                 true
             }
             (TypeKind::Named(name), Value::Object(obj)) => {
-                let Some(def) = self.spec.types.iter().find(|t| &t.name == name) else {
+                let Some(def) = self.spec.find_type(name) else {
                     // b24-spec refuses references to undeclared types.
                     return Ok(());
                 };

@@ -30,6 +30,18 @@ use diag::{Ctxt, Problem};
 /// Loads and checks one spec from its text. `file` is the path shown in diagnostics.
 pub fn load_str(file: &str, src: &str) -> Result<Spec, Vec<Diagnostic>> {
     let doc = yaml::parse(src).map_err(|problems| locate(file, None, problems))?;
+    if parse::is_library(&doc.value) {
+        return Err(vec![Diagnostic {
+            file: file.to_owned(),
+            position: Some(Position { line: 1, column: 1 }),
+            key_path: KeyPath::root(),
+            message: "this file is a type library (`types:` without `method:`), not a method spec"
+                .into(),
+            help: Some(
+                "load it together with the specs that use it (`load_path`, `load_sources`)".into(),
+            ),
+        }]);
+    }
     let mut cx = Ctxt::new();
     let spec = parse::spec(&mut cx, file, &doc.value);
     if let Some(spec) = &spec {
@@ -91,8 +103,12 @@ pub fn load_yaml_value(file: &str, src: &str) -> Result<serde_json::Value, Vec<D
 /// A set of specs loaded together, with the files they came from.
 #[derive(Debug, Clone)]
 pub struct SpecSet {
+    /// Method specs.
     pub specs: Vec<Spec>,
-    /// Absolute paths of every spec file, for rebuild tracking.
+    /// Types of the type libraries, generated once for all specs.
+    pub shared: Vec<TypeDef>,
+    /// Paths of every file (specs and type libraries), for rebuild tracking: absolute when
+    /// loaded from disk.
     pub files: Vec<PathBuf>,
     /// Paths relative to the root, in the same order as `files`.
     pub relative: Vec<String>,
@@ -132,65 +148,163 @@ pub fn load_path(root: &Path, rel: &str) -> Result<SpecSet, Vec<Diagnostic>> {
         )]);
     }
 
-    let mut set = SpecSet {
-        specs: Vec::new(),
-        files: Vec::new(),
-        relative: Vec::new(),
-        sources: Vec::new(),
-    };
+    let mut texts = Vec::new();
     let mut diagnostics = Vec::new();
-    for file in files {
-        let relative = relative_display(root, &file);
-        let loaded = read_text(root, &relative)
-            .and_then(|text| load_str(&relative, &text).map(|spec| (spec, text)));
-        match loaded {
-            Ok((spec, text)) => {
-                let module = names::snake_case(&spec.method);
-                if let Some(first) = set
-                    .specs
-                    .iter()
-                    .find(|s| names::snake_case(&s.method) == module)
-                {
-                    let message = if first.method == spec.method {
-                        format!(
-                            "method `{}` is already defined in `{}`",
-                            spec.method, first.file
-                        )
-                    } else {
-                        format!(
-                            "methods `{}` (in `{}`) and `{}` both become the Rust module `{module}`",
-                            first.method, first.file, spec.method
-                        )
-                    };
-                    let path = KeyPath::root().key("method");
-                    diagnostics.push(Diagnostic {
-                        file: relative.clone(),
-                        position: yaml::parse(&text)
-                            .ok()
-                            .map(|d| d.spans.locate(&path, false)),
-                        key_path: path,
-                        message,
-                        help: Some(if first.method == spec.method {
-                            "keep one spec per method".into()
-                        } else {
-                            "methods whose names differ only in case or punctuation cannot both be generated; keep one".into()
-                        }),
-                    });
-                }
-                set.sources.push(text);
-                set.specs.push(spec);
-            }
+    for file in &files {
+        let relative = relative_display(root, file);
+        match read_text(root, &relative) {
+            Ok(text) => texts.push((relative, text)),
             Err(d) => diagnostics.extend(d),
         }
-        set.files.push(file);
-        set.relative.push(relative);
     }
+    let mut set = load_texts(texts, &mut diagnostics);
+    // Unreadable files are still tracked, so fixing one triggers a rebuild.
+    set.files = files;
     if diagnostics.is_empty() {
         Ok(set)
     } else {
         Err(diagnostics)
     }
 }
+
+/// Loads a set of files given as `(path, text)`: method specs and type libraries, as the
+/// emulator does with a crate's embedded `SPECS`.
+pub fn load_sources<P: AsRef<str>, T: AsRef<str>>(
+    sources: &[(P, T)],
+) -> Result<SpecSet, Vec<Diagnostic>> {
+    let texts = sources
+        .iter()
+        .map(|(p, t)| (p.as_ref().to_owned(), t.as_ref().to_owned()))
+        .collect();
+    let mut diagnostics = Vec::new();
+    let set = load_texts(texts, &mut diagnostics);
+    if diagnostics.is_empty() {
+        Ok(set)
+    } else {
+        Err(diagnostics)
+    }
+}
+
+/// One parsed file, waiting for the set-wide checks.
+struct Parsed {
+    file: String,
+    spans: yaml::SpanIndex,
+    cx: Ctxt,
+    kind: Kind,
+}
+
+enum Kind {
+    Spec(Option<Box<Spec>>),
+    Library(Vec<TypeDef>),
+}
+
+/// Parses every file, then checks each with the type libraries' types visible, and reports
+/// every problem of every file.
+fn load_texts(texts: Vec<(String, String)>, diagnostics: &mut Vec<Diagnostic>) -> SpecSet {
+    let mut parsed = Vec::new();
+    for (file, text) in &texts {
+        let doc = match yaml::parse(text) {
+            Ok(doc) => doc,
+            Err(problems) => {
+                diagnostics.extend(locate(file, None, problems));
+                continue;
+            }
+        };
+        let mut cx = Ctxt::new();
+        let kind = if parse::is_library(&doc.value) {
+            Kind::Library(parse::library(&mut cx, file, &doc.value))
+        } else {
+            Kind::Spec(parse::spec(&mut cx, file, &doc.value).map(Box::new))
+        };
+        parsed.push(Parsed {
+            file: file.clone(),
+            spans: doc.spans,
+            cx,
+            kind,
+        });
+    }
+
+    let shared: Vec<TypeDef> = parsed
+        .iter()
+        .filter_map(|p| match &p.kind {
+            Kind::Library(types) => Some(types.iter().cloned()),
+            Kind::Spec(_) => None,
+        })
+        .flatten()
+        .collect();
+    let mut specs: Vec<Spec> = Vec::new();
+    for mut p in parsed {
+        match p.kind {
+            Kind::Library(own) => check::library(&mut p.cx, &own, &shared),
+            Kind::Spec(Some(mut spec)) => {
+                spec.shared_types = shared.clone();
+                check::spec(&mut p.cx, &spec);
+                if !p.cx.has_errors() {
+                    if let Some(d) = module_clash(&specs, &spec, &p.spans) {
+                        diagnostics.push(d);
+                    }
+                    specs.push(*spec);
+                }
+            }
+            Kind::Spec(None) => {}
+        }
+        diagnostics.extend(locate(&p.file, Some(&p.spans), p.cx.into_problems()));
+    }
+    let (relative, sources): (Vec<String>, Vec<String>) = texts.into_iter().unzip();
+    SpecSet {
+        specs,
+        shared,
+        files: relative.iter().map(PathBuf::from).collect(),
+        relative,
+        sources,
+    }
+}
+
+/// Two methods cannot become the same Rust module, nor the module of the shared types.
+fn module_clash(earlier: &[Spec], spec: &Spec, spans: &yaml::SpanIndex) -> Option<Diagnostic> {
+    let module = names::snake_case(&spec.method);
+    let (message, help) = if module == SHARED_MODULE {
+        (
+            format!(
+                "method `{}` would become the module `{module}`, which holds the shared types",
+                spec.method
+            ),
+            "this name is reserved for the generated module of type libraries".to_owned(),
+        )
+    } else {
+        let first = earlier
+            .iter()
+            .find(|s| names::snake_case(&s.method) == module)?;
+        if first.method == spec.method {
+            (
+                format!(
+                    "method `{}` is already defined in `{}`",
+                    spec.method, first.file
+                ),
+                "keep one spec per method".to_owned(),
+            )
+        } else {
+            (
+                format!(
+                    "methods `{}` (in `{}`) and `{}` both become the Rust module `{module}`",
+                    first.method, first.file, spec.method
+                ),
+                "methods whose names differ only in case or punctuation cannot both be generated; keep one".to_owned(),
+            )
+        }
+    };
+    let path = KeyPath::root().key("method");
+    Some(Diagnostic {
+        file: spec.file.clone(),
+        position: Some(spans.locate(&path, false)),
+        key_path: path,
+        message,
+        help: Some(help),
+    })
+}
+
+/// Name of the generated module that holds the types of type libraries.
+pub const SHARED_MODULE: &str = "types";
 
 fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {

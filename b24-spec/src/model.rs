@@ -27,7 +27,11 @@ pub struct Spec {
     pub paged: bool,
     pub params: Vec<Param>,
     pub result: ResultDef,
+    /// Object types defined in this spec.
     pub types: Vec<TypeDef>,
+    /// Object types from the set's type libraries (`specs/types/*.yaml`), visible to this
+    /// spec by name and generated once, outside the method's module.
+    pub shared_types: Vec<TypeDef>,
     pub errors: Vec<ErrorDef>,
     pub example: Option<Example>,
     /// How the emulator answers the method from its fixture data.
@@ -72,6 +76,16 @@ pub struct TypeRef {
     /// `null` stands for "no value".
     pub nullable: bool,
     pub path: KeyPath,
+}
+
+impl Spec {
+    /// The object type called `name`: the spec's own, or a shared one.
+    pub fn find_type(&self, name: &str) -> Option<&TypeDef> {
+        self.types
+            .iter()
+            .chain(&self.shared_types)
+            .find(|t| t.name == name)
+    }
 }
 
 impl TypeRef {
@@ -126,10 +140,12 @@ pub struct EnumValue {
     pub path: KeyPath,
 }
 
-/// An object type from `types:`.
+/// An object type from `types:` of a spec or of a type library.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {
     pub name: String,
+    /// The file that defines it.
+    pub file: String,
     pub doc: Option<String>,
     pub fields: Vec<Field>,
     pub path: KeyPath,

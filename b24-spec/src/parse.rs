@@ -64,7 +64,7 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
         params.push(start_param(&path.key("paged")));
     }
     let types = match get(map, "types") {
-        Some(v) if !v.is_null() => types(cx, v, &path.key("types")),
+        Some(v) if !v.is_null() => types(cx, v, &path.key("types"), file),
         _ => Vec::new(),
     };
     let errors = match get(map, "errors") {
@@ -99,6 +99,7 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
         params,
         result: result?,
         types,
+        shared_types: Vec::new(),
         errors,
         example,
         emulator,
@@ -230,7 +231,34 @@ fn result(cx: &mut Ctxt, v: &Value, path: &KeyPath, method: &str) -> Option<Resu
     })
 }
 
-fn types(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<TypeDef> {
+/// Whether a document is a type library (`types:` and no `method:`) rather than a method spec.
+pub(crate) fn is_library(root: &Value) -> bool {
+    root.as_mapping()
+        .is_some_and(|m| get(m, "method").is_none() && get(m, "types").is_some())
+}
+
+const LIBRARY_KEYS: &[&str] = &["description", "types"];
+
+/// Reads a type library: shared object types, defined once for several methods.
+pub(crate) fn library(cx: &mut Ctxt, file: &str, root: &Value) -> Vec<TypeDef> {
+    let path = KeyPath::root();
+    let Some(map) = mapping(cx, root, &path, "a type library") else {
+        return Vec::new();
+    };
+    for key in map.keys().filter_map(Value::as_str) {
+        if !LIBRARY_KEYS.contains(&key) {
+            cx.key_error(&path.key(key), format!("unknown key `{key}` in a type library"))
+                .help("a type library (a file with `types:` and no `method:`) holds only `description` and `types`; a method spec needs `method:`");
+        }
+    }
+    optional_str(cx, map, &path, "description");
+    match get(map, "types") {
+        Some(v) => types(cx, v, &path.key("types"), file),
+        None => Vec::new(),
+    }
+}
+
+fn types(cx: &mut Ctxt, v: &Value, path: &KeyPath, file: &str) -> Vec<TypeDef> {
     let Some(map) = mapping(cx, v, path, "`types`") else {
         return Vec::new();
     };
@@ -259,6 +287,7 @@ fn types(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<TypeDef> {
         };
         out.push(TypeDef {
             name,
+            file: file.to_owned(),
             doc,
             fields,
             path: p,

@@ -27,6 +27,7 @@ fn exercise(file: &str, src: &str) {
         Ok(spec) => {
             let set = b24_spec::SpecSet {
                 specs: vec![spec],
+                shared: Vec::new(),
                 files: vec![PathBuf::from(file)],
                 relative: vec![file.to_owned()],
                 sources: vec![src.to_owned()],
