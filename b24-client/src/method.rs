@@ -29,6 +29,12 @@ pub trait Method {
     fn decode_output<'de, D: Deserializer<'de>>(d: D) -> Result<Self::Output, D::Error> {
         Self::Output::deserialize(d)
     }
+
+    /// Asks for the page that begins at record `start`. Generated for `paged` methods; other
+    /// methods have no pages and ignore it.
+    fn set_start(&mut self, start: u64) {
+        let _ = start;
+    }
 }
 
 /// A spec file embedded in the binary by the generator.

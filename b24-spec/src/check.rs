@@ -73,6 +73,19 @@ pub(crate) fn spec(cx: &mut Ctxt, spec: &Spec) {
         )
         .help("set `result: { type: array, items: … }`, or remove `paged`");
     }
+    if spec.paged
+        && let Some(start) = spec
+            .params
+            .iter()
+            .find(|p| p.wire.eq_ignore_ascii_case("start"))
+        && start.ty.kind != TypeKind::Integer
+    {
+        cx.error(
+            &start.ty.path,
+            "the `start` parameter of a paged method must be an `integer`",
+        )
+        .help("declare `start: { type: integer, … }`, or leave it out and `paged: true` adds it");
+    }
     if let Some(example) = &spec.example {
         example_params(cx, spec, &example.params);
         example_response(cx, spec, &example.response);

@@ -239,6 +239,36 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
             }
         }
     });
+    // `paged` adds (or finds) the integer `start` param; `Client::call_all` sets it per page.
+    let start_param = spec
+        .params
+        .iter()
+        .find(|p| spec.paged && p.wire.eq_ignore_ascii_case("start"));
+    let set_start = start_param.map(|p| {
+        let name = ident(&p.rust);
+        let value = if p.required {
+            quote!(start as i64)
+        } else {
+            quote!(::core::option::Option::Some(start as i64))
+        };
+        quote! {
+            fn set_start(&mut self, start: u64) {
+                self.#name = #value;
+            }
+        }
+    });
+    let send_all = spec.paged.then(|| {
+        let item = match &spec.result.ty.kind {
+            TypeKind::Array(items) => rust_type(items, rt),
+            _ => quote!(#rt::__private::serde_json::Value),
+        };
+        quote! {
+            /// Sends the request page after page and returns every record of the list.
+            pub async fn send_all(self) -> ::core::result::Result<::std::vec::Vec<#item>, #rt::Error<#error>> {
+                self.client.call_all(&self.request).await
+            }
+        }
+    });
     let uses_shared = if spec.shared_types.is_empty() {
         quote!()
     } else {
@@ -295,6 +325,7 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
                     params
                 }
                 #decode_output
+                #set_start
             }
 
             #call_doc
@@ -322,6 +353,8 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
                 pub async fn send_full(self) -> ::core::result::Result<#rt::Response<#output>, #rt::Error<#error>> {
                     self.client.call_full(&self.request).await
                 }
+
+                #send_all
 
                 /// The request built so far, e.g. to put into a batch.
                 pub fn into_request(self) -> #request {

@@ -35,6 +35,16 @@ fn main() {
         json!({ "start": 50 })
     );
     const { assert!(ImPersonListRequest::PAGED && !ImPersonGetRequest::PAGED) };
+    // `Client::call_all` moves from page to page with `set_start`.
+    let mut next_page = ImPersonListRequest::new();
+    next_page.set_start(100);
+    assert_eq!(
+        serde_json::Value::Object(next_page.params()),
+        json!({ "start": 100 })
+    );
+    // The call builder of a paged method can fetch every page.
+    let client = b24_client::Client::webhook("https://example.bitrix24.com/rest/1/abc123/").unwrap();
+    let _every_team = SpecMethods::im_person_list(&client).send_all();
     // Libraries are embedded with the specs, so the emulator can load the set.
     assert!(SPECS.iter().any(|s| s.path.ends_with("types/people.yaml")));
 }
