@@ -269,13 +269,16 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
             }
         }
     });
-    let uses_shared = if spec.shared_types.is_empty() {
+    // The library types this method uses, re-exported so `im_user_get::User` works whether
+    // `User` is the spec's own type or a shared one.
+    let used = shared_types_used(spec);
+    let uses_shared = if used.is_empty() {
         quote!()
     } else {
         let shared = ident(crate::SHARED_MODULE);
+        let names = used.iter().map(|n| ident(n));
         quote! {
-            #[allow(unused_imports)]
-            use super::#shared::*;
+            pub use super::#shared::{#(#names),*};
         }
     };
     let start_doc = doc_lines(&format!(
@@ -665,6 +668,44 @@ fn field_doc(f: &crate::model::Field) -> String {
         doc.push_str(" `None` when the key is missing.");
     }
     doc
+}
+
+/// Names of the library types a spec reaches (from its result, params and own types, and on
+/// through library types), with the enums inside them, sorted.
+fn shared_types_used(spec: &Spec) -> Vec<String> {
+    fn named<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
+        match &ty.kind {
+            TypeKind::Named(n) => out.push(n),
+            TypeKind::Array(items) => named(items, out),
+            _ => {}
+        }
+    }
+    let mut pending: Vec<&str> = Vec::new();
+    named(&spec.result.ty, &mut pending);
+    for t in &spec.types {
+        for f in &t.fields {
+            named(&f.ty, &mut pending);
+        }
+    }
+    let mut used = std::collections::BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        let Some(def) = spec.shared_types.iter().find(|t| t.name == name) else {
+            continue; // the spec's own type
+        };
+        if used.insert(def.name.clone()) {
+            for f in &def.fields {
+                named(&f.ty, &mut pending);
+                let mut enums = Vec::new();
+                walk_enums(&f.ty, &mut enums);
+                for e in enums {
+                    if let TypeKind::Enum(e) = &e.kind {
+                        used.insert(e.name.clone());
+                    }
+                }
+            }
+        }
+    }
+    used.into_iter().collect()
 }
 
 /// Inline enums of a spec: in its params, its own types and its result.

@@ -25,8 +25,12 @@ fn main() {
         "members": [{ "id": 3, "name": "Ann", "gender": "F", "idle": false, "manager": false }]
     }))
     .unwrap();
-    // The list's `Person` is the very type the single read returns.
+    // The list's `Person` is the very type the single read returns, and each method module
+    // re-exports the library types it uses.
     same_type(&team.lead, &ann);
+    let _: &im_person_get::Person = &ann;
+    let _: &im_person_list::Person = &team.lead;
+    let _ = im_person_get::PersonGender::Male;
     assert_eq!(team.members[0].name, "Ann");
 
     // `paged: true` adds the `start` parameter and marks the method as a list.
