@@ -9,19 +9,14 @@ use crate::{flags, serve, spec_cmd};
 /// Every shipped spec, loaded. They were checked when `b24-client` was built, so a failure here
 /// means the binary itself is broken; the message says which spec.
 pub fn shipped_specs() -> Result<Vec<Spec>, String> {
-    b24_client::SPECS
-        .iter()
-        .map(|source| {
-            b24_spec::load_str(source.path, source.text).map_err(|diagnostics| {
-                let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-                format!(
-                    "shipped spec `{}` is invalid:\n{}",
-                    source.path,
-                    lines.join("\n")
-                )
-            })
+    // One set, so specs can use the shipped type libraries.
+    let sources: Vec<(&str, &str)> = b24_client::SPECS.iter().map(|s| (s.path, s.text)).collect();
+    b24_spec::load_sources(&sources)
+        .map(|set| set.specs)
+        .map_err(|diagnostics| {
+            let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+            format!("the shipped specs are invalid:\n{}", lines.join("\n"))
         })
-        .collect()
 }
 
 /// The whole `b24` command line.

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use b24_emulator::{Emulator, Fixture};
+use b24_emulator::{Emulator, Fault, Fixture, Plan};
 use clap::{Arg, ArgMatches, Command, value_parser};
 
 /// Default listening address.
@@ -22,7 +22,15 @@ pub fn command() -> Command {
              http://127.0.0.1:8024/rest/1/b24emulatorcode/\n  \
              2. the OAuth access token it accepts (send it as `auth` to http://ADDR/rest/METHOD)\n\n\
              Requests are logged to standard error: HTTP verb, REST method and status, never the \
-             webhook code or token. Set B24_LOG (e.g. B24_LOG=debug) to change the log level.",
+             webhook code or token. Set B24_LOG (e.g. B24_LOG=debug) to change the log level.\n\n\
+             Like a portal, the emulator limits the request rate (--plan), counts each method's \
+             operating time, and expires the access token after an hour.\n\n\
+             Fault rules (--fault, repeatable, first that fires wins) read \
+             METHOD:ANSWER[:OPTION...], METHOD being a method name or * for every method:\n  \
+             answers: error=CODE, 500, html502, truncated, reset (close without an answer), \
+             slow=DURATION (250ms, 2s), expire-token\n  \
+             options: after=N (only calls after the N-th), p=P (probability 0..1), seed=S\n\
+             e.g. --fault im.user.get:error=ACCESS_DENIED:after=3 --fault '*:p=0.1:seed=7:html502'",
         )
         .arg(
             Arg::new("addr")
@@ -37,7 +45,29 @@ pub fn command() -> Command {
                 .long("fixture")
                 .value_name("FILE")
                 .value_parser(value_parser!(PathBuf))
-                .help("Answer from this JSON fixture ({\"users\": [...], ...}) instead of the built-in one"),
+                .help(
+                    "Answer from this fixture ({\"users\": [...], ...}) instead of the built-in \
+                     one: JSON if the name ends in .json, YAML otherwise",
+                ),
+        )
+        .arg(
+            Arg::new("plan")
+                .long("plan")
+                .value_name("PLAN")
+                .default_value("standard")
+                .value_parser(|text: &str| text.parse::<Plan>())
+                .help(
+                    "Rate limit: standard (2 requests/s, 50 at once), enterprise (5/s, 250), \
+                     unlimited, or PER_SECOND/BURST",
+                ),
+        )
+        .arg(
+            Arg::new("fault")
+                .long("fault")
+                .value_name("RULE")
+                .action(clap::ArgAction::Append)
+                .value_parser(|text: &str| text.parse::<Fault>())
+                .help("Make matching calls fail, e.g. im.user.get:error=ACCESS_DENIED:after=3 (see --help)"),
         )
         .arg(
             Arg::new("specs")
@@ -116,13 +146,36 @@ fn configure(matches: &ArgMatches) -> Result<Emulator, String> {
         }
     }
     if let Some(path) = matches.get_one::<PathBuf>("fixture") {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read fixture `{}`: {e}", path.display()))?;
-        let fixture = Fixture::from_json_str(&text)
-            .map_err(|e| format!("fixture `{}`: {e}", path.display()))?;
-        builder = builder.fixture(fixture);
+        builder = builder.fixture(read_fixture(path)?);
+    }
+    if let Some(plan) = matches.get_one::<Plan>("plan") {
+        builder = builder.plan(*plan);
+    }
+    for fault in matches.get_many::<Fault>("fault").into_iter().flatten() {
+        builder = builder.fault(fault.clone());
     }
     builder.build().map_err(|e| e.to_string())
+}
+
+/// A fixture file: JSON when the name ends in `.json`, YAML otherwise.
+fn read_fixture(path: &std::path::Path) -> Result<Fixture, String> {
+    let shown = path.display();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read fixture `{shown}`: {e}"))?;
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let fixture = if is_json {
+        Fixture::from_json_str(&text)
+    } else {
+        let value =
+            b24_spec::load_yaml_value(&shown.to_string(), &text).map_err(|diagnostics| {
+                let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+                format!("fixture `{shown}` is not valid YAML:\n{}", lines.join("\n"))
+            })?;
+        Fixture::from_value(value)
+    };
+    fixture.map_err(|e| format!("fixture `{shown}`: {e}"))
 }
 
 /// Resolves on Ctrl-C, or on SIGTERM where there is one.

@@ -166,8 +166,13 @@ struct Served {
 #[cfg(unix)]
 impl Served {
     fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    fn start_with(args: &[&str]) -> Self {
         let mut child = b24()
             .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -255,6 +260,87 @@ async fn serve_prints_its_url_answers_clients_and_stops_on_sigterm() {
         "{log}"
     );
     assert!(!log.contains(&token), "{log}");
+}
+
+/// The built-in fixture as block YAML, with user 5 renamed.
+fn yaml_fixture() -> String {
+    let text = std::fs::read_to_string(workspace_root().join("b24-emulator/fixtures/default.json"))
+        .unwrap();
+    let value: Value = serde_json::from_str(&text).unwrap();
+    let mut yaml = String::from("# users for b24 serve\nusers:\n");
+    for user in value["users"].as_array().unwrap() {
+        let mut first = true;
+        for (key, field) in user.as_object().unwrap() {
+            let field = match (key.as_str(), field) {
+                ("name", Value::String(name)) if name == "John Smith" => Value::from("Jane Roe"),
+                _ => field.clone(),
+            };
+            let lead = if first { "  - " } else { "    " };
+            first = false;
+            yaml.push_str(&format!("{lead}{key}: {field}\n"));
+        }
+    }
+    yaml
+}
+
+#[cfg(unix)] // stops the server with SIGTERM
+#[tokio::test]
+async fn serve_takes_a_yaml_fixture_a_plan_and_fault_rules() {
+    let tmp = TempDir::new("serve-fixture");
+    let fixture = tmp.0.join("fixture.yaml");
+    std::fs::write(&fixture, yaml_fixture()).unwrap();
+    let served = Served::start_with(&[
+        "--fixture",
+        fixture.to_str().unwrap(),
+        "--plan",
+        "0/3",
+        "--fault",
+        "im.user.get:error=ACCESS_DENIED:after=2",
+    ]);
+    let client = b24_client::Client::webhook(&served.webhook_url).unwrap();
+    assert_eq!(
+        client.im_user_get().id(5).send().await.unwrap().name,
+        "Jane Roe"
+    );
+    client.im_user_get().send().await.unwrap();
+    let code = |r: Result<_, b24_client::Error<_>>| match r {
+        Err(b24_client::Error::Api(api)) => (
+            api.status,
+            b24_client::ErrorCode::code(&api.code).to_owned(),
+        ),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        code(client.im_user_get().send().await),
+        (403, "ACCESS_DENIED".to_owned())
+    );
+    // The bucket holds three requests and never drains.
+    assert_eq!(
+        code(client.im_user_get().send().await),
+        (503, "QUERY_LIMIT_EXCEEDED".to_owned())
+    );
+    let (status, log) = served.terminate();
+    assert_eq!(status, 0, "{log}");
+}
+
+#[test]
+fn serve_refuses_bad_rules_plans_and_fixtures() {
+    let (code, _, stderr) = run(b24().args(["serve", "--fault", "im.user.get:boom"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown part `boom`"), "{stderr}");
+    let (code, _, stderr) = run(b24().args(["serve", "--plan", "gold"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown plan `gold`"), "{stderr}");
+    let (code, _, stderr) = run(b24().args(["serve", "--fault", "no.such:500"]));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no spec serves that method"), "{stderr}");
+
+    let tmp = TempDir::new("bad-fixture");
+    let fixture = tmp.0.join("fixture.yml");
+    std::fs::write(&fixture, "users:\n  - id: [unclosed\n").unwrap();
+    let (code, _, stderr) = run(b24().args(["serve", "--fixture", fixture.to_str().unwrap()]));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("is not valid YAML"), "{stderr}");
 }
 
 #[test]

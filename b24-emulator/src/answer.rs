@@ -5,23 +5,49 @@ use b24_spec::{Emulation, Lookup, Param, Spec};
 use serde_json::Value;
 
 use crate::envelope::{Failure, INVALID_ARG_VALUE, NOT_EMULATED, NOT_FOUND};
-use crate::fixture::Fixture;
+use crate::fixture::{Fixture, Record};
 use crate::request::Params;
 use b24_spec::KeyPath;
 use b24_spec::conform::{self, Mode};
 
-/// The `result` of calling `spec`'s method with `params`, as user `caller`.
+/// Records on one page of a list method.
+pub(crate) const PAGE: usize = 50;
+
+/// A method's answer: its `result`, and for list methods `total` and `next`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Answer {
+    pub result: Value,
+    /// Number of records in the whole list, for paged methods.
+    pub total: Option<u64>,
+    /// `start` of the next page, when there is one.
+    pub next: Option<u64>,
+}
+
+impl From<Value> for Answer {
+    fn from(result: Value) -> Self {
+        Self {
+            result,
+            total: None,
+            next: None,
+        }
+    }
+}
+
+/// The answer to calling `spec`'s method with `params`, as user `caller`.
 pub(crate) fn answer(
     spec: &Spec,
     fixture: &Fixture,
     params: &Params,
     caller: u64,
-) -> Result<Value, Failure> {
+) -> Result<Answer, Failure> {
     for param in &spec.params {
         check_param(spec, param, params.get(&param.wire))?;
     }
     match &spec.emulator {
-        Some(emulation) => from_fixture(spec, emulation, fixture, params, caller),
+        Some(emulation) if spec.paged && emulation.lookup.is_none() => {
+            page(fixture_records(emulation, fixture)?, params)
+        }
+        Some(emulation) => from_fixture(spec, emulation, fixture, params, caller).map(Answer::from),
         None => spec
             .example
             .as_ref()
@@ -37,8 +63,62 @@ pub(crate) fn answer(
                         spec.method
                     ),
                 )
-            }),
+            })
+            .map(Answer::from),
     }
+}
+
+/// One page of a list: 50 records from `start`, with `total` and `next`. `start=-1` is the
+/// fast mode of <https://apidocs.bitrix24.com/settings/performance/huge-data.html>: the first
+/// page without counting, which the portal answers with `total` 0 and no `next`.
+fn page(records: &[Record], params: &Params) -> Result<Answer, Failure> {
+    let start = match params.get("start") {
+        None => 0,
+        // The `start` param is declared with `min: -1`, so it is checked already.
+        Some(v) => conform::integer_of(v).unwrap_or(0),
+    };
+    let items = |from: usize| {
+        Value::Array(
+            records
+                .iter()
+                .skip(from)
+                .take(PAGE)
+                .cloned()
+                .map(Value::Object)
+                .collect(),
+        )
+    };
+    if start < 0 {
+        return Ok(Answer {
+            result: items(0),
+            total: Some(0),
+            next: None,
+        });
+    }
+    let from = usize::try_from(start).unwrap_or(usize::MAX);
+    let next = from
+        .checked_add(PAGE)
+        .filter(|n| *n < records.len())
+        .map(|n| n as u64);
+    Ok(Answer {
+        result: items(from),
+        total: Some(records.len() as u64),
+        next,
+    })
+}
+
+fn fixture_records<'f>(
+    emulation: &Emulation,
+    fixture: &'f Fixture,
+) -> Result<&'f [Record], Failure> {
+    // The builder refuses specs whose collection is missing, so this is a safety net only.
+    fixture.collection(&emulation.collection).ok_or_else(|| {
+        Failure::new(
+            500,
+            "INTERNAL_SERVER_ERROR",
+            format!("the fixture has no `{}` collection", emulation.collection),
+        )
+    })
 }
 
 /// A declared parameter: present ones must have the declared type and respect `min`; required
@@ -90,14 +170,7 @@ fn from_fixture(
     params: &Params,
     caller: u64,
 ) -> Result<Value, Failure> {
-    // The builder refuses specs whose collection is missing, so this is a safety net only.
-    let records = fixture.collection(&emulation.collection).ok_or_else(|| {
-        Failure::new(
-            500,
-            "INTERNAL_SERVER_ERROR",
-            format!("the fixture has no `{}` collection", emulation.collection),
-        )
-    })?;
+    let records = fixture_records(emulation, fixture)?;
     let Some(lookup) = &emulation.lookup else {
         return Ok(Value::Array(
             records.iter().cloned().map(Value::Object).collect(),
@@ -197,7 +270,7 @@ emulator:
 
     fn call(params: Value, caller: u64) -> Result<Value, Failure> {
         let params = Params::from_map(params.as_object().unwrap().clone());
-        answer(&spec(), &fixture(), &params, caller)
+        answer(&spec(), &fixture(), &params, caller).map(|a| a.result)
     }
 
     #[test]
@@ -253,7 +326,7 @@ emulator:
         let p = Params::from_map(json!({"NAME": "x"}).as_object().unwrap().clone());
         assert_eq!(
             answer(&s, &fixture(), &p, 1),
-            Ok(json!([{"id": 1}, {"id": "2"}, {"id": 9}]))
+            Ok(Answer::from(json!([{"id": 1}, {"id": "2"}, {"id": 9}])))
         );
         s.emulator = None;
         let e = answer(&s, &fixture(), &p, 1).unwrap_err();
@@ -265,7 +338,10 @@ emulator:
             params: Default::default(),
             response: json!({"result": {"id": 42}}),
         });
-        assert_eq!(answer(&s, &fixture(), &p, 1), Ok(json!({"id": 42})));
+        assert_eq!(
+            answer(&s, &fixture(), &p, 1),
+            Ok(Answer::from(json!({"id": 42})))
+        );
     }
 
     #[test]

@@ -3,15 +3,17 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use b24_client::SpecSource;
 use b24_spec::conform::{self, Mode};
 use b24_spec::{Diagnostic, KeyPath, Segment, Spec, TypeKind};
 
-use crate::auth::{Credentials, Token, Webhook};
-use crate::clock::Meter;
-use crate::fault::{Fault, FaultAnswer};
+use crate::auth::{Credentials, OAuthApp, Token, Webhook};
+use crate::clock::{Clock, Meter};
+use crate::fault::{Fault, FaultAnswer, Faults};
 use crate::fixture::{Fixture, FixtureError};
+use crate::limits::{Bucket, Plan};
 
 /// User id of the default incoming webhook.
 pub const DEFAULT_WEBHOOK_USER: u64 = 1;
@@ -19,6 +21,15 @@ pub const DEFAULT_WEBHOOK_USER: u64 = 1;
 pub const DEFAULT_WEBHOOK_CODE: &str = "b24emulatorcode";
 /// The default OAuth access token, bound to user 1.
 pub const DEFAULT_ACCESS_TOKEN: &str = "b24emulatortoken";
+/// Lifetime of access tokens unless configured: one hour, as the portal's.
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+/// Operating time a method may use per 10 minutes unless configured: 480 seconds, the limit
+/// <https://apidocs.bitrix24.com/limits.html> uses in its example.
+pub const DEFAULT_OPERATING_LIMIT: Duration = Duration::from_secs(480);
+/// Simulated processing time of each call unless configured.
+pub const DEFAULT_PROCESSING_TIME: Duration = Duration::from_millis(10);
+/// Name of the batch method, which has no spec: the emulator runs it itself.
+pub(crate) const BATCH: &str = "batch";
 
 /// A Bitrix24 portal emulator, configured and ready to serve.
 ///
@@ -47,9 +58,16 @@ pub(crate) struct State {
     pub methods: BTreeMap<String, Spec>,
     pub fixture: Fixture,
     pub credentials: Credentials,
+    /// The first access token given to the builder.
+    pub primary_token: String,
+    pub clock: Clock,
     pub meter: Meter,
+    pub bucket: Bucket,
     /// Rules that make calls fail, in the order given; the first that applies wins.
-    pub faults: Vec<Fault>,
+    pub faults: Faults,
+    /// Simulated processing time by lower-case method name.
+    pub processing: BTreeMap<String, Duration>,
+    pub default_processing: Duration,
 }
 
 impl Emulator {
@@ -86,10 +104,7 @@ impl Emulator {
 
     /// The first configured OAuth access token.
     pub fn access_token(&self) -> &str {
-        self.state
-            .credentials
-            .primary_token()
-            .map_or(DEFAULT_ACCESS_TOKEN, |t| t.token.as_str())
+        &self.state.primary_token
     }
 
     fn primary_webhook(&self) -> (u64, &str) {
@@ -108,6 +123,14 @@ impl State {
         let name = name.strip_suffix(".json").unwrap_or(&name);
         self.methods.get(name)
     }
+
+    /// Simulated processing time of one call of `method` (lower case).
+    pub fn processing_time(&self, method: &str) -> Duration {
+        self.processing
+            .get(method)
+            .copied()
+            .unwrap_or(self.default_processing)
+    }
 }
 
 impl fmt::Debug for Emulator {
@@ -120,7 +143,9 @@ impl fmt::Debug for Emulator {
 }
 
 /// Configures an [`Emulator`]. Every setting has a default: the shipped specs, the built-in
-/// fixture, webhook `/rest/1/b24emulatorcode/` and access token `b24emulatortoken` for user 1.
+/// fixture, webhook `/rest/1/b24emulatorcode/` and access token `b24emulatortoken` for user 1
+/// (valid for an hour), the standard plan's rate limit, 480 s of operating time per method
+/// and 10 minutes, and 10 ms of simulated processing per call.
 #[derive(Default)]
 pub struct EmulatorBuilder {
     sources: Vec<SpecSource>,
@@ -128,10 +153,88 @@ pub struct EmulatorBuilder {
     fixture: Option<Fixture>,
     webhooks: Vec<Webhook>,
     tokens: Vec<Token>,
+    apps: Vec<OAuthApp>,
     faults: Vec<Fault>,
+    plan: Plan,
+    processing: BTreeMap<String, Duration>,
+    default_processing: Option<Duration>,
+    operating_limit: Option<Duration>,
+    token_lifetime: Option<Duration>,
+    start_time: Option<SystemTime>,
+    seed: u64,
 }
 
 impl EmulatorBuilder {
+    /// Sets the rate limit by plan (default [`Plan::Standard`]: 2 requests a second, 50 at
+    /// once); [`Plan::Unlimited`] turns it off.
+    #[must_use]
+    pub fn plan(mut self, plan: Plan) -> Self {
+        self.plan = plan;
+        self
+    }
+
+    /// Each call of `method` takes this much simulated processing time: it shows in the
+    /// `time` block (`processing`, `finish`, `duration`) and counts towards the method's
+    /// operating time, without making the answer wait.
+    #[must_use]
+    pub fn processing_time(mut self, method: &str, time: Duration) -> Self {
+        let key = method.to_ascii_lowercase();
+        let key = key.trim_end_matches(".json").to_owned();
+        self.processing.insert(key, time);
+        self
+    }
+
+    /// Simulated processing time of calls without their own [`processing_time`]
+    /// (default 10 ms).
+    ///
+    /// [`processing_time`]: EmulatorBuilder::processing_time
+    #[must_use]
+    pub fn default_processing_time(mut self, time: Duration) -> Self {
+        self.default_processing = Some(time);
+        self
+    }
+
+    /// How much operating time a method may use per application or webhook in 10 minutes
+    /// before calls are refused with HTTP 429 `OPERATION_TIME_LIMIT` (default 480 s;
+    /// `Duration::MAX` turns the limit off).
+    #[must_use]
+    pub fn operating_limit(mut self, limit: Duration) -> Self {
+        self.operating_limit = Some(limit);
+        self
+    }
+
+    /// Lifetime of access tokens (default one hour): tokens given to the builder expire this
+    /// long after [`build`](EmulatorBuilder::build), issued ones this long after issue; then
+    /// calls answer HTTP 401 `expired_token`.
+    #[must_use]
+    pub fn access_token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.token_lifetime = Some(lifetime);
+        self
+    }
+
+    /// Registers an OAuth app, whose refresh tokens `/oauth/token/` exchanges for new tokens.
+    #[must_use]
+    pub fn oauth_app(mut self, app: OAuthApp) -> Self {
+        self.apps.push(app);
+        self
+    }
+
+    /// The wall-clock time the emulator's clock starts at (default: now), for answers with
+    /// the same timestamps on every run.
+    #[must_use]
+    pub fn start_time(mut self, time: SystemTime) -> Self {
+        self.start_time = Some(time);
+        self
+    }
+
+    /// Seed of the tokens the OAuth endpoint issues (default 0), which repeat on every run
+    /// with the same seed.
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
     /// Makes matching calls fail (see [`Fault`]). Rules apply in the order given.
     #[must_use]
     pub fn fault(mut self, fault: Fault) -> Self {
@@ -193,13 +296,17 @@ impl EmulatorBuilder {
     /// Loads and checks the specs, checks the fixture against them and the credentials.
     pub fn build(self) -> Result<Emulator, EmulatorError> {
         let mut methods = BTreeMap::new();
-        for source in b24_client::SPECS {
-            let spec = load(source)?;
+        for spec in load_set(b24_client::SPECS)? {
             methods.insert(spec.method.to_ascii_lowercase(), spec);
         }
         // Own specs replace shipped ones, but two own specs of one method are a mistake.
         let mut own: BTreeMap<String, String> = BTreeMap::new();
-        let loaded: Vec<Spec> = self.sources.iter().map(load).collect::<Result<_, _>>()?;
+        // Added sources are a set of their own: their specs see their own type libraries.
+        let loaded = if self.sources.is_empty() {
+            Vec::new()
+        } else {
+            load_set(&self.sources)?
+        };
         for spec in loaded.into_iter().chain(self.specs) {
             let key = spec.method.to_ascii_lowercase();
             if let Some(first) = own.insert(key.clone(), spec.file.clone()) {
@@ -258,14 +365,43 @@ impl EmulatorBuilder {
         for fault in &self.faults {
             check_fault(fault, &methods)?;
         }
+        for (i, app) in self.apps.iter().enumerate() {
+            if app.client_id.is_empty() || app.client_secret.is_empty() {
+                return Err(EmulatorError::OAuthApp {
+                    client_id: app.client_id.clone(),
+                    reason: "the client id and secret must not be empty",
+                });
+            }
+            if self.apps[..i].iter().any(|o| o.client_id == app.client_id) {
+                return Err(EmulatorError::OAuthApp {
+                    client_id: app.client_id.clone(),
+                    reason: "the same client id is registered twice",
+                });
+            }
+        }
 
+        let clock = Clock::new(self.start_time.unwrap_or_else(SystemTime::now));
+        let primary_token = tokens[0].token.clone();
+        let credentials = Credentials::new(
+            webhooks,
+            tokens,
+            self.apps,
+            self.token_lifetime.unwrap_or(DEFAULT_TOKEN_LIFETIME),
+            clock.now(),
+            self.seed,
+        );
         Ok(Emulator {
             state: Arc::new(State {
                 methods,
                 fixture,
-                credentials: Credentials::new(webhooks, tokens),
-                meter: Meter::default(),
-                faults: self.faults,
+                credentials,
+                primary_token,
+                clock,
+                meter: Meter::new(self.operating_limit.unwrap_or(DEFAULT_OPERATING_LIMIT)),
+                bucket: Bucket::new(self.plan),
+                faults: Faults::new(self.faults),
+                processing: self.processing,
+                default_processing: self.default_processing.unwrap_or(DEFAULT_PROCESSING_TIME),
             }),
         })
     }
@@ -285,28 +421,44 @@ impl fmt::Debug for EmulatorBuilder {
             .field("fixture", &self.fixture.is_some())
             .field("webhooks", &self.webhooks.len())
             .field("tokens", &self.tokens.len())
+            .field("apps", &self.apps)
             .field("faults", &self.faults)
-            .finish()
+            .field("plan", &self.plan)
+            .finish_non_exhaustive()
     }
 }
 
-/// A fault must name a served method and a code that method can answer with.
+/// A fault must name a served method (or `batch`) and a code that method can answer with.
 fn check_fault(fault: &Fault, methods: &BTreeMap<String, Spec>) -> Result<(), EmulatorError> {
-    let FaultAnswer::Error { code } = &fault.answer;
+    let key = fault.method.as_ref().map(|m| {
+        let key = m.to_ascii_lowercase();
+        key.trim_end_matches(".json").to_owned()
+    });
+    if let (Some(method), Some(key)) = (&fault.method, &key)
+        && key != BATCH
+        && !methods.contains_key(key)
+    {
+        return Err(EmulatorError::FaultMethod {
+            method: method.clone(),
+        });
+    }
+    let FaultAnswer::Error { code } = &fault.answer else {
+        return Ok(());
+    };
     let system = b24_client::SystemError::from_code(code).is_some();
     let unknown = |method: &str| EmulatorError::FaultCode {
         method: method.to_owned(),
         code: code.clone(),
     };
-    match &fault.method {
-        Some(method) => {
-            let key = method.to_ascii_lowercase();
-            let key = key.trim_end_matches(".json");
-            let spec = methods.get(key).ok_or_else(|| EmulatorError::FaultMethod {
-                method: method.clone(),
-            })?;
-            if !system && !spec.errors.iter().any(|e| &e.code == code) {
-                return Err(unknown(&spec.method));
+    match &key {
+        Some(key) => {
+            let declared = methods
+                .get(key.as_str())
+                .is_some_and(|spec| spec.errors.iter().any(|e| &e.code == code));
+            if !system && !declared {
+                return Err(unknown(
+                    methods.get(key.as_str()).map_or(BATCH, |s| &s.method),
+                ));
             }
         }
         None => {
@@ -321,11 +473,17 @@ fn check_fault(fault: &Fault, methods: &BTreeMap<String, Spec>) -> Result<(), Em
     Ok(())
 }
 
-fn load(source: &SpecSource) -> Result<Spec, EmulatorError> {
-    b24_spec::load_str(source.path, source.text).map_err(|diagnostics| EmulatorError::Spec {
-        path: source.path.to_owned(),
-        diagnostics,
-    })
+/// Loads embedded spec files as one set, so specs can use the set's type libraries.
+fn load_set(sources: &[SpecSource]) -> Result<Vec<Spec>, EmulatorError> {
+    let pairs: Vec<(&str, &str)> = sources.iter().map(|s| (s.path, s.text)).collect();
+    b24_spec::load_sources(&pairs)
+        .map(|set| set.specs)
+        .map_err(|diagnostics| EmulatorError::Spec {
+            path: diagnostics
+                .first()
+                .map_or_else(|| "(specs)".to_owned(), |d| d.file.clone()),
+            diagnostics,
+        })
 }
 
 /// The collection a spec serves from must exist, and its records must be what the spec's
@@ -456,6 +614,14 @@ pub enum EmulatorError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// An OAuth app cannot be registered.
+    #[error("OAuth app `{client_id}` cannot be registered: {reason}")]
+    OAuthApp {
+        /// The app's client id.
+        client_id: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// The fixture could not be read.
     #[error(transparent)]
     Fixture(#[from] FixtureError),
@@ -564,8 +730,18 @@ mod tests {
         let source = b24_client::SPECS[0];
         let e = Emulator::builder().specs(&[source]).build().unwrap();
         assert_eq!(e.methods().count(), b24_client::SPECS.len());
+        // Added sources load as one set, which refuses a method defined twice, located.
         let e = Emulator::builder()
             .specs(&[source, source])
+            .build()
+            .unwrap_err();
+        assert!(matches!(e, EmulatorError::Spec { .. }), "{e}");
+        assert!(e.to_string().contains("is already defined in"), "{e}");
+        // A loaded spec given as well as a source of the same method is also refused.
+        let spec = b24_spec::load_str(source.path, source.text).unwrap();
+        let e = Emulator::builder()
+            .specs(&[source])
+            .spec(spec)
             .build()
             .unwrap_err();
         assert!(matches!(e, EmulatorError::DuplicateMethod { .. }), "{e}");

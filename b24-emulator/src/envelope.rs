@@ -2,12 +2,13 @@
 //! `{"error", "error_description"}` on failure.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use b24_client::SystemError;
 use b24_spec::Spec;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
+use crate::answer::Answer;
 use crate::clock::TimeBlock;
 
 /// Code for a method the emulator does not know (no spec serves it).
@@ -80,18 +81,71 @@ impl Failure {
     }
 }
 
+impl Failure {
+    /// `{"error", "error_description"}`, as sent alone or inside a batch's `result_error`.
+    pub fn to_json(&self) -> Value {
+        json!({ "error": self.code, "error_description": self.description })
+    }
+
+    /// The error of `code` for a call that has no spec (`batch`): a system code with its
+    /// documented status and description, anything else with 400.
+    pub fn undeclared(code: &str) -> Self {
+        match SystemError::from_code(code) {
+            Some(error) => Self::system(error, error.description()),
+            None => Self::new(400, code, code),
+        }
+    }
+}
+
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        let body = json!({ "error": self.code, "error_description": self.description });
+        let body = self.to_json();
         (self.status, Json(body)).into_response()
     }
 }
 
+/// The success envelope: `result`, then `next` and `total` for list methods, then `time`.
+pub(crate) fn success_body(answer: Answer, time: &TimeBlock) -> Value {
+    let mut body = Map::new();
+    body.insert("result".into(), answer.result);
+    if let Some(next) = answer.next {
+        body.insert("next".into(), Value::from(next));
+    }
+    if let Some(total) = answer.total {
+        body.insert("total".into(), Value::from(total));
+    }
+    body.insert("time".into(), time.to_json());
+    Value::Object(body)
+}
+
 /// A success answer.
-pub(crate) fn success(result: Value, time: &TimeBlock) -> Response {
+pub(crate) fn success(answer: Answer, time: &TimeBlock) -> Response {
+    (StatusCode::OK, Json(success_body(answer, time))).into_response()
+}
+
+/// The success envelope cut off in the middle, as a dropped upstream connection leaves it.
+pub(crate) fn truncated(answer: Answer, time: &TimeBlock) -> Response {
+    let text = success_body(answer, time).to_string();
+    let mut cut = text.len() / 2;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
     (
         StatusCode::OK,
-        Json(json!({ "result": result, "time": time.to_json() })),
+        [(header::CONTENT_TYPE, "application/json")],
+        text[..cut].to_owned(),
+    )
+        .into_response()
+}
+
+/// The HTML page a proxy in front of the portal answers when the portal is unreachable.
+pub(crate) fn html_502() -> Response {
+    (
+        StatusCode::BAD_GATEWAY,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+         <center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n\
+         </body>\r\n</html>\r\n",
     )
         .into_response()
 }

@@ -28,18 +28,76 @@
 //!
 //! # What it checks
 //!
+//! In the order a request goes through:
+//!
 //! - **Authentication.** `/rest/{user_id}/{code}/{method}` must name a configured webhook;
-//!   `/rest/{method}` needs a configured token in `auth` (body or query string). Otherwise:
-//!   HTTP 401 `NO_AUTH_FOUND`.
+//!   `/rest/{method}` needs a known access token in `auth` (body or query string). Otherwise:
+//!   HTTP 401 `NO_AUTH_FOUND`. Access tokens live an hour
+//!   ([`EmulatorBuilder::access_token_lifetime`]); after that: HTTP 401 `expired_token`.
+//! - **Rate limit.** One leaky bucket per portal, by [`Plan`]: standard holds 50 requests and
+//!   drains 2 a second, enterprise 250 and 5. A request that does not fit: HTTP 503
+//!   `QUERY_LIMIT_EXCEEDED`. Every authenticated HTTP request counts once; a `batch` is one
+//!   request however many commands it has.
 //! - **Method.** Unknown methods answer HTTP 404 `ERROR_METHOD_NOT_FOUND`. Method names are
 //!   matched case-insensitively and may end in `.json`.
-//! - **Parameters.** Parameters come from a JSON object body or a form-urlencoded body (flat
-//!   keys only), merged over the query string; names match case-insensitively. Each declared
-//!   parameter that is present must have its declared type (form-style strings such as `"5"`
-//!   count as numbers) and respect `min`; required ones must be present. A bad value answers
-//!   with the parameter's `invalid` code, or HTTP 400 `INVALID_ARG_VALUE`.
-//! - **Requests it cannot read** (malformed JSON, a body that is not an object, nested form
-//!   keys, multipart) answer HTTP 400 `ERROR_BAD_REQUEST` with a description.
+//! - **Operating time.** Each call costs a simulated processing time (10 ms unless
+//!   [`EmulatorBuilder::processing_time`] says otherwise), summed per method and per
+//!   application or webhook in one-minute baskets that count for 10 minutes. Every answer's
+//!   `time` block shows `operating` and `operating_reset_at` (when the oldest basket stops
+//!   counting). When the sum already exceeds the limit (480 s unless
+//!   [`EmulatorBuilder::operating_limit`] says otherwise), the call answers HTTP 429
+//!   `OPERATION_TIME_LIMIT`. The outer `batch` call is not counted; its commands are.
+//! - **Parameters.** Parameters come from a JSON object body or a form-urlencoded body,
+//!   merged over the query string; names match case-insensitively. Form and query keys are
+//!   read as PHP reads them: `FILTER[>ID]=5` is `{"FILTER": {">ID": "5"}}`, `ID[]=1&ID[]=2` is
+//!   `{"ID": ["1", "2"]}`; keys of digits stay object keys (only `[]` makes a list). Each
+//!   declared parameter that is present must have its declared type (form-style strings such
+//!   as `"5"` count as numbers) and respect `min`; required ones must be present. A bad value
+//!   answers with the parameter's `invalid` code, or HTTP 400 `INVALID_ARG_VALUE`.
+//! - **Requests it cannot read** (malformed JSON, a body that is not an object, multipart)
+//!   answer HTTP 400 `ERROR_BAD_REQUEST` with a description.
+//!
+//! # Lists and batches
+//!
+//! A spec with `paged: true` whose `emulator:` has no lookup answers 50 records at a time from
+//! its collection, starting at the `start` parameter, with `total` and `next` (left out on the
+//! last page) beside `result`. `start=-1` answers the first 50 records without counting them:
+//! `total` is 0 and there is no `next`, as in the portal's documented example.
+//!
+//! `batch` runs up to 50 commands (`cmd`, an object or list of `"method?param=value"` strings)
+//! in order. `$result[cmd][field]…` in a command's parameters is replaced by what the earlier
+//! command `cmd` answered. The answer is `result`, `result_error`, `result_total`,
+//! `result_next` and `result_time`, each keyed by command, and each `[]` when empty (PHP
+//! encodes an empty array so). A failing command goes to `result_error`; with `halt=1` it also
+//! stops the batch. Commands beyond the 50th fail with `ERROR_BATCH_LENGTH_EXCEEDED`, a nested
+//! `batch` with `ERROR_BATCH_METHOD_NOT_ALLOWED`.
+//!
+//! # OAuth
+//!
+//! Register an app with [`EmulatorBuilder::oauth_app`]; `GET` or `POST /oauth/token/` with
+//! `grant_type=refresh_token`, `client_id`, `client_secret` and `refresh_token` then answers a
+//! new access token and a new refresh token, like the authorization server. Each refresh
+//! token works once. Errors are HTTP 400 with `invalid_request` (a parameter is missing, or
+//! another grant type), `invalid_client` (wrong id or secret) or `invalid_grant` (an unknown,
+//! used or expired refresh token).
+//!
+//! # Time
+//!
+//! All time in the emulator is [`tokio::time`]: on a paused test runtime
+//! (`#[tokio::test(start_paused = true)]`), `tokio::time::advance` moves rate limits,
+//! operating time, token expiry and slow faults forward without waiting. The Unix times in
+//! answers are the wall-clock time of [`EmulatorBuilder::build`] (or
+//! [`EmulatorBuilder::start_time`]) plus the tokio time elapsed since. Simulated processing
+//! time shows in the `time` block but does not delay the answer.
+//!
+//! # Faults
+//!
+//! [`Fault`] rules make calls fail: with an error code, HTTP 500, an HTML 502 page, truncated
+//! JSON, a closed connection, a delay, or an expired token; for every call, only after the
+//! first `n` ([`Fault::after`]), or with a seeded probability ([`Fault::probability`]). They
+//! have a text form for `b24 serve --fault`, such as `im.user.get:error=ACCESS_DENIED:after=3`
+//! or `*:p=0.1:seed=7:html502`; see [`Fault`]. Inside a `batch`, error faults fail single
+//! commands; faults that break the HTTP response apply to the `batch` request itself only.
 //!
 //! # Error codes of the emulator's own
 //!
@@ -49,10 +107,15 @@
 //! | Code | Status | When |
 //! | --- | --- | --- |
 //! | `ERROR_METHOD_NOT_FOUND` | 404 | no spec serves the method, or the path is not a REST path |
-//! | `INVALID_ARG_VALUE` | 400 | a parameter is missing or wrong and its spec names no `invalid` code |
-//! | `ERROR_BAD_REQUEST` | 400, 405, 413 | the request cannot be read: malformed JSON, a non-object body, nested form keys, multipart, `.xml`, another HTTP verb than GET/POST, a body over 16 MiB |
+//! | `INVALID_ARG_VALUE` | 400 | a parameter is missing or wrong and its spec names no `invalid` code; a `batch` without `cmd` or with a command that is not a string |
+//! | `ERROR_BAD_REQUEST` | 400, 405, 413 | the request cannot be read: malformed JSON, a non-object body, multipart, `.xml`, another HTTP verb than GET/POST, a body over 16 MiB |
 //! | `ERROR_NOT_FOUND` | 400 | a lookup matched no record and the spec's `emulator:` names no `not_found` code |
 //! | `ERROR_NOT_EMULATED` | 501 | the spec has neither `emulator:` nor an example response |
+//!
+//! System codes it answers with their documented status: `NO_AUTH_FOUND` (401),
+//! `expired_token` (401), `QUERY_LIMIT_EXCEEDED` (503), `OPERATION_TIME_LIMIT` (429),
+//! `ERROR_BATCH_LENGTH_EXCEEDED` (400) and `ERROR_BATCH_METHOD_NOT_ALLOWED` (405) inside
+//! `batch`, and `INTERNAL_SERVER_ERROR` (500) from faults.
 //!
 //! # Fixtures
 //!
@@ -70,18 +133,24 @@
 
 mod answer;
 mod auth;
+mod batch;
+mod call;
 mod clock;
 mod emulator;
 mod envelope;
 mod fault;
 mod fixture;
+mod limits;
+mod oauth;
 mod request;
 mod server;
 
+pub use auth::OAuthApp;
 pub use emulator::{
-    DEFAULT_ACCESS_TOKEN, DEFAULT_WEBHOOK_CODE, DEFAULT_WEBHOOK_USER, Emulator, EmulatorBuilder,
-    EmulatorError,
+    DEFAULT_ACCESS_TOKEN, DEFAULT_OPERATING_LIMIT, DEFAULT_PROCESSING_TIME, DEFAULT_TOKEN_LIFETIME,
+    DEFAULT_WEBHOOK_CODE, DEFAULT_WEBHOOK_USER, Emulator, EmulatorBuilder, EmulatorError,
 };
 pub use fault::{Fault, FaultAnswer};
 pub use fixture::{Fixture, FixtureError, Record};
+pub use limits::Plan;
 pub use server::RunningEmulator;

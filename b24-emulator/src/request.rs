@@ -1,5 +1,6 @@
 //! Reading a call's parameters from the query string and the body, the ways clients send them:
-//! a JSON object, or `application/x-www-form-urlencoded` pairs with flat keys.
+//! a JSON object, or `application/x-www-form-urlencoded` pairs with PHP-style keys
+//! (`FILTER[>ID]=5`, `ID[]=1&ID[]=2`, `a[b][c]=1`) that build nested objects and lists.
 
 use axum::http::{HeaderMap, header};
 use serde_json::{Map, Value};
@@ -21,11 +22,12 @@ impl Params {
     pub fn read(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> Result<Self, Failure> {
         let mut map = Map::new();
         if let Some(query) = query {
-            pairs(query.as_bytes(), "query string", &mut map)?;
+            map = php_pairs(query.as_bytes());
         }
         if !body.iter().all(u8::is_ascii_whitespace) {
             match media_type(headers).as_deref() {
-                Some("application/x-www-form-urlencoded") => pairs(body, "form body", &mut map)?,
+                // Like PHP's `$_REQUEST`, a body key replaces the whole query-string key.
+                Some("application/x-www-form-urlencoded") => map.extend(php_pairs(body)),
                 Some("multipart/form-data") => {
                     return Err(Failure::bad_request(
                         "multipart/form-data bodies are not supported by the emulator; send a \
@@ -63,6 +65,18 @@ impl Params {
     pub fn from_map(map: Map<String, Value>) -> Self {
         Self { map }
     }
+
+    /// Parameters from a query string such as a `batch` command carries.
+    pub fn from_query(query: &str) -> Self {
+        Self {
+            map: php_pairs(query.as_bytes()),
+        }
+    }
+
+    /// Every parameter, for substitution inside `batch` commands.
+    pub fn map_mut(&mut self) -> &mut Map<String, Value> {
+        &mut self.map
+    }
 }
 
 /// `application/json; charset=utf-8` → `application/json`.
@@ -87,21 +101,86 @@ fn json_object(body: &[u8], map: &mut Map<String, Value>) -> Result<(), Failure>
     }
 }
 
-/// Flat `key=value` pairs; a repeated key keeps its last value, as PHP does.
-fn pairs(text: &[u8], source: &str, map: &mut Map<String, Value>) -> Result<(), Failure> {
+/// `key=value` pairs read the way PHP's `parse_str` reads them: `a[b][c]=1` builds nested
+/// objects, `a[]=1` appends to a list, and a repeated key keeps its last value. Keys made of
+/// digits stay object keys (`a[0]=x` is `{"a": {"0": "x"}}`); only `[]` makes a list. A key with
+/// an unclosed `[` is taken literally; pairs without a name (`=x`, `[a]=x`) are dropped.
+pub(crate) fn php_pairs(text: &[u8]) -> Map<String, Value> {
+    let mut map = Map::new();
     for (key, value) in url::form_urlencoded::parse(text) {
-        if key.contains('[') {
-            return Err(Failure::bad_request(format!(
-                "the {source} uses the nested key `{key}`; nested PHP-style keys are not \
-                 supported by the emulator yet, send a JSON body instead"
-            )));
+        let value = Value::String(value.into_owned());
+        match split_php_key(&key) {
+            Some((base, path)) if !base.is_empty() => {
+                let slot = map.entry(base.to_owned()).or_insert(Value::Null);
+                put(slot, &path, value);
+            }
+            Some(_) => {}
+            None if key.is_empty() => {}
+            None => {
+                map.insert(key.into_owned(), value);
+            }
         }
-        if key.is_empty() {
-            continue;
-        }
-        map.insert(key.into_owned(), Value::String(value.into_owned()));
     }
-    Ok(())
+    map
+}
+
+/// `a[b][]` → `("a", [Some("b"), None])`; `None` for keys without a complete `[…]` part.
+fn split_php_key(key: &str) -> Option<(&str, Vec<Option<&str>>)> {
+    let open = key.find('[')?;
+    let (base, mut rest) = key.split_at(open);
+    let mut path = Vec::new();
+    while let Some(inner) = rest.strip_prefix('[') {
+        let close = inner.find(']')?;
+        let segment = &inner[..close];
+        path.push((!segment.is_empty()).then_some(segment));
+        rest = &inner[close + 1..];
+    }
+    // PHP ignores anything after the last `]`.
+    Some((base, path))
+}
+
+/// Stores `value` at `path` below `slot`, creating objects (named keys) and lists (`[]`).
+fn put(slot: &mut Value, path: &[Option<&str>], value: Value) {
+    let Some((segment, rest)) = path.split_first() else {
+        *slot = value;
+        return;
+    };
+    if !matches!(slot, Value::Array(_) | Value::Object(_)) {
+        *slot = match segment {
+            None => Value::Array(Vec::new()),
+            Some(_) => Value::Object(Map::new()),
+        };
+    }
+    // A named key in a list turns it into an object keyed by position, as PHP arrays are.
+    if let (Some(_), Value::Array(items)) = (segment, &*slot) {
+        let object = items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), v.clone()))
+            .collect();
+        *slot = Value::Object(object);
+    }
+    let next = match (segment, slot) {
+        (None, Value::Array(items)) => {
+            items.push(Value::Null);
+            items.last_mut()
+        }
+        (None, Value::Object(map)) => {
+            // PHP appends at the largest integer key plus one.
+            let index = map
+                .keys()
+                .filter_map(|k| k.parse::<u64>().ok())
+                .max()
+                .map_or(0, |m| m + 1)
+                .to_string();
+            Some(map.entry(index).or_insert(Value::Null))
+        }
+        (Some(key), Value::Object(map)) => Some(map.entry(*key).or_insert(Value::Null)),
+        _ => None,
+    };
+    if let Some(next) = next {
+        put(next, rest, value);
+    }
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -171,6 +250,43 @@ mod tests {
     }
 
     #[test]
+    fn php_style_keys_build_nested_values() {
+        let p = |text: &str| Value::Object(php_pairs(text.as_bytes()));
+        assert_eq!(
+            p("FILTER[%3EID]=5&FILTER[NAME]=a+b&ID[]=1&ID[]=2&a[b][c]=1"),
+            json!({"FILTER": {">ID": "5", "NAME": "a b"}, "ID": ["1", "2"], "a": {"b": {"c": "1"}}})
+        );
+        assert_eq!(p("a[0]=x&a[1]=y"), json!({"a": {"0": "x", "1": "y"}}));
+        assert_eq!(
+            p("a[]=x&a[k]=y&a[]=z"),
+            json!({"a": {"0": "x", "k": "y", "1": "z"}})
+        );
+        assert_eq!(p("a[5]=x&a[]=y"), json!({"a": {"5": "x", "6": "y"}}));
+        assert_eq!(
+            p("a[][n]=1&a[][n]=2"),
+            json!({"a": [{"n": "1"}, {"n": "2"}]})
+        );
+        assert_eq!(p("a=1&a[b]=2"), json!({"a": {"b": "2"}}));
+        assert_eq!(p("a[b]=2&a=1"), json!({"a": "1"}));
+        assert_eq!(
+            p("a[b=1&[x]=2&=3&c[d]e=4"),
+            json!({"a[b": "1", "c": {"d": "4"}})
+        );
+    }
+
+    #[test]
+    fn body_keys_replace_query_keys_whole() {
+        let p = Params::read(
+            &headers(Some("application/x-www-form-urlencoded")),
+            Some("f[a]=1&g=2"),
+            b"f[b]=3",
+        )
+        .unwrap();
+        assert_eq!(p.get("f"), Some(&json!({"b": "3"})));
+        assert_eq!(p.get("g"), Some(&json!("2")));
+    }
+
+    #[test]
     fn unreadable_requests_are_bad_requests() {
         let json = headers(Some("application/json"));
         for (body, needle) in [
@@ -185,8 +301,6 @@ mod tests {
             );
             assert!(e.description.contains(needle), "{}", e.description);
         }
-        let e = Params::read(&json, Some("fields[TITLE]=x"), b"").unwrap_err();
-        assert!(e.description.contains("fields[TITLE]"), "{}", e.description);
         let e = Params::read(
             &headers(Some("multipart/form-data; boundary=x")),
             None,

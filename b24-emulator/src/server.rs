@@ -3,25 +3,32 @@
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::connect_info::{ConnectInfo, Connected};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State as Extract};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::IncomingStream;
+use b24_client::SystemError;
 use serde_json::Value;
-use tokio::net::{TcpListener, ToSocketAddrs};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::answer::answer;
-use crate::clock::Started;
+use crate::auth::TokenProblem;
+use crate::call::{self, Outcome};
 use crate::emulator::{Emulator, State};
 use crate::envelope::{self, Failure};
-use crate::fault::FaultAnswer;
+use crate::oauth;
 use crate::request::Params;
 
 /// Larger bodies are refused; a REST call's parameters are far smaller.
@@ -40,13 +47,20 @@ impl Emulator {
     /// `tower::ServiceExt::oneshot` in tests:
     ///
     /// - `GET|POST /rest/{user_id}/{code}/{method}`: incoming webhook;
-    /// - `GET|POST /rest/{method}`: OAuth, with the token in the `auth` parameter.
+    /// - `GET|POST /rest/{method}`: OAuth, with the token in the `auth` parameter;
+    /// - `GET|POST /oauth/token/`: the authorization server's token endpoint, exchanging
+    ///   refresh tokens of apps registered with
+    ///   [`EmulatorBuilder::oauth_app`](crate::EmulatorBuilder::oauth_app).
     ///
-    /// `{method}` may end in `.json`. Anything else answers with an error envelope.
+    /// `{method}` may end in `.json`; `batch` runs commands. Anything else answers with an
+    /// error envelope. Mounted elsewhere, [`FaultAnswer::ConnectionReset`](crate::FaultAnswer)
+    /// cannot close the connection and answers HTTP 500 instead.
     pub fn router(&self) -> Router {
         Router::new()
             .route("/rest/{method}", get(oauth).post(oauth))
             .route("/rest/{user}/{code}/{method}", get(webhook).post(webhook))
+            .route("/oauth/token", get(token).post(token))
+            .route("/oauth/token/", get(token).post(token))
             .fallback(unrouted)
             .method_not_allowed_fallback(wrong_http_method)
             .with_state(self.state.clone())
@@ -58,7 +72,10 @@ impl Emulator {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let server = axum::serve(listener, self.router()).with_graceful_shutdown(async move {
+        let app = self
+            .router()
+            .into_make_service_with_connect_info::<Connection>();
+        let server = axum::serve(Listener(listener), app).with_graceful_shutdown(async move {
             // A dropped sender also stops the server.
             let _ = stopped.await;
         });
@@ -74,15 +91,121 @@ impl Emulator {
     }
 }
 
+/// Accepts TCP connections wrapped in [`Stream`], so a handler can drop its connection.
+struct Listener(TcpListener);
+
+impl axum::serve::Listener for Listener {
+    type Io = Stream;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Stream, SocketAddr) {
+        loop {
+            match self.0.accept().await {
+                Ok((tcp, addr)) => {
+                    let stream = Stream {
+                        tcp,
+                        reset: Connection::default(),
+                    };
+                    return (stream, addr);
+                }
+                // Out of file descriptors and the like: wait a little rather than spin.
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+            }
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.local_addr()
+    }
+}
+
+/// A handle on one connection that a handler can use to reset it.
+#[derive(Debug, Clone, Default)]
+struct Connection(Arc<AtomicBool>);
+
+impl Connected<IncomingStream<'_, Listener>> for Connection {
+    fn connect_info(stream: IncomingStream<'_, Listener>) -> Self {
+        stream.io().reset.clone()
+    }
+}
+
+/// A TCP stream that fails every write once its connection is to be reset; the server then
+/// drops it, and with a zero linger the peer gets a TCP reset instead of an answer.
+struct Stream {
+    tcp: TcpStream,
+    reset: Connection,
+}
+
+impl Stream {
+    fn reset_now(&self) -> io::Result<()> {
+        // Best effort: without it the connection still closes, with a FIN instead of a reset.
+        let _ = self.tcp.set_zero_linger();
+        Err(io::Error::from(io::ErrorKind::ConnectionReset))
+    }
+
+    fn resetting(&self) -> bool {
+        self.reset.0.load(Ordering::SeqCst)
+    }
+}
+
+impl AsyncRead for Stream {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        if self.resetting() {
+            return Poll::Ready(self.reset_now());
+        }
+        Pin::new(&mut self.tcp).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Stream {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        if self.resetting() {
+            return Poll::Ready(self.reset_now().map(|()| 0));
+        }
+        Pin::new(&mut self.tcp).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if self.resetting() {
+            return Poll::Ready(self.reset_now());
+        }
+        Pin::new(&mut self.tcp).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if self.resetting() {
+            return Poll::Ready(self.reset_now());
+        }
+        Pin::new(&mut self.tcp).poll_shutdown(cx)
+    }
+}
+
 /// One REST call as it came in.
 struct Incoming {
-    started: Started,
     auth: Auth,
     method: String,
     http: Method,
     headers: HeaderMap,
     query: Option<String>,
     body: Body,
+    connection: Option<Connection>,
+}
+
+fn connection(extensions: &Extensions) -> Option<Connection> {
+    extensions
+        .get::<ConnectInfo<Connection>>()
+        .map(|c| c.0.clone())
 }
 
 async fn webhook(
@@ -90,10 +213,10 @@ async fn webhook(
     path: Result<Path<(String, String, String)>, PathRejection>,
     http: Method,
     headers: HeaderMap,
+    extensions: Extensions,
     RawQuery(query): RawQuery,
     body: Body,
 ) -> Response {
-    let started = Started::now();
     let Ok(Path((user, code, method))) = path else {
         return logged(
             &http,
@@ -105,13 +228,13 @@ async fn webhook(
     call(
         &state,
         Incoming {
-            started,
             auth,
             method,
             http,
             headers,
             query,
             body,
+            connection: connection(&extensions),
         },
     )
     .await
@@ -122,10 +245,10 @@ async fn oauth(
     path: Result<Path<String>, PathRejection>,
     http: Method,
     headers: HeaderMap,
+    extensions: Extensions,
     RawQuery(query): RawQuery,
     body: Body,
 ) -> Response {
-    let started = Started::now();
     let Ok(Path(method)) = path else {
         let failure = Failure::method_not_found();
         return logged(&http, "(unreadable path)", failure.into_response());
@@ -133,16 +256,33 @@ async fn oauth(
     call(
         &state,
         Incoming {
-            started,
             auth: Auth::OAuth,
             method,
             http,
             headers,
             query,
             body,
+            connection: connection(&extensions),
         },
     )
     .await
+}
+
+async fn token(
+    Extract(state): Extract<Arc<State>>,
+    http: Method,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Body,
+) -> Response {
+    let response = match read_body(&headers, body)
+        .await
+        .and_then(|body| Params::read(&headers, query.as_deref(), &body))
+    {
+        Ok(params) => oauth::token(&state, &headers, &params),
+        Err(failure) => failure.into_response(),
+    };
+    logged(&http, "(oauth token)", response)
 }
 
 /// Answers one REST call and logs it.
@@ -156,45 +296,63 @@ async fn call(state: &State, incoming: Incoming) -> Response {
     logged(&http, &shown, response)
 }
 
-/// Reads parameters, authenticates, finds the method and answers it.
+/// Reads parameters, authenticates, applies the rate limit, and runs the method.
 async fn answer_call(state: &State, incoming: Incoming) -> Result<Response, Failure> {
     let Incoming {
-        started,
         auth,
         method,
         headers,
         query,
         body,
+        connection,
         ..
     } = incoming;
+    let started = state.clock.now();
     let body = read_body(&headers, body).await?;
     let mut params = Params::read(&headers, query.as_deref(), &body)?;
     let token = params.take_auth();
     let caller = match auth {
-        Auth::Webhook { user, code } => state.credentials.webhook_user(&user, &code),
+        Auth::Webhook { user, code } => state
+            .credentials
+            .webhook_user(&user, &code)
+            .ok_or_else(Failure::no_auth)?,
         Auth::OAuth => match &token {
-            Some(Value::String(t)) => state.credentials.token_user(t),
-            _ => None,
+            Some(Value::String(t)) => {
+                state
+                    .credentials
+                    .token_user(t, started)
+                    .map_err(|problem| match problem {
+                        TokenProblem::Unknown => Failure::no_auth(),
+                        TokenProblem::Expired => {
+                            Failure::undeclared(SystemError::ExpiredToken.code())
+                        }
+                    })?
+            }
+            _ => return Err(Failure::no_auth()),
         },
+    };
+    if !state.bucket.admit(started) {
+        return Err(Failure::undeclared(SystemError::QueryLimitExceeded.code()));
     }
-    .ok_or_else(Failure::no_auth)?;
 
-    if method.to_ascii_lowercase().ends_with(".xml") {
-        return Err(Failure::bad_request(
-            "XML responses are not supported by the emulator; leave out the `.xml` suffix",
-        ));
-    }
-    let spec = state
-        .method(&method)
-        .ok_or_else(Failure::method_not_found)?;
-    let key = spec.method.to_ascii_lowercase();
-    if let Some(fault) = state.faults.iter().find(|f| f.applies_to(&key)) {
-        let FaultAnswer::Error { code } = &fault.answer;
-        return Err(Failure::declared(spec, code, None));
-    }
-    let result = answer(spec, &state.fixture, &params, caller)?;
-    let time = state.meter.finish(&spec.method, started);
-    Ok(envelope::success(result, &time))
+    let (outcome, _) = call::run(state, &caller, &method, &params, started, false).await;
+    Ok(match outcome {
+        Outcome::Answered {
+            answer,
+            time,
+            truncate: false,
+        } => envelope::success(answer, &time),
+        Outcome::Answered { answer, time, .. } => envelope::truncated(answer, &time),
+        Outcome::Failed(failure) => failure.into_response(),
+        Outcome::Html502 => envelope::html_502(),
+        Outcome::Reset => match connection {
+            Some(connection) => {
+                connection.0.store(true, Ordering::SeqCst);
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+            None => Failure::undeclared(SystemError::InternalServerError.code()).into_response(),
+        },
+    })
 }
 
 async fn read_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, Failure> {

@@ -1,7 +1,12 @@
 //! Fault rules: validated when the emulator is built, applied to matching calls only.
 
+mod common;
+
+use std::time::Duration;
+
 use b24_client::{Client, Error, ErrorCode, SystemError};
-use b24_emulator::{Emulator, EmulatorError, Fault};
+use b24_emulator::{Emulator, EmulatorError, Fault, FaultAnswer};
+use tokio::time::advance;
 
 /// A second method, answered from its example, so rules can be seen to leave it alone.
 fn other_method() -> b24_spec::Spec {
@@ -69,5 +74,143 @@ async fn matching_calls_fail_and_other_calls_work() {
         .await
         .unwrap();
     assert_eq!(ping.result, 7);
+    running.shutdown().await.unwrap();
+}
+
+/// The code of an API error, or a short name of any other failure.
+fn outcome<T, C: ErrorCode>(r: Result<T, Error<C>>) -> String {
+    match r {
+        Ok(_) => "ok".into(),
+        Err(Error::Api(api)) => format!("{} {}", api.status, api.code.code()),
+        Err(Error::UnexpectedResponse { status, reason, .. }) => {
+            format!("unexpected {status}: {reason}")
+        }
+        Err(Error::Transport(_)) => "transport".into(),
+        Err(other) => format!("other: {other}"),
+    }
+}
+
+#[tokio::test]
+async fn after_n_calls_and_seeded_probability() {
+    let running = common::start(
+        Emulator::builder().fault(Fault::error("im.user.get", "ACCESS_DENIED").after(2)),
+    )
+    .await;
+    let client = common::webhook_client(&running);
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        seen.push(outcome(client.im_user_get().send().await));
+    }
+    assert_eq!(seen, ["ok", "ok", "403 ACCESS_DENIED", "403 ACCESS_DENIED"]);
+    running.shutdown().await.unwrap();
+
+    // The same seed fails the same calls on every run.
+    let run = || async {
+        let running = common::start(
+            Emulator::builder().fault("*:500:p=0.5:seed=7".parse::<Fault>().unwrap()),
+        )
+        .await;
+        let client = common::webhook_client(&running);
+        let mut seen = Vec::new();
+        for _ in 0..20 {
+            seen.push(outcome(client.im_user_get().send().await));
+        }
+        running.shutdown().await.unwrap();
+        seen
+    };
+    let first = run().await;
+    assert_eq!(first, run().await);
+    let failed = first
+        .iter()
+        .filter(|o| *o == "500 INTERNAL_SERVER_ERROR")
+        .count();
+    assert!((4..=16).contains(&failed), "{first:?}");
+    assert_eq!(failed + first.iter().filter(|o| *o == "ok").count(), 20);
+}
+
+#[tokio::test]
+async fn broken_responses() {
+    let running = common::start(
+        Emulator::builder()
+            .fault(Fault::error("im.user.get", "ACCESS_DENIED").after(3))
+            .fault(Fault::new("im.user.get", FaultAnswer::ConnectionReset).after(2))
+            .fault(Fault::new("im.user.get", FaultAnswer::TruncatedJson).after(1))
+            .fault(Fault::everywhere(FaultAnswer::Html502)),
+    )
+    .await;
+    let client = common::webhook_client(&running);
+    // Call 1: only the last rule fires; 2: truncated; 3: reset; 4: the error.
+    let html = client.im_user_get().send().await;
+    match html {
+        Err(Error::UnexpectedResponse {
+            status, snippet, ..
+        }) => {
+            assert_eq!(status, 502);
+            assert!(snippet.contains("502 Bad Gateway"), "{snippet}");
+        }
+        other => panic!("{}", outcome(other)),
+    }
+    assert_eq!(
+        outcome(client.im_user_get().send().await),
+        "unexpected 200: the JSON body is truncated"
+    );
+    assert_eq!(outcome(client.im_user_get().send().await), "transport");
+    assert_eq!(
+        outcome(client.im_user_get().send().await),
+        "403 ACCESS_DENIED"
+    );
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_reset_closes_the_connection_without_an_answer() {
+    let running = common::start(
+        Emulator::builder().fault(Fault::new("im.user.get", FaultAnswer::ConnectionReset)),
+    )
+    .await;
+    let error = reqwest::get(format!("{}im.user.get", running.webhook_url()))
+        .await
+        .unwrap_err();
+    assert!(
+        error.is_request() || error.is_connect() || error.is_body(),
+        "{error:?}"
+    );
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn slow_answers_wait_on_the_virtual_clock() {
+    let running =
+        common::start(Emulator::builder().fault("im.user.get:slow=30s".parse::<Fault>().unwrap()))
+            .await;
+    let client = common::webhook_client(&running);
+    let before = tokio::time::Instant::now();
+    let full = client.im_user_get().send_full().await.unwrap();
+    assert_eq!(before.elapsed(), Duration::from_secs(30));
+    let time = full.time.unwrap();
+    assert!((time.duration.unwrap() - 30.01).abs() < 1e-6, "{time:?}");
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_expire_token_fault_expires_the_callers_token() {
+    let running = common::start(
+        Emulator::builder().fault(Fault::new("im.user.get", FaultAnswer::ExpireToken).after(1)),
+    )
+    .await;
+    let client = Client::oauth(&running.base_url(), running.access_token())
+        .unwrap()
+        .with_http_client(common::http());
+    assert_eq!(outcome(client.im_user_get().send().await), "ok");
+    assert_eq!(
+        outcome(client.im_user_get().send().await),
+        "401 expired_token"
+    );
+    // The token stays expired: even a method without the rule refuses it now.
+    advance(Duration::from_secs(1)).await;
+    assert_eq!(
+        outcome(client.call_raw("batch", Default::default()).await),
+        "401 expired_token"
+    );
     running.shutdown().await.unwrap();
 }

@@ -63,6 +63,8 @@ async fn json_suffix_and_case_insensitive_names() {
         assert_eq!(status, 200, "{method}: {body}");
         assert_eq!(body["result"]["id"], 5, "{method}");
         assert!(body["time"]["date_start"].is_string(), "{body}");
+        assert!(body["time"]["operating_reset_at"].is_u64(), "{body}");
+        assert!(body["time"]["operating"].is_f64(), "{body}");
     }
     running.shutdown().await.unwrap();
 }
@@ -94,13 +96,17 @@ async fn form_bodies_and_query_strings() {
     .await;
     assert_eq!((status, &body["result"]["id"]), (200, &json!(1)));
 
-    let reply = post(
+    // PHP-style keys build nested values: an unknown nested param is ignored, and a list
+    // where an id is expected is refused with the param's code.
+    let (status, body) = post(
         &format!("{hook}im.user.get"),
         "application/x-www-form-urlencoded",
         "FIELDS[ID]=5",
     )
     .await;
-    assert_error(&reply, 400, "ERROR_BAD_REQUEST");
+    assert_eq!((status, &body["result"]["id"]), (200, &json!(1)));
+    let reply = get(&format!("{hook}im.user.get?ID[]=5")).await;
+    assert_error(&reply, 400, "ID_EMPTY");
     running.shutdown().await.unwrap();
 }
 

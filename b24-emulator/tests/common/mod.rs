@@ -1,0 +1,45 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use b24_client::Client;
+use b24_emulator::{EmulatorBuilder, RunningEmulator};
+use serde_json::Value;
+
+/// An HTTP client for tests on a paused tokio clock: no timeout timer (which the paused clock
+/// would skip to) and no pooled connections (each request gets a fresh one).
+pub fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap()
+}
+
+/// Builds and starts an emulator on a free loopback port.
+pub async fn start(builder: EmulatorBuilder) -> RunningEmulator {
+    builder.build().unwrap().start("127.0.0.1:0").await.unwrap()
+}
+
+/// The typed client on the emulator's webhook.
+pub fn webhook_client(running: &RunningEmulator) -> Client {
+    Client::webhook(&running.webhook_url())
+        .unwrap()
+        .with_http_client(http())
+}
+
+/// Status and JSON body of a response.
+pub async fn parts(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    (status, body)
+}
+
+/// POSTs a JSON body.
+pub async fn post_json(url: &str, body: &Value) -> (u16, Value) {
+    parts(http().post(url).json(body).send().await.unwrap()).await
+}
+
+/// GETs a URL.
+pub async fn get(url: &str) -> (u16, Value) {
+    parts(http().get(url).send().await.unwrap()).await
+}
