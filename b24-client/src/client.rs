@@ -133,6 +133,10 @@ impl Client {
         let http = reqwest::Client::builder()
             .user_agent(concat!("b24-rs/", env!("CARGO_PKG_VERSION")))
             .timeout(Duration::from_secs(120))
+            // A redirect would re-send the webhook code or token (path, body, Referer) to
+            // wherever it points, and turn a POST into a parameterless GET; see `Error::Moved`.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .build()
             .map_err(|e| ConfigError::Http(e.without_url().to_string()))?;
         Ok(Self {
@@ -168,10 +172,15 @@ impl Client {
     }
 
     /// Replaces the OAuth access token (after a refresh). Has no effect on webhook clients.
-    pub fn set_access_token(&self, token: impl Into<String>) {
-        if let Auth::OAuth { token: current } = &self.inner.auth {
-            *current.write().unwrap_or_else(|e| e.into_inner()) = Secret(token.into());
+    pub fn set_access_token(&self, token: impl Into<String>) -> Result<(), ConfigError> {
+        let token = token.into();
+        if token.is_empty() {
+            return Err(ConfigError::EmptyToken);
         }
+        if let Auth::OAuth { token: current } = &self.inner.auth {
+            *current.write().unwrap_or_else(|e| e.into_inner()) = Secret(token);
+        }
+        Ok(())
     }
 
     /// The portal address, `https://example.bitrix24.com` (no credentials in it).
@@ -267,7 +276,17 @@ impl Client {
             .await
             .map_err(Error::transport)?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(Error::transport)?;
+        if response.status().is_redirection() {
+            // Only the host is kept: the rest of the location may repeat the credentials.
+            let host = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .and_then(|l| reqwest::Url::parse(l).ok())
+                .and_then(|u| u.host_str().map(str::to_owned));
+            return Err(Error::Moved { status, host });
+        }
+        let body = read_body(response).await?;
         tracing::debug!(method, status, bytes = body.len(), "Bitrix24 answered");
         Ok((status, body))
     }
@@ -282,7 +301,9 @@ impl Client {
         let envelope: Envelope<'_> = match serde_json::from_slice(body) {
             Ok(e) => e,
             Err(e) => {
-                let reason = if e.is_eof() {
+                let reason = if body.iter().all(u8::is_ascii_whitespace) {
+                    "the body is empty".to_owned()
+                } else if e.is_eof() {
                     "the JSON body is truncated".to_owned()
                 } else {
                     format!("the body is not a JSON object ({e})")
@@ -322,19 +343,22 @@ impl Client {
         })?;
         Ok(Response {
             result,
-            time: envelope.time,
+            time: envelope
+                .time
+                .and_then(|t| serde_json::from_value::<Time>(t).ok()),
             total: envelope.total.as_ref().and_then(number_of),
             next: envelope.next.as_ref().and_then(number_of),
         })
     }
 
     fn unexpected<C: ErrorCode>(&self, status: u16, reason: String, body: &[u8]) -> Error<C> {
-        let text = String::from_utf8_lossy(body);
+        // Redact first: a secret that crosses the cut would otherwise survive in part.
+        let text = self.redact(&String::from_utf8_lossy(body));
         let snippet: String = text.chars().take(SNIPPET_CHARS).collect();
         Error::UnexpectedResponse {
             status,
             reason,
-            snippet: self.redact(&snippet),
+            snippet,
         }
     }
 
@@ -378,8 +402,9 @@ struct Envelope<'a> {
     error: Option<Value>,
     #[serde(default)]
     error_description: Option<Value>,
+    /// Informational only: read leniently, so an odd `time` never fails a call.
     #[serde(default)]
-    time: Option<Time>,
+    time: Option<Value>,
     #[serde(default)]
     total: Option<Value>,
     #[serde(default)]
@@ -408,27 +433,61 @@ fn number_of(v: &Value) -> Option<u64> {
 }
 
 /// Splits `scheme://host[:port]` from the path, checking the scheme.
+/// Largest response body accepted; Bitrix24 pages hold 50 records, far below this.
+const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// Reads the body, refusing one larger than [`MAX_BODY_BYTES`] instead of buffering it all.
+async fn read_body<C: ErrorCode>(
+    mut response: reqwest::Response,
+) -> Result<bytes::Bytes, Error<C>> {
+    let status = response.status().as_u16();
+    let too_large = || Error::UnexpectedResponse {
+        status,
+        reason: format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+        snippet: String::new(),
+    };
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
 fn split_portal(
     url: &str,
     err: fn(&'static str) -> ConfigError,
 ) -> Result<(String, String), ConfigError> {
     let url = url.trim();
-    let Some((scheme, after)) = url.split_once("://") else {
-        return Err(err("it does not start with https://"));
-    };
-    if scheme != "https" && scheme != "http" {
+    if !url.starts_with("https://") && !url.starts_with("http://") {
         return Err(err(
             "the scheme must be https (or http for a local emulator)",
         ));
     }
-    if after.contains(['?', '#']) {
+    // A real URL parser, so the host we show is the host requests go to (`\` and the like).
+    let parsed = reqwest::Url::parse(url).map_err(|_| err("it is not a valid URL"))?;
+    if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(err("it must not have a query or fragment"));
     }
-    let (host, path) = after.split_once('/').unwrap_or((after, ""));
-    if host.is_empty() || host.contains('@') {
+    if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(err("the host is missing or has user info"));
     }
-    Ok((format!("{scheme}://{host}"), path.to_owned()))
+    let Some(host) = parsed.host_str().filter(|h| !h.is_empty()) else {
+        return Err(err("the host is missing or has user info"));
+    };
+    let portal = match parsed.port() {
+        Some(port) => format!("{}://{host}:{port}", parsed.scheme()),
+        None => format!("{}://{host}", parsed.scheme()),
+    };
+    Ok((portal, parsed.path().trim_start_matches('/').to_owned()))
 }
 
 #[cfg(test)]
@@ -465,7 +524,8 @@ mod tests {
     fn oauth_clients_hide_the_token() {
         let c = Client::oauth("https://example.bitrix24.com", "tok-very-secret").unwrap();
         assert!(!format!("{c:?}").contains("very-secret"));
-        c.set_access_token("tok-new-secret");
+        c.set_access_token("tok-new-secret").unwrap();
+        assert_eq!(c.set_access_token(""), Err(ConfigError::EmptyToken));
         assert!(!format!("{c:?}").contains("new-secret"));
         assert_eq!(
             Client::oauth("https://example.bitrix24.com", "").unwrap_err(),

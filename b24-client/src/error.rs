@@ -50,6 +50,8 @@ pub struct ApiError<C> {
     pub status: u16,
 }
 
+impl<C: ErrorCode> std::error::Error for ApiError<C> {}
+
 impl<C: ErrorCode> fmt::Display for ApiError<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let code = self.code.code();
@@ -92,6 +94,15 @@ pub enum Error<C: ErrorCode> {
         /// The first bytes of the body, for diagnosis.
         snippet: String,
     },
+    /// The portal answered with a redirect (a portal that changed its address, say). It is not
+    /// followed: that would send the credentials to the new place and lose the parameters.
+    #[error("the portal answered HTTP {status}, moved to {}; use the new portal address", .host.as_deref().unwrap_or("an unknown place"))]
+    Moved {
+        /// HTTP status (301, 302, 307, 308).
+        status: u16,
+        /// The host it points to, without path or query (which may repeat credentials).
+        host: Option<String>,
+    },
     /// The method name cannot be sent (it must be dot-separated letters, digits and `_`).
     #[error("invalid method name {0:?}: use letters, digits, `_` and `.` only")]
     InvalidMethodName(String),
@@ -125,7 +136,7 @@ impl<C: ErrorCode> Error<C> {
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Api(e) => Some(e.status),
-            Self::UnexpectedResponse { status, .. } => Some(*status),
+            Self::UnexpectedResponse { status, .. } | Self::Moved { status, .. } => Some(*status),
             Self::Transport(e) => e.status().map(|s| s.as_u16()),
             Self::Decode { .. } | Self::InvalidMethodName(_) => None,
         }

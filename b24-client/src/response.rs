@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A successful response: the decoded `result` and everything else the envelope carried.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Response<T> {
     /// The method's result.
     pub result: T,

@@ -59,7 +59,7 @@ async fn expired_tokens_are_refreshed_with_rotation() {
     );
     let expires = tokens["expires"].as_f64().unwrap();
 
-    client.set_access_token(access.clone());
+    client.set_access_token(access.clone()).unwrap();
     let me = client.im_user_get().send_full().await.unwrap();
     assert_eq!(
         me.result.id, 5,
