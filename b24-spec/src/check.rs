@@ -38,6 +38,17 @@ pub(crate) fn library(cx: &mut Ctxt, own: &[TypeDef], all: &[TypeDef]) {
             collect_enums(&f.ty, &mut enums);
         }
     }
+    // Every library's names land in one module: an enum may not repeat any of them.
+    let mut everywhere: Vec<(String, &str, KeyPath)> = Vec::new();
+    for t in all {
+        everywhere.push((t.name.clone(), &t.file, t.path.clone()));
+        let mut found = Vec::new();
+        for f in &t.fields {
+            collect_enums(&f.ty, &mut found);
+        }
+        everywhere.extend(found.into_iter().map(|(n, p)| (n, t.file.as_str(), p)));
+    }
+    let file = own.first().map_or("", |t| t.file.as_str());
     for (name, path) in &enums {
         if let Some(first) = names.get(name.as_str()) {
             cx.key_error(
@@ -45,6 +56,15 @@ pub(crate) fn library(cx: &mut Ctxt, own: &[TypeDef], all: &[TypeDef]) {
                 format!("type name `{name}` is already used at `{first}`"),
             )
             .help("give the enum another name with `name:`");
+        } else if let Some((_, other_file, other)) = everywhere
+            .iter()
+            .find(|(n, f, p)| n == name && (p != path || *f != file))
+        {
+            cx.key_error(
+                path,
+                format!("enum name `{name}` is also used at `{other}` in `{other_file}`"),
+            )
+            .help("type library names share one module: give the enum another name with `name:`");
         }
     }
     fields_of(cx, own);
@@ -99,6 +119,7 @@ fn method_name(cx: &mut Ctxt, spec: &Spec) {
         && spec.method.split('.').all(|part| {
             !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         });
+    let valid = valid && spec.method.starts_with(|c: char| c.is_ascii_alphabetic());
     if !valid {
         cx.error(
             &path,
@@ -133,6 +154,8 @@ fn method_name(cx: &mut Ctxt, spec: &Spec) {
 
 /// Methods of the generated request and call types; a setter cannot have their names.
 const BUILDER_METHODS: &[&str] = &[
+    "send_all",
+    "set_start",
     "new",
     "send",
     "send_full",
@@ -218,7 +241,10 @@ fn type_names(cx: &mut Ctxt, spec: &Spec) {
         .collect();
     let mut names: HashMap<String, KeyPath> = HashMap::new();
     let mut claim = |cx: &mut Ctxt, name: &str, path: &KeyPath| {
-        if !name.starts_with(|c: char| c.is_ascii_uppercase())
+        if name.is_empty() {
+            cx.key_error(path, "this enum has no Rust type name: its owner's name has no letters to build one from")
+                .help("set `name:` to a PascalCase name, e.g. `name: ThingKind`");
+        } else if !name.starts_with(|c: char| c.is_ascii_uppercase())
             || !name.chars().all(|c| c.is_ascii_alphanumeric())
         {
             cx.key_error(path, format!("type name `{name}` is not a Rust type name"))
@@ -237,6 +263,24 @@ fn type_names(cx: &mut Ctxt, spec: &Spec) {
             .help("give one of them a different name (for an enum, set `name:`)");
         }
     };
+    // Library types and their enums may be re-exported into this module: no local name may
+    // repeat one, and none may be a name the method's own items use.
+    let mut shared_names: Vec<(String, &str)> = Vec::new();
+    for t in &spec.shared_types {
+        shared_names.push((t.name.clone(), &t.file));
+        let mut enums = Vec::new();
+        for f in &t.fields {
+            collect_enums(&f.ty, &mut enums);
+        }
+        shared_names.extend(enums.into_iter().map(|(n, _)| (n, t.file.as_str())));
+    }
+    if let Some((name, file)) = shared_names.iter().find(|(n, _)| reserved.contains(n)) {
+        cx.error(
+            &KeyPath::root().key("method"),
+            format!("the type library `{file}` defines `{name}`, a name this method's generated items use"),
+        )
+        .help("rename the library type");
+    }
     for t in &spec.types {
         claim(cx, &t.name, &t.path);
         if let Some(shared) = spec.shared_types.iter().find(|s| s.name == t.name) {
@@ -262,6 +306,13 @@ fn type_names(cx: &mut Ctxt, spec: &Spec) {
     collect_enums(&spec.result.ty, &mut enums);
     for (name, path) in enums {
         claim(cx, &name, &path);
+        if let Some((_, file)) = shared_names.iter().find(|(n, _)| *n == name) {
+            cx.key_error(
+                &path,
+                format!("enum name `{name}` is also a name in the type library `{file}`"),
+            )
+            .help("give this enum another name with `name:`");
+        }
     }
 
     fields_of(cx, &spec.types);
@@ -372,7 +423,11 @@ fn references(cx: &mut Ctxt, spec: &Spec) {
     let check = |cx: &mut Ctxt, ty: &TypeRef| named_type_exists(cx, &defined, ty);
     for p in &spec.params {
         check(cx, &p.ty);
-        if matches!(p.ty.kind, TypeKind::Named(_)) {
+        let mut inner = &p.ty;
+        while let TypeKind::Array(items) = &inner.kind {
+            inner = items;
+        }
+        if matches!(inner.kind, TypeKind::Named(_)) {
             cx.error(
                 &p.ty.path,
                 format!("parameter `{}` uses an object type", p.wire),

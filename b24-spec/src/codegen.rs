@@ -6,7 +6,7 @@
 //! works inside `b24-client` and in a user's crate.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::SpecSet;
 use crate::model::{ErrorDef, Param, Spec, TypeDef, TypeKind, TypeRef};
@@ -130,9 +130,10 @@ fn base_name(spec: &Spec) -> String {
 fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
     let module = module_ident(spec);
     let base = base_name(spec);
-    let request = format_ident!("{base}Request");
-    let call = format_ident!("{base}Call");
-    let error = format_ident!("{base}Error");
+    // `ident`, not `format_ident!`: it cannot panic on a name the checks let through.
+    let request = ident(&format!("{base}Request"));
+    let call = ident(&format!("{base}Call"));
+    let error = ident(&format!("{base}Error"));
     let method = &spec.method;
     let read_only = spec.read_only;
     let paged = spec.paged;
@@ -234,7 +235,7 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
     // The result's own quirks (an id as a string, `false` for none) need its adapter.
     let decode_output = adapter(&spec.result.ty, rt).map(|a| {
         quote! {
-            fn decode_output<'de, D: #rt::__private::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self::Output, D::Error> {
+            fn decode_output<'de, __D: #rt::__private::serde::Deserializer<'de>>(d: __D) -> ::core::result::Result<Self::Output, __D::Error> {
                 <#a as #rt::wire::Decode>::decode(d)
             }
         }
@@ -406,7 +407,7 @@ fn client_fn_parts(
     TokenStream,
 ) {
     let module = module_ident(spec);
-    let call = format_ident!("{}Call", base_name(spec));
+    let call = ident(&format!("{}Call", base_name(spec)));
     let args = spec
         .params
         .iter()
@@ -498,16 +499,48 @@ fn sentence(text: &str) -> String {
 }
 
 fn doc_lines(text: &str) -> TokenStream {
-    let lines = text.trim_end().lines().map(|l| {
-        if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        }
-    });
+    let lines = doc_text(text)
+        .into_iter()
+        .map(|l| if l.is_empty() { l } else { format!(" {l}") });
     quote!(#(#[doc = #lines])*)
 }
 
+/// Spec text as rustdoc lines in which no code block is Rust: rustdoc would compile an
+/// indented line or an unlabelled fence as a doctest and break the user's `cargo test`.
+fn doc_text(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_indented = false;
+    let mut in_fence = false;
+    for line in text.trim_end().lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            let label = trimmed.trim_start_matches('`').trim();
+            out.push(if !in_fence && label.is_empty() {
+                "```text".to_owned()
+            } else {
+                trimmed.to_owned()
+            });
+            in_fence = !in_fence;
+            continue;
+        }
+        let indented = !in_fence && line.starts_with("    ") && !trimmed.is_empty();
+        if indented && !in_indented {
+            out.push("```text".to_owned());
+        } else if !indented && in_indented {
+            out.push("```".to_owned());
+        }
+        in_indented = indented;
+        out.push(if indented {
+            trimmed.to_owned()
+        } else {
+            line.to_owned()
+        });
+    }
+    if in_indented || in_fence {
+        out.push("```".to_owned());
+    }
+    out
+}
 /// The Rust type a value decodes to, including the `Option` for "no value" markers.
 fn rust_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
     let inner = base_type(ty, rt);
@@ -606,8 +639,17 @@ fn type_def(t: &TypeDef, rt: &TokenStream) -> TokenStream {
         let wire = &f.wire;
         let mut ty = rust_type(&f.ty, rt);
         let mut attrs = vec![quote!(rename = #wire)];
+        // An optional field reads `null` as `None` whatever its markers (as `conform` does).
+        let field_ty = if f.optional && f.ty.has_none() {
+            TypeRef {
+                nullable: true,
+                ..f.ty.clone()
+            }
+        } else {
+            f.ty.clone()
+        };
         // Quirky wire forms go through an adapter both ways, so a serialized value reads back.
-        let adapter = match (adapter(&f.ty, rt), f.optional && !f.ty.has_none()) {
+        let adapter = match (adapter(&field_ty, rt), f.optional && !f.ty.has_none()) {
             (Some(a), true) => Some(quote!(#rt::wire::Opt<#a>)),
             (a, _) => a,
         };
@@ -794,13 +836,13 @@ fn enum_def(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
         }
 
         impl<'de> #rt::__private::serde::Deserialize<'de> for #name {
-            fn deserialize<D: #rt::__private::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+            fn deserialize<__D: #rt::__private::serde::Deserializer<'de>>(d: __D) -> ::core::result::Result<Self, __D::Error> {
                 #rt::wire::deserialize_enum(d)
             }
         }
 
         impl #rt::__private::serde::Serialize for #name {
-            fn serialize<S: #rt::__private::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+            fn serialize<__S: #rt::__private::serde::Serializer>(&self, s: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
                 s.serialize_str(self.as_str())
             }
         }

@@ -43,3 +43,26 @@ fn expansion_is_valid_rust_for_both_client_styles() {
         syn::parse_file(&code).expect("generated code parses");
     }
 }
+
+#[test]
+fn code_in_spec_text_is_emitted_as_text_blocks_not_doctests() {
+    let src = "method: im.thing.get\nscope: im\nsummary: Read\ndescription: |\n  Example:\n\n      {\"ID\": 5}\n\n  ```\n  x = 1\n  ```\ndocs: https://example.com\naccess: any user\nresult: json\n";
+    let spec = b24_spec::load_str("specs/im.thing.get.yaml", src).unwrap();
+    let set = b24_spec::SpecSet {
+        specs: vec![spec],
+        shared: Vec::new(),
+        files: vec![PathBuf::from("specs/im.thing.get.yaml")],
+        relative: vec!["specs/im.thing.get.yaml".into()],
+        sources: vec![src.into()],
+    };
+    let code = expand(&set, &Options::default());
+    // Every fence that opens in the docs says `text`, so rustdoc compiles none of them.
+    let fences: Vec<&str> = code
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("///"))
+        .map(str::trim)
+        .filter(|l| l.starts_with("```"))
+        .collect();
+    assert_eq!(fences, ["```text", "```", "```text", "```"], "{code}");
+    assert!(code.contains("/// {\"ID\": 5}"), "{code}");
+}

@@ -79,6 +79,10 @@ fn main() {
         "owner_ids": [], "state": "A", "history": [], "archived": false
     });
     assert_eq!(decode(archived_false.clone()).unwrap().archived, None);
+    // `optional` also reads `null` as `None`, markers or not, as the example check does.
+    let mut archived_null = archived_false.clone();
+    archived_null["archived"] = json!(null);
+    assert_eq!(decode(archived_null).unwrap().archived, None);
 
     // A marker is accepted only where the spec declares it.
     archived_false["closed"] = json!("");
