@@ -1,65 +1,204 @@
-//! `b24 <method> [--param value …]`: one call, its `result` on stdout.
+//! `b24 <method> [--param value …]`: one call (or, with `--all`, every page of a list), the
+//! `result` on stdout as JSON.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use b24_client::Error;
+use b24_client::Client;
 use b24_spec::Spec;
 use clap::ArgMatches;
+use serde_json::{Map, Value};
 
+use crate::exit::{Exit, Failure};
 use crate::flags;
-use crate::portal::{Portal, PortalError};
+use crate::portal::Portal;
 
-/// Calls `spec`'s method with the flags in `matches` and prints the outcome.
-pub async fn run(spec: &Spec, matches: &ArgMatches) -> ExitCode {
-    let params = flags::params(spec, matches);
-    let portal = match Portal::connect().await {
-        Ok(portal) => portal,
-        Err(PortalError::Config(message)) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
+/// Calls `spec`'s method with the flags in `matches` and prints the outcome. `extra` are the
+/// specs given with `--specs`, for the built-in emulator.
+pub async fn run(spec: &Spec, matches: &ArgMatches, extra: &[Spec]) -> ExitCode {
+    match call(spec, matches, extra).await {
+        Ok(result) => {
+            print(&result, pretty(matches));
+            Exit::Success.into()
         }
-        Err(PortalError::Emulator(message)) => {
-            eprintln!("error: {message}");
-            return ExitCode::FAILURE;
+        Err(failure) => failure.report(),
+    }
+}
+
+async fn call(spec: &Spec, matches: &ArgMatches, extra: &[Spec]) -> Result<Value, Failure> {
+    let params = flags::params(spec, matches);
+    let all = matches.get_flag(flags::ALL);
+    // Checked before connecting: a usage error makes no call.
+    let start = if all {
+        match flags::start_param(spec) {
+            Some(start) if spec.paged => Some(start.wire.clone()),
+            _ => {
+                return Err(Failure::usage(format!(
+                    "--all fetches every page of a list method, but `{}` is not one \
+                     (its spec does not say `paged: true`)",
+                    spec.method
+                )));
+            }
+        }
+    } else {
+        None
+    };
+    let portal = Portal::connect(extra).await?;
+    let outcome = match start {
+        Some(start) => {
+            let progress = std::io::stderr().is_terminal().then(Progress::default);
+            fetch_all(&portal.client, &spec.method, params, &start, progress).await
+        }
+        None => portal
+            .client
+            .call_raw(&spec.method, params)
+            .await
+            .map(|response| response.result)
+            .map_err(Failure::from),
+    };
+    portal.close().await;
+    outcome
+}
+
+/// Indented JSON when asked for, or by default when stdout is a terminal.
+fn pretty(matches: &ArgMatches) -> bool {
+    if matches.get_flag(flags::PRETTY) {
+        true
+    } else if matches.get_flag(flags::COMPACT) {
+        false
+    } else {
+        std::io::stdout().is_terminal()
+    }
+}
+
+fn print(result: &Value, pretty: bool) {
+    let text = if pretty {
+        serde_json::to_string_pretty(result)
+    } else {
+        serde_json::to_string(result)
+    }
+    .unwrap_or_else(|_| result.to_string());
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth reporting.
+    let _ = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
+}
+
+/// Every page of a list method, page after page as `next` says, as one array.
+async fn fetch_all(
+    client: &Client,
+    method: &str,
+    params: Map<String, Value>,
+    start_param: &str,
+    mut progress: Option<Progress>,
+) -> Result<Value, Failure> {
+    let mut records = Vec::new();
+    let mut start = 0;
+    let outcome = loop {
+        let mut page_params = params.clone();
+        page_params.insert(start_param.to_owned(), Value::from(start));
+        let page = match client.call_raw(method, page_params).await {
+            Ok(page) => page,
+            Err(e) => break Err(Failure::from(e)),
+        };
+        match page.result {
+            Value::Array(items) => records.extend(items),
+            other => {
+                break Err(Failure::transport(format!(
+                    "the page of `{method}` from record {start} is not a list but {}",
+                    kind(&other)
+                )));
+            }
+        }
+        if let Some(progress) = &mut progress {
+            progress.show(records.len(), page.total);
+        }
+        match page.next {
+            // `next` must move forward, or a faulty portal would keep us here forever.
+            Some(next) if next > start => start = next,
+            _ => break Ok(Value::Array(records)),
         }
     };
-    let outcome = portal.client.call_raw(&spec.method, params).await;
-    portal.close().await;
-    match outcome {
-        Ok(response) => {
-            let text = serde_json::to_string_pretty(&response.result)
-                .unwrap_or_else(|_| response.result.to_string());
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth reporting.
-            let _ = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
-            ExitCode::SUCCESS
-        }
-        Err(Error::Api(api)) => {
-            // `CODE: description (HTTP n)`.
-            eprintln!("error: {api}");
-            ExitCode::FAILURE
-        }
-        Err(e) => {
-            // Transport and decoding errors; their messages never contain URLs.
-            eprintln!("error: {}", with_causes(&e));
-            ExitCode::FAILURE
+    if let Some(progress) = progress {
+        progress.finish();
+    }
+    outcome
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A one-line progress bar on stderr: `[#####·····] 50/120 records`, redrawn per page.
+#[derive(Default)]
+struct Progress {
+    shown: bool,
+}
+
+/// Width of the bar, in characters.
+const BAR: usize = 30;
+
+impl Progress {
+    fn show(&mut self, fetched: usize, total: Option<u64>) {
+        let mut stderr = std::io::stderr().lock();
+        let _ = write!(stderr, "\r{}", bar(fetched, total)).and_then(|()| stderr.flush());
+        self.shown = true;
+    }
+
+    /// Ends the bar's line, so what follows starts on a line of its own.
+    fn finish(self) {
+        if self.shown {
+            eprintln!();
         }
     }
 }
 
-/// `request failed: error sending request: tcp connect error: Connection refused`: the
-/// top-level message alone rarely says what went wrong.
-fn with_causes(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        let part = c.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
+fn bar(fetched: usize, total: Option<u64>) -> String {
+    match total {
+        // `start=-1` answers say `total` 0; a bar makes no sense then.
+        Some(total) if total > 0 => {
+            let total = usize::try_from(total).unwrap_or(usize::MAX);
+            let done = (fetched.min(total) * BAR) / total;
+            format!(
+                "[{}{}] {fetched}/{total} records",
+                "#".repeat(done),
+                "-".repeat(BAR - done)
+            )
         }
-        cause = c.source();
+        _ => format!("{fetched} records"),
     }
-    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_fills_with_the_records_fetched() {
+        assert_eq!(
+            bar(0, Some(120)),
+            format!("[{}] 0/120 records", "-".repeat(30))
+        );
+        assert_eq!(
+            bar(60, Some(120)),
+            format!("[{}{}] 60/120 records", "#".repeat(15), "-".repeat(15))
+        );
+        assert_eq!(
+            bar(120, Some(120)),
+            format!("[{}] 120/120 records", "#".repeat(30))
+        );
+        // A portal that sends more than it announced does not overflow the bar.
+        assert_eq!(
+            bar(130, Some(120)),
+            format!("[{}] 130/120 records", "#".repeat(30))
+        );
+        assert_eq!(bar(50, None), "50 records");
+        assert_eq!(bar(50, Some(0)), "50 records");
+    }
 }

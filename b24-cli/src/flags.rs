@@ -3,11 +3,18 @@
 
 use b24_spec::{Param, Spec, TypeKind, TypeRef};
 use clap::builder::ValueParser;
-use clap::{Arg, ArgMatches, Command};
+use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Map, Value};
 
 /// Flag names clap or the CLI already use; a parameter with such a name gets a `param-` prefix.
-const RESERVED: &[&str] = &["help", "version"];
+const RESERVED: &[&str] = &["help", "version", ALL, PRETTY, COMPACT];
+
+/// `--all`: every page of a list method.
+pub const ALL: &str = "all";
+/// `--pretty`: indented JSON even when stdout is not a terminal.
+pub const PRETTY: &str = "pretty";
+/// `--compact`: one-line JSON even on a terminal.
+pub const COMPACT: &str = "compact";
 
 /// The subcommand for one method: `b24 im.user.get --id 5 --avatar-hr Y`.
 pub fn command(spec: &Spec) -> Command {
@@ -28,7 +35,40 @@ pub fn command(spec: &Spec) -> Command {
                 .value_parser(parser(&param.ty)),
         );
     }
-    cmd
+    cmd.args(output_args(spec))
+}
+
+/// The CLI's own flags on every method subcommand: output format, and `--all` for list methods.
+fn output_args(spec: &Spec) -> Vec<Arg> {
+    let all = Arg::new(ALL).long(ALL).action(ArgAction::SetTrue);
+    let all = match start_param(spec) {
+        Some(start) if spec.paged => all.conflicts_with(arg_id(start)).help(
+            "Fetch every page (50 records each, following `next`) and print one JSON array \
+                 of all records; a progress bar on stderr when it is a terminal",
+        ),
+        // Refused with a usage error that says why, rather than as an unknown flag.
+        _ => all.hide(true),
+    };
+    vec![
+        all,
+        Arg::new(PRETTY)
+            .long(PRETTY)
+            .action(ArgAction::SetTrue)
+            .overrides_with(COMPACT)
+            .help("Print indented JSON (the default when standard output is a terminal)"),
+        Arg::new(COMPACT)
+            .long(COMPACT)
+            .action(ArgAction::SetTrue)
+            .overrides_with(PRETTY)
+            .help("Print JSON on one line (the default when standard output is not a terminal)"),
+    ]
+}
+
+/// The `start` parameter of a paged method (`paged: true` adds one when the spec has none).
+pub fn start_param(spec: &Spec) -> Option<&Param> {
+    spec.params
+        .iter()
+        .find(|p| p.wire.eq_ignore_ascii_case("start"))
 }
 
 /// `AVATAR_HR` → `avatar-hr`, `ownerId` → `owner-id`: the Rust name with dashes.

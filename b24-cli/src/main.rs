@@ -1,10 +1,12 @@
 //! `b24`: call Bitrix24 REST methods from the shell, run the built-in emulator, check specs.
 //!
-//! Method subcommands and their flags are built at run time from the specs `b24-client` ships,
-//! so every method with a spec is callable without code of its own.
+//! Method subcommands and their flags are built at run time from the specs `b24-client` ships
+//! (and those given with `--specs`), so every method with a spec is callable without code of
+//! its own.
 
 mod app;
 mod call;
+mod exit;
 mod flags;
 mod portal;
 mod serve;
@@ -15,18 +17,31 @@ use std::process::ExitCode;
 
 use tracing_subscriber::EnvFilter;
 
+use crate::exit::Exit;
+
 fn main() -> ExitCode {
-    let specs = match app::shipped_specs() {
+    let shipped = match app::shipped_specs() {
         Ok(specs) => specs,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::FAILURE;
         }
     };
+    let extra = match std::env::current_dir()
+        .map_err(|e| format!("cannot read the current directory: {e}"))
+        .and_then(|cwd| app::load_specs(&cwd, &app::specs_paths(std::env::args_os())))
+    {
+        Ok(extra) => extra,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::Usage.into();
+        }
+    };
+    let specs = app::merge(shipped, &extra);
     // Prints help or a usage error and exits (code 2) by itself.
     let matches = app::command(&specs).get_matches();
     let Some((name, sub)) = matches.subcommand() else {
-        return ExitCode::from(2);
+        return Exit::Usage.into();
     };
     init_logging(name == "serve");
 
@@ -45,11 +60,11 @@ fn main() -> ExitCode {
     };
     runtime.block_on(async {
         if name == "serve" {
-            return serve::run(sub).await;
+            return serve::run(sub, &extra).await;
         }
         match specs.iter().find(|s| s.method == name) {
-            Some(spec) => call::run(spec, sub).await,
-            None => ExitCode::from(2),
+            Some(spec) => call::run(spec, sub, &extra).await,
+            None => Exit::Usage.into(),
         }
     })
 }

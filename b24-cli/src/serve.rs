@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use b24_emulator::{Emulator, Fault, Fixture, Plan};
+use b24_spec::Spec;
 use clap::{Arg, ArgMatches, Command, value_parser};
+
+use crate::exit::Exit;
 
 /// Default listening address.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8024";
@@ -78,13 +81,14 @@ pub fn command() -> Command {
         )
 }
 
-/// Runs `b24 serve`.
-pub async fn run(matches: &ArgMatches) -> ExitCode {
-    let emulator = match configure(matches) {
+/// Runs `b24 serve`; `extra` are the specs given to `b24 --specs`.
+pub async fn run(matches: &ArgMatches, extra: &[Spec]) -> ExitCode {
+    // Bad specs, fixtures and fault rules are bad flag values: usage errors.
+    let emulator = match configure(matches, extra) {
         Ok(emulator) => emulator,
         Err(message) => {
             eprintln!("error: {message}");
-            return ExitCode::FAILURE;
+            return Exit::Usage.into();
         }
     };
     let addr = *matches
@@ -130,8 +134,11 @@ pub async fn run(matches: &ArgMatches) -> ExitCode {
     }
 }
 
-fn configure(matches: &ArgMatches) -> Result<Emulator, String> {
+fn configure(matches: &ArgMatches, extra: &[Spec]) -> Result<Emulator, String> {
     let mut builder = Emulator::builder();
+    for spec in extra {
+        builder = builder.spec(spec.clone());
+    }
     if let Some(paths) = matches.get_many::<String>("specs") {
         let cwd = std::env::current_dir()
             .map_err(|e| format!("cannot read the current directory: {e}"))?;

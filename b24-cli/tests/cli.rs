@@ -17,6 +17,8 @@ fn b24() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_b24"));
     cmd.current_dir(workspace_root())
         .env_remove("B24_WEBHOOK_URL")
+        .env_remove("B24_PORTAL")
+        .env_remove("B24_ACCESS_TOKEN")
         .env_remove("B24_LOG");
     cmd
 }
@@ -52,12 +54,41 @@ fn a_call_without_a_webhook_uses_the_built_in_emulator() {
     assert_eq!(code, 0, "{stderr}");
     let printed: Value = serde_json::from_str(&stdout).expect("JSON on stdout");
     assert_eq!(printed, example_result());
-    assert!(stdout.contains("\n  \"id\": 5"), "pretty-printed: {stdout}");
     assert!(stderr.starts_with(NOTICE), "{stderr}");
 
     let (code, stdout, _) = run(b24().args(["im.user.get"]));
     assert_eq!(code, 0);
     assert_eq!(serde_json::from_str::<Value>(&stdout).unwrap()["id"], 1);
+}
+
+/// Exactly one line of compact JSON.
+fn one_line(stdout: &str) -> Value {
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.ends_with('\n') && !stdout.contains(": "), "{stdout}");
+    serde_json::from_str(stdout).expect("JSON on stdout")
+}
+
+#[test]
+fn json_is_compact_on_a_pipe_unless_pretty_is_asked_for() {
+    let (code, stdout, stderr) = run(b24().args(["im.user.get", "--id", "5"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(one_line(&stdout), example_result());
+
+    let (code, pretty, stderr) = run(b24().args(["im.user.get", "--id", "5", "--pretty"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(pretty.contains("\n  \"id\": 5,\n"), "indented: {pretty}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&pretty).unwrap(),
+        example_result()
+    );
+
+    // The last of --pretty and --compact wins.
+    let (code, stdout, _) = run(b24().args(["im.user.get", "--pretty", "--compact"]));
+    assert_eq!(code, 0);
+    assert_eq!(one_line(&stdout)["id"], 1);
+    let (code, stdout, _) = run(b24().args(["im.user.get", "--compact", "--pretty"]));
+    assert_eq!(code, 0);
+    assert!(stdout.lines().count() > 1, "{stdout}");
 }
 
 #[test]
@@ -104,6 +135,19 @@ fn help_lists_methods_and_their_parameters() {
         "{stdout}"
     );
     assert!(stdout.contains("B24_WEBHOOK_URL"), "{stdout}");
+    assert!(
+        stdout.contains("B24_PORTAL") && stdout.contains("B24_ACCESS_TOKEN"),
+        "{stdout}"
+    );
+    for line in [
+        "Exit codes:",
+        "  0  success",
+        "  1  the portal answered with an API error",
+        "  2  usage error: a bad flag or value, or bad configuration",
+        "  3  transport or protocol failure",
+    ] {
+        assert!(stdout.contains(line), "{line:?} in {stdout}");
+    }
 
     let (code, stdout, _) = run(b24().args(["im.user.get", "--help"]));
     assert_eq!(code, 0);
@@ -147,7 +191,7 @@ fn an_unreachable_portal_is_a_transport_error() {
         .port();
     let url = format!("http://127.0.0.1:{port}/rest/1/topsecret/");
     let (code, _, stderr) = run(b24().env("B24_WEBHOOK_URL", url).args(["im.user.get"]));
-    assert_eq!(code, 1);
+    assert_eq!(code, 3);
     assert!(
         stderr.starts_with("error: request to Bitrix24 failed"),
         "{stderr}"
@@ -332,14 +376,14 @@ fn serve_refuses_bad_rules_plans_and_fixtures() {
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown plan `gold`"), "{stderr}");
     let (code, _, stderr) = run(b24().args(["serve", "--fault", "no.such:500"]));
-    assert_eq!(code, 1);
+    assert_eq!(code, 2);
     assert!(stderr.contains("no spec serves that method"), "{stderr}");
 
     let tmp = TempDir::new("bad-fixture");
     let fixture = tmp.0.join("fixture.yml");
     std::fs::write(&fixture, "users:\n  - id: [unclosed\n").unwrap();
     let (code, _, stderr) = run(b24().args(["serve", "--fixture", fixture.to_str().unwrap()]));
-    assert_eq!(code, 1);
+    assert_eq!(code, 2);
     assert!(stderr.contains("is not valid YAML"), "{stderr}");
 }
 
@@ -421,4 +465,297 @@ fn spec_expand_prints_the_generated_code() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("pub struct ImUserGetRequest"), "{stdout}");
     assert!(stdout.contains("pub mod im_user_get"), "{stdout}");
+}
+
+/// The base URL of a served emulator, for `B24_PORTAL`: the webhook URL up to `/rest/`.
+#[cfg(unix)]
+fn portal_of(served: &Served) -> String {
+    served
+        .webhook_url
+        .split("/rest/")
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[cfg(unix)] // stops the server with SIGTERM
+#[test]
+fn oauth_credentials_come_from_b24_portal_and_b24_access_token() {
+    let served = Served::start();
+    let portal = portal_of(&served);
+    let token = served.token.clone();
+
+    let (code, stdout, stderr) = run(b24()
+        .env("B24_PORTAL", &portal)
+        .env("B24_ACCESS_TOKEN", &token)
+        .args(["im.user.get", "--id", "5"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(one_line(&stdout), example_result());
+    assert!(!stderr.contains("built-in emulator"), "{stderr}");
+    assert!(!stdout.contains(&token) && !stderr.contains(&token));
+
+    // The webhook wins over OAuth when both are set.
+    let (code, stdout, stderr) = run(b24()
+        .env("B24_WEBHOOK_URL", &served.webhook_url)
+        .env("B24_PORTAL", &portal)
+        .env("B24_ACCESS_TOKEN", "not-the-token")
+        .args(["im.user.get"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(one_line(&stdout)["id"], 1);
+
+    // A token the portal does not know: an API error, and the token is not shown.
+    let (code, stdout, stderr) = run(b24()
+        .env("B24_PORTAL", &portal)
+        .env("B24_ACCESS_TOKEN", "topsecrettoken")
+        .args(["im.user.get"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(stderr.contains("(HTTP 401)"), "{stderr}");
+    assert!(!stderr.contains("topsecrettoken"), "{stderr}");
+
+    // Half an OAuth setting is a usage error naming the missing half; nothing is called.
+    let (code, stdout, stderr) = run(b24().env("B24_PORTAL", &portal).args(["im.user.get"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("B24_ACCESS_TOKEN is not") && !stderr.contains("built-in emulator"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(b24().env("B24_ACCESS_TOKEN", &token).args(["im.user.get"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("B24_PORTAL is not"), "{stderr}");
+    assert!(!stderr.contains(&token), "{stderr}");
+
+    // A bad portal address is a usage error too, and does not show the token.
+    for bad in [
+        "ftp://example.com",
+        "https://example.com/rest/1/x/",
+        "portal",
+    ] {
+        let (code, stdout, stderr) = run(b24()
+            .env("B24_PORTAL", bad)
+            .env("B24_ACCESS_TOKEN", &token)
+            .args(["im.user.get"]));
+        assert_eq!(code, 2, "{bad}: {stderr}");
+        assert!(
+            stderr.contains("B24_PORTAL: invalid portal address"),
+            "{stderr}"
+        );
+        assert!(!stdout.contains(&token) && !stderr.contains(&token));
+    }
+
+    let (code, log) = served.terminate();
+    assert_eq!(code, 0, "{log}");
+    assert!(
+        !log.contains(&token) && !log.contains("topsecrettoken"),
+        "{log}"
+    );
+}
+
+#[cfg(unix)] // stops the server with SIGTERM
+#[test]
+fn transport_and_protocol_failures_exit_3() {
+    for (answer, message) in [
+        (
+            "html502",
+            "error: unexpected HTTP 502 response from Bitrix24",
+        ),
+        ("truncated", "the JSON body is truncated"),
+        ("reset", "error: request to Bitrix24 failed"),
+    ] {
+        let served = Served::start_with(&["--fault", &format!("im.user.get:{answer}")]);
+        let (code, stdout, stderr) = run(b24()
+            .env("B24_WEBHOOK_URL", &served.webhook_url)
+            .args(["im.user.get"]));
+        assert_eq!(code, 3, "{answer}: {stderr}");
+        assert!(stdout.is_empty(), "{stdout}");
+        assert!(stderr.contains(message), "{answer}: {stderr}");
+        assert!(!stderr.contains("b24emulatorcode"), "{stderr}");
+    }
+}
+
+/// A list method for `--all`, served from the fixture's `items`.
+const LIST_SPEC: &str = "\
+method: test.item.list
+scope: test
+summary: List items
+docs: https://example.com/items
+access: any user
+paged: true
+params:
+  FILTER: { type: json, doc: Filter }
+result: { type: array, items: Item }
+types:
+  Item:
+    fields:
+      id: id
+      name: string
+emulator:
+  collection: items
+";
+
+/// A directory with `specs/test.item.list.yaml` and `fixture.json`: the built-in users plus
+/// 120 items.
+fn list_setup() -> TempDir {
+    let tmp = TempDir::new(&format!(
+        "list-{}",
+        std::thread::current().name().unwrap_or("")
+    ));
+    std::fs::create_dir_all(tmp.0.join("specs")).unwrap();
+    std::fs::write(tmp.0.join("specs/test.item.list.yaml"), LIST_SPEC).unwrap();
+    let text = std::fs::read_to_string(workspace_root().join("b24-emulator/fixtures/default.json"))
+        .unwrap();
+    let mut fixture: Value = serde_json::from_str(&text).unwrap();
+    fixture["items"] = (1..=120)
+        .map(|id| serde_json::json!({ "id": id, "name": format!("item {id}") }))
+        .collect();
+    std::fs::write(tmp.0.join("fixture.json"), fixture.to_string()).unwrap();
+    tmp
+}
+
+fn ids(list: &Value) -> Vec<u64> {
+    list.as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|r| r["id"].as_u64().unwrap())
+        .collect()
+}
+
+#[cfg(unix)] // stops the server with SIGTERM
+#[test]
+fn all_fetches_every_page_of_a_list_method() {
+    let tmp = list_setup();
+    let specs = tmp.0.join("specs");
+    let specs = specs.to_str().unwrap();
+    let served = Served::start_with(&[
+        "--specs",
+        specs,
+        "--fixture",
+        tmp.0.join("fixture.json").to_str().unwrap(),
+    ]);
+    let list = |args: &[&str]| {
+        run(b24()
+            .env("B24_WEBHOOK_URL", &served.webhook_url)
+            .args(["--specs", specs, "test.item.list"])
+            .args(args))
+    };
+
+    // One page without --all.
+    let (code, stdout, stderr) = list(&[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(ids(&one_line(&stdout)), (1..=50).collect::<Vec<_>>());
+
+    // Every page with it: one array, compact, and no progress bar on a pipe.
+    let (code, stdout, stderr) = list(&["--all"]);
+    assert_eq!(code, 0, "{stderr}");
+    let all = one_line(&stdout);
+    assert_eq!(ids(&all), (1..=120).collect::<Vec<_>>());
+    assert_eq!(all[119]["name"], "item 120");
+    assert!(stderr.is_empty(), "{stderr}");
+
+    // Also with OAuth credentials, and `--specs=PATH`.
+    let (code, stdout, stderr) = run(b24()
+        .env("B24_PORTAL", portal_of(&served))
+        .env("B24_ACCESS_TOKEN", &served.token)
+        .args([&format!("--specs={specs}"), "test.item.list", "--all"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(ids(&one_line(&stdout)).len(), 120);
+
+    // --all picks the pages itself.
+    let (code, stdout, stderr) = list(&["--all", "--start", "50"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("--start"), "{stderr}");
+
+    // The method is documented with --all; im.user.get is not a list.
+    let (code, help, _) = run(b24().args(["--specs", specs, "test.item.list", "--help"]));
+    assert_eq!(code, 0);
+    assert!(help.contains("--all"), "{help}");
+    let (_, help, _) = run(b24().args(["im.user.get", "--help"]));
+    assert!(!help.contains("--all"), "{help}");
+    let (code, stdout, stderr) = run(b24()
+        .env("B24_WEBHOOK_URL", &served.webhook_url)
+        .args(["im.user.get", "--all"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("--all") && stderr.contains("`im.user.get` is not one"),
+        "{stderr}"
+    );
+
+    let (code, log) = served.terminate();
+    assert_eq!(code, 0, "{log}");
+    // Three pages for the OAuth run too.
+    assert_eq!(
+        log.matches("method=\"test.item.list\"").count(),
+        1 + 3 + 3,
+        "{log}"
+    );
+}
+
+#[cfg(unix)] // stops the server with SIGTERM
+#[test]
+fn all_stops_at_the_first_failed_page_with_its_exit_code() {
+    let tmp = list_setup();
+    let specs = tmp.0.join("specs");
+    let specs = specs.to_str().unwrap();
+    let fixture = tmp.0.join("fixture.json");
+    for (fault, exit, message) in [
+        ("error=ACCESS_DENIED:after=1", 1, "error: ACCESS_DENIED"),
+        ("html502:after=2", 3, "error: unexpected HTTP 502"),
+    ] {
+        let served = Served::start_with(&[
+            "--specs",
+            specs,
+            "--fixture",
+            fixture.to_str().unwrap(),
+            "--fault",
+            &format!("test.item.list:{fault}"),
+        ]);
+        let (code, stdout, stderr) = run(b24().env("B24_WEBHOOK_URL", &served.webhook_url).args([
+            "--specs",
+            specs,
+            "test.item.list",
+            "--all",
+        ]));
+        assert_eq!(code, exit, "{fault}: {stderr}");
+        assert!(stdout.is_empty(), "no partial list: {stdout}");
+        assert!(stderr.starts_with(message), "{fault}: {stderr}");
+    }
+}
+
+#[test]
+fn bad_specs_for_the_cli_are_usage_errors() {
+    let tmp = TempDir::new("bad-cli-specs");
+    std::fs::write(
+        tmp.0.join("test.item.list.yaml"),
+        LIST_SPEC.replace("paged: true", "paged: maybe"),
+    )
+    .unwrap();
+    let (code, stdout, stderr) =
+        run(b24().args(["--specs", tmp.0.to_str().unwrap(), "im.user.get"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("test.item.list.yaml:"), "{stderr}");
+
+    let (code, _, stderr) = run(b24().args(["--specs", "no-such-dir", "im.user.get"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("no-such-dir"), "{stderr}");
+
+    // A spec the built-in emulator cannot serve (its fixture has no `items`).
+    let good = TempDir::new("cli-specs-no-fixture");
+    std::fs::write(good.0.join("test.item.list.yaml"), LIST_SPEC).unwrap();
+    let (code, stdout, stderr) = run(b24().args([
+        "--specs",
+        good.0.to_str().unwrap(),
+        "test.item.list",
+        "--all",
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("built-in emulator cannot serve"),
+        "{stderr}"
+    );
 }
