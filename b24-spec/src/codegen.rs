@@ -273,6 +273,29 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
     // The library types this method uses, re-exported so `im_user_get::User` works whether
     // `User` is the spec's own type or a shared one.
     let used = shared_types_used(spec);
+    // The documented example must decode with the generated types in `cargo test` too, not
+    // only in the compile-time check (which follows the same rules by other code).
+    let contract = spec.example.as_ref().map(|example| {
+        let json = example.response.to_string();
+        quote! {
+            #[cfg(test)]
+            mod contract {
+                /// The spec's documented response decodes into the generated result type, and
+                /// what it decodes to serializes back to a value that decodes the same.
+                #[test]
+                fn documented_example_decodes() {
+                    use #rt::Method as _;
+                    let response: #rt::__private::serde_json::Value =
+                        #rt::__private::serde_json::from_str(#json).expect("the example is JSON");
+                    let decoded = super::#request::decode_output(&response["result"])
+                        .expect("the documented example decodes");
+                    let again = #rt::__private::serde_json::to_value(&decoded).expect("serializes");
+                    let twice = super::#request::decode_output(&again).expect("serialized form decodes");
+                    assert_eq!(decoded, twice);
+                }
+            }
+        }
+    });
     let uses_shared = if used.is_empty() {
         quote!()
     } else {
@@ -369,6 +392,7 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
             #(#types)*
             #(#enums)*
             #errors
+            #contract
         }
     }
 }

@@ -13,7 +13,16 @@ fn workspace() -> PathBuf {
 
 #[test]
 fn im_user_get_expansion_is_stable() {
-    let mut set = b24_spec::load_path(&workspace(), "specs/im/im.user.get.yaml").unwrap();
+    // The whole set, so type libraries are in view; then only im.user.get and its files.
+    let mut set = b24_spec::load_path(&workspace(), "specs").unwrap();
+    set.specs.retain(|s| s.method == "im.user.get");
+    let keep: Vec<usize> = (0..set.relative.len())
+        .filter(|&i| {
+            set.relative[i].ends_with("im.user.get.yaml") || set.relative[i].contains("/types/")
+        })
+        .collect();
+    set.relative = keep.iter().map(|&i| set.relative[i].clone()).collect();
+    set.sources = keep.iter().map(|&i| set.sources[i].clone()).collect();
     // Absolute paths differ per machine; the snapshot shows them relative.
     set.files = set.relative.iter().map(PathBuf::from).collect();
     let code = expand(

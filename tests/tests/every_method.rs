@@ -1,0 +1,44 @@
+//! Every shipped method, driven by its spec alone: the documented example request, sent over
+//! HTTP to the emulator, is answered with a result of the declared type; methods the emulator
+//! answers from the spec's example give back exactly the documented result.
+
+use b24_client::Client;
+use b24_emulator::Emulator;
+use b24_spec::conform::{self, Mode};
+
+#[tokio::test]
+async fn every_spec_answers_its_documented_example_request() {
+    let sources: Vec<(&str, &str)> = b24_client::SPECS.iter().map(|s| (s.path, s.text)).collect();
+    let set = b24_spec::load_sources(&sources).expect("the shipped specs load as a set");
+    assert!(!set.specs.is_empty());
+
+    let running = Emulator::builder()
+        .build()
+        .unwrap()
+        .start("127.0.0.1:0")
+        .await
+        .unwrap();
+    let client = Client::webhook(&running.webhook_url()).unwrap();
+    let mut checked = 0;
+    for spec in &set.specs {
+        let Some(example) = &spec.example else {
+            continue;
+        };
+        let answer = client
+            .call_raw(&spec.method, example.params.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", spec.method));
+        if let Err(m) = conform::check(spec, &spec.result.ty, &answer.result, Mode::Result) {
+            panic!(
+                "{}: the answer is not a {:?} at `{}`: {}",
+                spec.method, spec.result.ty.kind, m.path, m.message
+            );
+        }
+        if spec.emulator.is_none() {
+            assert_eq!(answer.result, example.response["result"], "{}", spec.method);
+        }
+        checked += 1;
+    }
+    assert!(checked >= 1, "no spec had an example");
+    running.shutdown().await.unwrap();
+}
