@@ -105,8 +105,33 @@ fn check(cwd: &Path, paths: &[&String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// For one spec file inside a directory that has type libraries (`…/types/`), the set it
+/// belongs to, so the file is expanded with the shared types it names in view.
+fn enclosing_set(cwd: &Path, path: &str) -> Option<String> {
+    let file = cwd.join(path);
+    if !file.is_file() {
+        return None;
+    }
+    file.ancestors()
+        .skip(1)
+        .take_while(|dir| dir.starts_with(cwd))
+        .find(|dir| dir.join("types").is_dir())
+        .and_then(|dir| dir.strip_prefix(cwd).ok())
+        .map(|dir| dir.to_string_lossy().into_owned())
+        .filter(|dir| !dir.is_empty())
+}
+
 fn expand_path(cwd: &Path, path: &str) -> ExitCode {
-    match b24_spec::load_path(cwd, path) {
+    let loaded = match enclosing_set(cwd, path) {
+        Some(root) => b24_spec::load_path(cwd, &root).map(|mut set| {
+            // The whole set was checked; print only the file asked for (and the shared types).
+            let wanted = path.trim_start_matches("./").replace('\\', "/");
+            set.specs.retain(|s| s.file == wanted);
+            set
+        }),
+        None => b24_spec::load_path(cwd, path),
+    };
+    match loaded {
         Ok(set) => {
             let code = expand(&set, &Options::default());
             let mut stdout = std::io::stdout().lock();

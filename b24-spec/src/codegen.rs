@@ -438,7 +438,11 @@ fn client_fn_parts(
         .filter(|p| p.required)
         .map(|p| {
             let name = ident(&p.rust);
-            let ty = setter_type(&p.ty, rt);
+            // Outside the method's module, its enums need the module path.
+            let ty = match &p.ty.kind {
+                TypeKind::String if !p.ty.has_none() => setter_type(&p.ty, rt),
+                _ => qualified_type(&p.ty, rt, &module),
+            };
             quote!(#name: #ty)
         })
         .collect();
@@ -600,6 +604,26 @@ fn base_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
             let name = ident(n);
             quote!(#name)
         }
+    }
+}
+
+/// `rust_type` as seen from outside the method's module: enums are `module::Enum`.
+fn qualified_type(ty: &TypeRef, rt: &TokenStream, module: &proc_macro2::Ident) -> TokenStream {
+    let inner = match &ty.kind {
+        TypeKind::Enum(e) => {
+            let name = ident(&e.name);
+            quote!(#module::#name)
+        }
+        TypeKind::Array(items) => {
+            let item = qualified_type(items, rt, module);
+            quote!(::std::vec::Vec<#item>)
+        }
+        _ => base_type(ty, rt),
+    };
+    if ty.has_none() {
+        quote!(::core::option::Option<#inner>)
+    } else {
+        inner
     }
 }
 
