@@ -15,11 +15,14 @@ async fn default_emulator() -> RunningEmulator {
 
 /// The documented example result of `im.user.get`, straight from the shipped spec.
 fn example_result() -> Value {
-    let source = b24_client::SPECS
-        .iter()
-        .find(|s| s.path.ends_with("im.user.get.yaml"))
+    // The spec's types live in a type library, so it is loaded with the whole shipped set.
+    let sources: Vec<(&str, &str)> = b24_client::SPECS.iter().map(|s| (s.path, s.text)).collect();
+    let spec = b24_spec::load_sources(&sources)
+        .expect("shipped specs load")
+        .specs
+        .into_iter()
+        .find(|s| s.method == "im.user.get")
         .expect("im.user.get is shipped");
-    let spec = b24_spec::load_str(source.path, source.text).expect("shipped spec loads");
     spec.example.expect("the spec has an example").response["result"].clone()
 }
 

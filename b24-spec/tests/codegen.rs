@@ -16,9 +16,11 @@ fn im_user_get_expansion_is_stable() {
     // The whole set, so type libraries are in view; then only im.user.get and its files.
     let mut set = b24_spec::load_path(&workspace(), "specs").unwrap();
     set.specs.retain(|s| s.method == "im.user.get");
+    set.shared.retain(|t| t.file == "specs/types/im.yaml");
     let keep: Vec<usize> = (0..set.relative.len())
         .filter(|&i| {
-            set.relative[i].ends_with("im.user.get.yaml") || set.relative[i].contains("/types/")
+            set.relative[i].ends_with("im.user.get.yaml")
+                || set.relative[i] == "specs/types/im.yaml"
         })
         .collect();
     set.relative = keep.iter().map(|&i| set.relative[i].clone()).collect();
