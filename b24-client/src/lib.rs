@@ -57,7 +57,13 @@ pub mod __private {
 }
 
 mod generated {
-    b24_macros::generate!(specs = "specs", client_methods = inherent);
+    // One Cargo feature per scope (see Cargo.toml): `default-features = false, features = ["im"]`
+    // compiles only the messenger methods.
+    b24_macros::generate!(
+        specs = "specs",
+        client_methods = inherent,
+        scope_features = true
+    );
 }
 
 pub use generated::*;

@@ -40,6 +40,7 @@ fn run(
         runtime: quote!(::b24_client),
         client_methods: args.client_methods,
         embed_sources: true,
+        scope_features: args.scope_features,
     };
     Ok(b24_spec::codegen::generate(&set, &options))
 }
@@ -99,6 +100,7 @@ struct Args {
     specs: LitStr,
     client_methods: ClientMethods,
     relative_to_file: bool,
+    scope_features: bool,
 }
 
 impl Parse for Args {
@@ -106,6 +108,7 @@ impl Parse for Args {
         let mut specs = None;
         let mut client_methods = ClientMethods::Trait("SpecMethods".into());
         let mut relative_to_file = false;
+        let mut scope_features = false;
         let pairs = Punctuated::<Arg, Token![,]>::parse_terminated(input)?;
         for arg in pairs {
             match arg.key.to_string().as_str() {
@@ -117,6 +120,18 @@ impl Parse for Args {
                 "client_methods" if ident_value(&arg)? == "inherent" => {
                     client_methods = ClientMethods::Inherent;
                 }
+                "scope_features" => match &arg.value {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Bool(b),
+                        ..
+                    }) => scope_features = b.value,
+                    other => {
+                        return Err(syn::Error::new_spanned(
+                            other,
+                            "`scope_features` is `true` or `false`",
+                        ));
+                    }
+                },
                 "relative_to" => match ident_value(&arg)?.to_string().as_str() {
                     "file" => relative_to_file = true,
                     "manifest" => relative_to_file = false,
@@ -147,6 +162,7 @@ impl Parse for Args {
             specs,
             client_methods,
             relative_to_file,
+            scope_features,
         })
     }
 }

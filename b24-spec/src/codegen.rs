@@ -30,6 +30,10 @@ pub struct Options {
     /// Emit `include_str!` of each spec file so the compiler rebuilds when one changes, and
     /// expose the sources as `SPECS`.
     pub embed_sources: bool,
+    /// Compile each method only with the Cargo feature named after its `scope` (`im`, `user`,
+    /// …), so a crate that needs one scope compiles only that scope. The generating crate must
+    /// declare a feature per scope (rustc's `unexpected_cfgs` lint names a missing one).
+    pub scope_features: bool,
 }
 
 impl Default for Options {
@@ -38,6 +42,7 @@ impl Default for Options {
             runtime: quote!(::b24_client),
             client_methods: ClientMethods::Trait("SpecMethods".into()),
             embed_sources: true,
+            scope_features: false,
         }
     }
 }
@@ -45,12 +50,28 @@ impl Default for Options {
 /// Generates the code for a whole set of specs.
 pub fn generate(set: &SpecSet, options: &Options) -> TokenStream {
     let rt = &options.runtime;
-    let modules = set.specs.iter().map(|spec| method_module(spec, rt));
+    let gate = |spec: &Spec| {
+        if options.scope_features {
+            let scope = &spec.scope;
+            quote!(#[cfg(feature = #scope)])
+        } else {
+            quote!()
+        }
+    };
+    let modules = set.specs.iter().map(|spec| {
+        let gate = gate(spec);
+        let module = method_module(spec, rt);
+        quote!(#gate #module)
+    });
     let inherent = matches!(options.client_methods, ClientMethods::Inherent);
     let client_fns: Vec<TokenStream> = set
         .specs
         .iter()
-        .map(|s| client_fn(s, rt, inherent))
+        .map(|s| {
+            let gate = gate(s);
+            let f = client_fn(s, rt, inherent);
+            quote!(#gate #f)
+        })
         .collect();
     let client = match &options.client_methods {
         ClientMethods::Inherent => quote! {
@@ -60,7 +81,11 @@ pub fn generate(set: &SpecSet, options: &Options) -> TokenStream {
         },
         ClientMethods::Trait(name) => {
             let name = ident(name);
-            let decls = set.specs.iter().map(|s| client_fn_decl(s, rt));
+            let decls = set.specs.iter().map(|s| {
+                let gate = gate(s);
+                let d = client_fn_decl(s, rt);
+                quote!(#gate #d)
+            });
             quote! {
                 /// Typed methods generated from this crate's specs, callable on a `Client`.
                 pub trait #name {
