@@ -16,13 +16,8 @@ pub const SPECS: &str = "specs";
 /// means the binary itself is broken; the message says which spec.
 pub fn shipped_specs() -> Result<Vec<Spec>, String> {
     // One set, so specs can use the shipped type libraries.
-    let sources: Vec<(&str, &str)> = b24_client::SPECS.iter().map(|s| (s.path, s.text)).collect();
-    b24_spec::load_sources(&sources)
-        .map(|set| set.specs)
-        .map_err(|diagnostics| {
-            let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-            format!("the shipped specs are invalid:\n{}", lines.join("\n"))
-        })
+    b24_emulator::load_specs(b24_client::SPECS)
+        .map_err(|e| format!("the shipped specs are invalid: {e}"))
 }
 
 /// The paths given with `--specs` before the subcommand (`b24 --specs DIR METHOD …`). They are

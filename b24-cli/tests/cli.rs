@@ -38,10 +38,8 @@ fn run(cmd: &mut Command) -> (i32, String, String) {
 
 fn example_result() -> Value {
     // The shipped specs load as one set: im.user.get's `User` lives in a type library.
-    let sources: Vec<(&str, &str)> = b24_client::SPECS.iter().map(|s| (s.path, s.text)).collect();
-    let set = b24_spec::load_sources(&sources).unwrap();
-    let spec = set
-        .specs
+    let spec = b24_emulator::load_specs(b24_client::SPECS)
+        .unwrap()
         .into_iter()
         .find(|s| s.method == "im.user.get")
         .unwrap();

@@ -296,7 +296,7 @@ impl EmulatorBuilder {
     /// Loads and checks the specs, checks the fixture against them and the credentials.
     pub fn build(self) -> Result<Emulator, EmulatorError> {
         let mut methods = BTreeMap::new();
-        for spec in load_set(b24_client::SPECS)? {
+        for spec in load_specs(b24_client::SPECS)? {
             methods.insert(spec.method.to_ascii_lowercase(), spec);
         }
         // Own specs replace shipped ones, but two own specs of one method are a mistake.
@@ -305,7 +305,7 @@ impl EmulatorBuilder {
         let loaded = if self.sources.is_empty() {
             Vec::new()
         } else {
-            load_set(&self.sources)?
+            load_specs(&self.sources)?
         };
         for spec in loaded.into_iter().chain(self.specs) {
             let key = spec.method.to_ascii_lowercase();
@@ -473,8 +473,9 @@ fn check_fault(fault: &Fault, methods: &BTreeMap<String, Spec>) -> Result<(), Em
     Ok(())
 }
 
-/// Loads embedded spec files as one set, so specs can use the set's type libraries.
-fn load_set(sources: &[SpecSource]) -> Result<Vec<Spec>, EmulatorError> {
+/// Loads embedded spec files (a crate's generated `SPECS`, or `b24_client::SPECS`) as one set,
+/// so specs can use the set's type libraries; returns the method specs.
+pub fn load_specs(sources: &[SpecSource]) -> Result<Vec<Spec>, EmulatorError> {
     let pairs: Vec<(&str, &str)> = sources.iter().map(|s| (s.path, s.text)).collect();
     b24_spec::load_sources(&pairs)
         .map(|set| set.specs)
@@ -729,8 +730,7 @@ mod tests {
     fn own_specs_replace_shipped_ones_but_not_each_other() {
         // `SPECS` also holds type libraries, so the shipped methods are counted from the set,
         // and the source used here is the first method spec.
-        let pairs: Vec<(&str, &str)> = b24_client::SPECS.iter().map(|s| (s.path, s.text)).collect();
-        let shipped = b24_spec::load_sources(&pairs).unwrap().specs;
+        let shipped = load_specs(b24_client::SPECS).unwrap();
         let source = *b24_client::SPECS
             .iter()
             .find(|s| shipped.iter().any(|spec| spec.file == s.path))

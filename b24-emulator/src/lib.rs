@@ -149,6 +149,7 @@ pub use auth::OAuthApp;
 pub use emulator::{
     DEFAULT_ACCESS_TOKEN, DEFAULT_OPERATING_LIMIT, DEFAULT_PROCESSING_TIME, DEFAULT_TOKEN_LIFETIME,
     DEFAULT_WEBHOOK_CODE, DEFAULT_WEBHOOK_USER, Emulator, EmulatorBuilder, EmulatorError,
+    load_specs,
 };
 pub use fault::{Fault, FaultAnswer};
 pub use fixture::{Fixture, FixtureError, Record};

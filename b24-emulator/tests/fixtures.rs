@@ -30,10 +30,8 @@ fn every_builtin_user_decodes_with_the_generated_type() {
 #[test]
 fn user_five_is_exactly_the_documented_example() {
     // The spec's types live in a type library, so it is loaded with the whole shipped set.
-    let sources: Vec<(&str, &str)> = b24_client::SPECS.iter().map(|s| (s.path, s.text)).collect();
-    let spec = b24_spec::load_sources(&sources)
+    let spec = b24_emulator::load_specs(b24_client::SPECS)
         .unwrap()
-        .specs
         .into_iter()
         .find(|s| s.method == "im.user.get")
         .unwrap();

@@ -16,10 +16,8 @@ async fn default_emulator() -> RunningEmulator {
 /// The documented example result of `im.user.get`, straight from the shipped spec.
 fn example_result() -> Value {
     // The spec's types live in a type library, so it is loaded with the whole shipped set.
-    let sources: Vec<(&str, &str)> = b24_client::SPECS.iter().map(|s| (s.path, s.text)).collect();
-    let spec = b24_spec::load_sources(&sources)
+    let spec = b24_emulator::load_specs(b24_client::SPECS)
         .expect("shipped specs load")
-        .specs
         .into_iter()
         .find(|s| s.method == "im.user.get")
         .expect("im.user.get is shipped");

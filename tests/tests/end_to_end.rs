@@ -20,10 +20,8 @@ async fn start(emulator: b24_emulator::EmulatorBuilder) -> (RunningEmulator, Cli
 /// The shipped spec of `im.user.get`, loaded with the rest of the set, since its types live in
 /// a type library.
 fn shipped_im_user_get() -> b24_spec::Spec {
-    let sources: Vec<(&str, &str)> = b24_client::SPECS.iter().map(|s| (s.path, s.text)).collect();
-    b24_spec::load_sources(&sources)
+    b24_emulator::load_specs(b24_client::SPECS)
         .unwrap()
-        .specs
         .into_iter()
         .find(|s| s.method == "im.user.get")
         .unwrap()
