@@ -80,20 +80,9 @@ fn resolve(args: &Args) -> Result<(std::path::PathBuf, String), proc_macro2::Tok
 
 /// `include_bytes!` of every YAML file under the spec path, so Cargo rebuilds when one changes.
 fn tracked_files(root: &str, rel: &str) -> proc_macro2::TokenStream {
-    let mut files = Vec::new();
-    collect(&std::path::Path::new(root).join(rel), &mut files);
+    let files = b24_spec::spec_files(std::path::Path::new(root), rel);
     let files = files.iter().map(|f| f.to_string_lossy().into_owned());
     quote!(#(const _: &[u8] = include_bytes!(#files);)*)
-}
-
-fn collect(path: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    if path.is_file() {
-        out.push(path.to_owned());
-    } else if let Ok(entries) = std::fs::read_dir(path) {
-        for entry in entries.flatten() {
-            collect(&entry.path(), out);
-        }
-    }
 }
 
 struct Args {

@@ -306,6 +306,20 @@ fn module_clash(earlier: &[Spec], spec: &Spec, spans: &yaml::SpanIndex) -> Optio
 /// Name of the generated module that holds the types of type libraries.
 pub const SHARED_MODULE: &str = "types";
 
+/// The files a spec path stands for: the path itself when it is a file, else every `*.yaml` and
+/// `*.yml` below it, sorted. Unreadable directories are skipped here; `load_path` reports them.
+/// The macro tracks these for rebuilds even when the specs do not load.
+pub fn spec_files(root: &Path, rel: &str) -> Vec<PathBuf> {
+    let start = root.join(rel);
+    if start.is_file() {
+        return vec![start];
+    }
+    let mut files = Vec::new();
+    let _ = collect_yaml(&start, &mut files);
+    files.sort();
+    files
+}
+
 fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
