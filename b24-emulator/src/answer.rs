@@ -1,11 +1,14 @@
 //! What a method answers, decided from its spec alone: parameter checks, then a fixture
 //! lookup (`emulator:`) or the documented example.
 
-use b24_spec::{Emulation, Lookup, Param, Spec};
+use std::time::SystemTime;
+
+use b24_spec::{Param, Spec};
 use serde_json::Value;
 
-use crate::envelope::{Failure, INVALID_ARG_VALUE, NOT_EMULATED, NOT_FOUND};
-use crate::fixture::{Fixture, Record};
+use crate::emulate::Call;
+use crate::envelope::{Failure, INVALID_ARG_VALUE, NOT_EMULATED};
+use crate::fixture::Fixture;
 use crate::request::Params;
 use b24_spec::KeyPath;
 use b24_spec::conform::{self, Mode};
@@ -33,21 +36,29 @@ impl From<Value> for Answer {
     }
 }
 
-/// The answer to calling `spec`'s method with `params`, as user `caller`.
+/// The answer to calling `spec`'s method with `params`, as user `caller`, at wall-clock time
+/// `now`. Methods with `set:` write to `fixture`.
 pub(crate) fn answer(
     spec: &Spec,
-    fixture: &Fixture,
+    fixture: &mut Fixture,
     params: &Params,
     caller: u64,
+    now: SystemTime,
 ) -> Result<Answer, Failure> {
     for param in &spec.params {
         check_param(spec, param, params.get(&param.wire))?;
     }
     match &spec.emulator {
-        Some(emulation) if spec.paged && emulation.lookup.is_none() => {
-            page(fixture_records(emulation, fixture)?, params)
+        Some(emulation) => {
+            let call = Call {
+                spec,
+                emulation,
+                params,
+                caller,
+                now,
+            };
+            call.run(fixture)
         }
-        Some(emulation) => from_fixture(spec, emulation, fixture, params, caller).map(Answer::from),
         None => spec
             .example
             .as_ref()
@@ -71,7 +82,7 @@ pub(crate) fn answer(
 /// One page of a list: 50 records from `start`, with `total` and `next`. `start=-1` is the
 /// fast mode of <https://apidocs.bitrix24.com/settings/performance/huge-data.html>: the first
 /// page without counting, which the portal answers with `total` 0 and no `next`.
-fn page(records: &[Record], params: &Params) -> Result<Answer, Failure> {
+pub(crate) fn page(records: &[Value], params: &Params) -> Result<Answer, Failure> {
     let start = match params.get("start") {
         None => 0,
         // The `start` param is declared with `min: -1`, so it is checked already.
@@ -84,7 +95,6 @@ fn page(records: &[Record], params: &Params) -> Result<Answer, Failure> {
                 .skip(from)
                 .take(PAGE)
                 .cloned()
-                .map(Value::Object)
                 .collect(),
         )
     };
@@ -104,20 +114,6 @@ fn page(records: &[Record], params: &Params) -> Result<Answer, Failure> {
         result: items(from),
         total: Some(records.len() as u64),
         next,
-    })
-}
-
-fn fixture_records<'f>(
-    emulation: &Emulation,
-    fixture: &'f Fixture,
-) -> Result<&'f [Record], Failure> {
-    // The builder refuses specs whose collection is missing, so this is a safety net only.
-    fixture.collection(&emulation.collection).ok_or_else(|| {
-        Failure::new(
-            500,
-            "INTERNAL_SERVER_ERROR",
-            format!("the fixture has no `{}` collection", emulation.collection),
-        )
     })
 }
 
@@ -156,66 +152,15 @@ fn check_param(spec: &Spec, param: &Param, value: Option<&Value>) -> Result<(), 
 }
 
 /// The param's own `invalid` code when the spec names one, `INVALID_ARG_VALUE` otherwise.
-fn invalid(spec: &Spec, param: &Param, detail: String) -> Failure {
+pub(crate) fn invalid(spec: &Spec, param: &Param, detail: String) -> Failure {
     match &param.invalid {
         Some(code) => Failure::declared(spec, code, Some(&detail)),
         None => Failure::new(400, INVALID_ARG_VALUE, detail),
     }
 }
 
-fn from_fixture(
-    spec: &Spec,
-    emulation: &Emulation,
-    fixture: &Fixture,
-    params: &Params,
-    caller: u64,
-) -> Result<Value, Failure> {
-    let records = fixture_records(emulation, fixture)?;
-    let Some(lookup) = &emulation.lookup else {
-        return Ok(Value::Array(
-            records.iter().cloned().map(Value::Object).collect(),
-        ));
-    };
-    let wanted = match params.get(&lookup.param) {
-        Some(v) => Some(v.clone()),
-        None if lookup.absent_is_caller => Some(Value::from(caller)),
-        None => None,
-    };
-    wanted
-        .as_ref()
-        .and_then(|w| {
-            records
-                .iter()
-                .find(|r| r.get(&lookup.field).is_some_and(|f| same_value(f, w)))
-        })
-        .map(|r| Value::Object(r.clone()))
-        .ok_or_else(|| not_found(spec, emulation, lookup, wanted.as_ref()))
-}
-
-fn not_found(
-    spec: &Spec,
-    emulation: &Emulation,
-    lookup: &Lookup,
-    wanted: Option<&Value>,
-) -> Failure {
-    match &emulation.not_found {
-        Some(code) => Failure::declared(spec, code, None),
-        None => Failure::new(
-            400,
-            NOT_FOUND,
-            match wanted {
-                Some(w) => format!(
-                    "no record of `{}` has `{}` = {w}",
-                    emulation.collection, lookup.field
-                ),
-                None => format!("`{}` is required", lookup.param),
-            },
-        ),
-    }
-}
-
 /// Equality as the portal's PHP compares ids: `5`, `5.0` and `"5"` are the same value.
-fn same_value(a: &Value, b: &Value) -> bool {
+pub(crate) fn same_value(a: &Value, b: &Value) -> bool {
     if a == b {
         return true;
     }

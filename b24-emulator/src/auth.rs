@@ -27,6 +27,8 @@ pub(crate) struct Credentials {
 pub(crate) struct Webhook {
     pub user_id: u64,
     pub code: String,
+    /// Scopes the webhook may call; `None` for every scope.
+    pub scopes: Option<Vec<String>>,
 }
 
 /// An access token as configured with the builder.
@@ -34,6 +36,8 @@ pub(crate) struct Webhook {
 pub(crate) struct Token {
     pub token: String,
     pub user_id: u64,
+    /// Scopes the token may call; `None` for every scope.
+    pub scopes: Option<Vec<String>>,
 }
 
 /// A registered OAuth application: the emulator is its authorization server too.
@@ -101,6 +105,7 @@ struct Tokens {
 struct Access {
     token: String,
     user_id: u64,
+    scopes: Option<Vec<String>>,
     /// The app it was issued to; `None` for tokens given to the builder.
     client_id: Option<String>,
     expires_at: Instant,
@@ -122,6 +127,20 @@ pub(crate) struct Caller {
     pub identity: String,
     /// The access token, for OAuth calls.
     pub token: Option<String>,
+    /// Scopes the webhook or token may call; `None` for every scope.
+    pub scopes: Option<Vec<String>>,
+}
+
+impl Caller {
+    /// Whether the caller may call methods of `scope`. `basic` is always granted: `profile`
+    /// works with any set of scopes.
+    pub fn may_use(&self, scope: &str) -> bool {
+        scope == "basic"
+            || self
+                .scopes
+                .as_ref()
+                .is_none_or(|s| s.iter().any(|x| x.eq_ignore_ascii_case(scope)))
+    }
 }
 
 /// Why a token was not accepted.
@@ -163,6 +182,7 @@ impl Credentials {
             .map(|t| Access {
                 token: t.token,
                 user_id: t.user_id,
+                scopes: t.scopes,
                 client_id: None,
                 expires_at: now + lifetime,
             })
@@ -206,11 +226,13 @@ impl Credentials {
         let user_id: u64 = user.parse().ok()?;
         self.webhooks
             .iter()
-            .position(|w| w.user_id == user_id && same_secret(&w.code, code))
-            .map(|i| Caller {
+            .enumerate()
+            .find(|(_, w)| w.user_id == user_id && same_secret(&w.code, code))
+            .map(|(i, w)| Caller {
                 user_id,
                 identity: format!("webhook #{i}"),
                 token: None,
+                scopes: w.scopes.clone(),
             })
     }
 
@@ -232,6 +254,7 @@ impl Credentials {
                 None => "app".into(),
             },
             token: Some(token.to_owned()),
+            scopes: access.scopes.clone(),
         })
     }
 
@@ -270,6 +293,7 @@ impl Credentials {
         tokens.access.push(Access {
             token: access_token.clone(),
             user_id,
+            scopes: None,
             client_id: Some(client_id.to_owned()),
             expires_at,
         });
@@ -337,15 +361,18 @@ mod tests {
                 Webhook {
                     user_id: 1,
                     code: "zzz".into(),
+                    scopes: None,
                 },
                 Webhook {
                     user_id: 7,
                     code: "xyz".into(),
+                    scopes: Some(vec!["im".into()]),
                 },
             ],
             vec![Token {
                 token: "qqq".into(),
                 user_id: 5,
+                scopes: None,
             }],
             vec![OAuthApp::new("app.1", "sec").refresh_token_for(5, "rrr")],
             HOUR,

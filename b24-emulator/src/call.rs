@@ -66,6 +66,15 @@ pub(crate) async fn run(
         }
     };
 
+    if let Some(spec) = spec
+        && !caller.may_use(&spec.scope)
+    {
+        return failed(Failure::system(
+            SystemError::InsufficientScope,
+            SystemError::InsufficientScope.description(),
+        ));
+    }
+
     let mut truncate = false;
     match state.faults.pick(key) {
         Some(FaultAnswer::Error { code }) => {
@@ -117,7 +126,13 @@ pub(crate) async fn run(
         ));
     }
     let processing: Duration = state.processing_time(key);
-    let result = answer(spec, &state.fixture, params, caller.user_id);
+    let result = answer(
+        spec,
+        &mut state.fixture(),
+        params,
+        caller.user_id,
+        state.clock.wall(begun),
+    );
     let operating = state.meter.record(&caller.identity, key, begun, processing);
     // Absurd processing times (`Duration::MAX`) must not overflow the clock.
     let finish = begun.checked_add(processing).unwrap_or(begun);

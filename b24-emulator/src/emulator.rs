@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use b24_client::SpecSource;
 use b24_spec::conform::{self, Mode};
-use b24_spec::{Diagnostic, KeyPath, Segment, Spec, TypeKind};
+use b24_spec::{Diagnostic, KeyPath, Shape, Spec, TypeKind, TypeRef};
 
 use crate::auth::{Credentials, OAuthApp, Token, Webhook};
 use crate::clock::{Clock, Meter};
@@ -28,6 +28,9 @@ pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 pub const DEFAULT_OPERATING_LIMIT: Duration = Duration::from_secs(480);
 /// Simulated processing time of each call unless configured.
 pub const DEFAULT_PROCESSING_TIME: Duration = Duration::from_millis(10);
+/// The collection whose records are the portal's accounts: a user whose record there has
+/// `active: false` gets HTTP 403 `INVALID_CREDENTIALS` for every call.
+pub(crate) const ACCOUNTS: &str = "users";
 /// Name of the batch method, which has no spec: the emulator runs it itself.
 pub(crate) const BATCH: &str = "batch";
 
@@ -56,7 +59,8 @@ pub struct Emulator {
 pub(crate) struct State {
     /// Specs by lower-case method name: the portal matches method names case-insensitively.
     pub methods: BTreeMap<String, Spec>,
-    pub fixture: Fixture,
+    /// The data the emulator answers from, changed by methods with `set:`.
+    pub fixture: Mutex<Fixture>,
     pub credentials: Credentials,
     /// The first access token given to the builder.
     pub primary_token: String,
@@ -86,9 +90,10 @@ impl Emulator {
         self.state.methods.values()
     }
 
-    /// The fixture data the emulator answers from.
-    pub fn fixture(&self) -> &Fixture {
-        &self.state.fixture
+    /// The data the emulator answers from as it is now: the fixture it was built with, and
+    /// every write since (`im.user.status.set`, …).
+    pub fn fixture(&self) -> Fixture {
+        self.state.fixture().clone()
     }
 
     /// User id of the first configured webhook.
@@ -118,6 +123,25 @@ impl Emulator {
 }
 
 impl State {
+    /// The current data. A poisoned lock only means a request panicked mid-call; each write
+    /// is a single `extend`, so the data is still whole.
+    pub fn fixture(&self) -> MutexGuard<'_, Fixture> {
+        self.fixture.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether the fixture's `users` collection marks user `user_id` as deactivated
+    /// (`active: false`); users without a record may act.
+    pub fn user_inactive(&self, user_id: u64) -> bool {
+        let fixture = self.fixture();
+        let me = serde_json::Value::from(user_id);
+        fixture.collection(ACCOUNTS).is_some_and(|users| {
+            users.iter().any(|u| {
+                u.get("id").is_some_and(|id| crate::answer::same_value(id, &me))
+                    && u.get("active") == Some(&serde_json::Value::Bool(false))
+            })
+        })
+    }
+
     pub fn method(&self, method: &str) -> Option<&Spec> {
         let name = method.to_ascii_lowercase();
         let name = name.strip_suffix(".json").unwrap_or(&name);
@@ -257,8 +281,10 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Answers from this fixture instead of [`Fixture::builtin`]. Extend the built-in one with
-    /// [`Fixture::with_collection`] to keep its users.
+    /// Answers from this fixture instead of [`Fixture::builtin`]. Every collection the specs
+    /// name must be in it: start from the built-in one with [`Fixture::with_collection`] or
+    /// [`Fixture::overlay`] to keep its data. The emulator works on its own copy; see
+    /// [`Emulator::fixture`] for the data as calls changed it.
     #[must_use]
     pub fn fixture(mut self, fixture: Fixture) -> Self {
         self.fixture = Some(fixture);
@@ -273,6 +299,26 @@ impl EmulatorBuilder {
         self.webhooks.push(Webhook {
             user_id,
             code: code.into(),
+            scopes: None,
+        });
+        self
+    }
+
+    /// Accepts the incoming webhook `/rest/{user_id}/{code}/`, limited to these scopes
+    /// (`im`, `user`, …): calling a method of another scope answers HTTP 403
+    /// `insufficient_scope`. The `basic` scope (`profile`) is always granted. Webhooks given
+    /// with [`webhook`](EmulatorBuilder::webhook) have every scope.
+    #[must_use]
+    pub fn webhook_with_scopes<S: Into<String>>(
+        mut self,
+        user_id: u64,
+        code: impl Into<String>,
+        scopes: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.webhooks.push(Webhook {
+            user_id,
+            code: code.into(),
+            scopes: Some(scopes.into_iter().map(Into::into).collect()),
         });
         self
     }
@@ -289,6 +335,25 @@ impl EmulatorBuilder {
         self.tokens.push(Token {
             token: token.into(),
             user_id,
+            scopes: None,
+        });
+        self
+    }
+
+    /// Accepts this OAuth access token for the given user, limited to these scopes, as an
+    /// application installed with only them: other methods answer HTTP 403
+    /// `insufficient_scope` (`basic` is always granted). Other tokens have every scope.
+    #[must_use]
+    pub fn access_token_with_scopes<S: Into<String>>(
+        mut self,
+        user_id: u64,
+        token: impl Into<String>,
+        scopes: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.tokens.push(Token {
+            token: token.into(),
+            user_id,
+            scopes: Some(scopes.into_iter().map(Into::into).collect()),
         });
         self
     }
@@ -328,6 +393,7 @@ impl EmulatorBuilder {
             vec![Webhook {
                 user_id: DEFAULT_WEBHOOK_USER,
                 code: DEFAULT_WEBHOOK_CODE.into(),
+                scopes: None,
             }]
         } else {
             self.webhooks
@@ -343,6 +409,7 @@ impl EmulatorBuilder {
             vec![Token {
                 token: DEFAULT_ACCESS_TOKEN.into(),
                 user_id: DEFAULT_WEBHOOK_USER,
+                scopes: None,
             }]
         } else {
             self.tokens
@@ -393,7 +460,7 @@ impl EmulatorBuilder {
         Ok(Emulator {
             state: Arc::new(State {
                 methods,
-                fixture,
+                fixture: Mutex::new(fixture),
                 credentials,
                 primary_token,
                 clock,
@@ -487,51 +554,64 @@ pub fn load_specs(sources: &[SpecSource]) -> Result<Vec<Spec>, EmulatorError> {
         })
 }
 
-/// The collection a spec serves from must exist, and its records must be what the spec's
-/// result type says, so emulated answers always decode with the generated types.
+/// The collections a spec reads must exist, and its records must be what the spec says: of
+/// its `record:` type, and, as the spec's answer shows them, of the result type (or its
+/// items), so emulated answers always decode with the generated types.
 fn check_fixture(spec: &Spec, fixture: &Fixture) -> Result<(), EmulatorError> {
     let Some(emulation) = &spec.emulator else {
         return Ok(());
     };
-    let Some(records) = fixture.collection(&emulation.collection) else {
-        return Err(EmulatorError::MissingCollection {
-            method: spec.method.clone(),
-            collection: emulation.collection.clone(),
-        });
-    };
-    let mismatch = |index: Option<usize>, m: conform::Mismatch| EmulatorError::FixtureMismatch {
+    for name in emulation.collections() {
+        if fixture.collection(name).is_none() {
+            return Err(EmulatorError::MissingCollection {
+                method: spec.method.clone(),
+                collection: name.to_owned(),
+            });
+        }
+    }
+    let records = fixture.collection(&emulation.collection).unwrap_or_default();
+    let mismatch = |i: usize, m: conform::Mismatch| EmulatorError::FixtureMismatch {
         method: spec.method.clone(),
-        record: match index {
-            Some(i) => format!("{}[{i}]", emulation.collection),
-            None => emulation.collection.clone(),
-        },
+        record: format!("{}[{i}]", emulation.collection),
         path: m.path.to_string(),
         message: m.message,
     };
-    let result = &spec.result.ty;
-    if emulation.lookup.is_some() {
+    if let Some(name) = &emulation.record {
+        let ty = TypeRef {
+            kind: TypeKind::Named(name.clone()),
+            or_false: false,
+            or_empty: false,
+            nullable: false,
+            path: KeyPath::root(),
+        };
         for (i, record) in records.iter().enumerate() {
             let value = serde_json::Value::Object(record.clone());
-            conform::check(spec, result, &value, Mode::Result).map_err(|m| mismatch(Some(i), m))?;
+            conform::check(spec, &ty, &value, Mode::Result).map_err(|m| mismatch(i, m))?;
         }
-    } else {
-        let value = serde_json::Value::Array(
-            records
-                .iter()
-                .cloned()
-                .map(serde_json::Value::Object)
-                .collect(),
-        );
-        // A list result whose items are bad: name the record, not the list.
-        conform::check(spec, result, &value, Mode::Result).map_err(|m| {
-            match (&result.kind, m.path.segments().split_first()) {
-                (TypeKind::Array(_), Some((Segment::Index(index), rest))) => {
-                    let path = KeyPath::root().join_segments(rest);
-                    mismatch(Some(*index), conform::Mismatch { path, ..m })
-                }
-                _ => mismatch(None, m),
-            }
-        })?;
+    }
+    // Writes answer `true`, and grouped answers are keyed by the request: no item to check.
+    if !emulation.set.is_empty() || emulation.group.is_some() {
+        return Ok(());
+    }
+    let result = &spec.result.ty;
+    for form in emulation.forms() {
+        let list = match &form.shape {
+            Some(Shape::One) => false,
+            Some(Shape::List) => true,
+            // An object keyed by a field: its values are the items of a `json` result.
+            Some(Shape::KeyedBy(_)) => continue,
+            None => matches!(result.kind, TypeKind::Array(_)),
+        };
+        let item = match (&result.kind, list) {
+            (TypeKind::Array(items), true) => items.as_ref(),
+            (_, false) => result,
+            // A list answered where the result is not a list: only `json` can hold it.
+            (_, true) => continue,
+        };
+        for (i, record) in records.iter().enumerate() {
+            let value = crate::emulate::project(record, &form, fixture, Some(item));
+            conform::check(spec, item, &value, Mode::Result).map_err(|m| mismatch(i, m))?;
+        }
     }
     Ok(())
 }

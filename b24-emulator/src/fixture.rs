@@ -79,6 +79,34 @@ impl Fixture {
         self
     }
 
+    /// This fixture with every collection of `other` added, replacing collections of the same
+    /// name: `Fixture::builtin().overlay(mine)` keeps the built-in data you do not replace.
+    #[must_use]
+    pub fn overlay(mut self, other: Fixture) -> Self {
+        self.collections.extend(other.collections);
+        self
+    }
+
+    /// Reads a fixture from YAML text of the same shape as [`Fixture::from_json_str`]
+    /// (duplicate keys and YAML-only values are refused).
+    pub fn from_yaml_str(file: &str, text: &str) -> Result<Self, FixtureError> {
+        let value = b24_spec::load_yaml_value(file, text).map_err(|diagnostics| {
+            FixtureError::Yaml(
+                diagnostics
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        })?;
+        Self::from_value(value)
+    }
+
+    /// Record `index` of collection `name`, to write to.
+    pub(crate) fn record_mut(&mut self, name: &str, index: usize) -> Option<&mut Record> {
+        self.collections.get_mut(name)?.get_mut(index)
+    }
+
     /// The records of collection `name`, if there is one.
     pub fn collection(&self, name: &str) -> Option<&[Record]> {
         self.collections.get(name).map(Vec::as_slice)
@@ -99,6 +127,9 @@ pub enum FixtureError {
     /// The text is not JSON.
     #[error("the fixture is not valid JSON: {0}")]
     Json(#[source] serde_json::Error),
+    /// The text is not YAML a fixture can be made of; the diagnostics say where.
+    #[error("the fixture is not valid YAML:\n{0}")]
+    Yaml(String),
     /// The top level is not an object of collections.
     #[error("the fixture must be a JSON object of collections, like {{\"users\": [ … ]}}")]
     NotAnObject,

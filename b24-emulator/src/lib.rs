@@ -136,6 +136,7 @@ mod auth;
 mod batch;
 mod call;
 mod clock;
+mod emulate;
 mod emulator;
 mod envelope;
 mod fault;

@@ -331,6 +331,12 @@ async fn answer_call(state: &State, incoming: Incoming) -> Result<Response, Fail
             _ => return Err(Failure::no_auth()),
         },
     };
+    if state.user_inactive(caller.user_id) {
+        return Err(Failure::system(
+            SystemError::InvalidCredentials,
+            SystemError::InvalidCredentials.description(),
+        ));
+    }
     if !state.bucket.admit(started) {
         return Err(Failure::undeclared(SystemError::QueryLimitExceeded.code()));
     }

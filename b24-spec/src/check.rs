@@ -580,36 +580,7 @@ fn emulation(cx: &mut Ctxt, spec: &Spec) {
             .help("remove `min`, or change the parameter's `type`");
         }
     }
-    let Some(emu) = &spec.emulator else { return };
-    if let Some(code) = &emu.not_found {
-        known_code(cx, code, &emu.path.key("not_found"));
-    }
-    if let Some(lookup) = &emu.lookup {
-        if !spec.params.iter().any(|p| p.wire == lookup.param) {
-            let p = cx.error(
-                &lookup.path.key("param"),
-                format!("`{}` is not a declared parameter", lookup.param),
-            );
-            if let Some(s) =
-                did_you_mean(&lookup.param, spec.params.iter().map(|p| p.wire.as_str()))
-            {
-                p.help(format!("did you mean `{s}`?"));
-            }
-        }
-        if let TypeKind::Named(name) = &spec.result.ty.kind
-            && let Some(def) = spec.find_type(name)
-            && !def.fields.iter().any(|f| f.wire == lookup.field)
-        {
-            let p = cx.error(
-                &lookup.path.key("field"),
-                format!("`{name}` has no field `{}`", lookup.field),
-            );
-            if let Some(s) = did_you_mean(&lookup.field, def.fields.iter().map(|f| f.wire.as_str()))
-            {
-                p.help(format!("did you mean `{s}`?"));
-            }
-        }
-    }
+    crate::emulation::check(cx, spec);
 }
 
 fn example_params(cx: &mut Ctxt, spec: &Spec, params: &serde_json::Map<String, Value>) {

@@ -13,6 +13,7 @@ mod check;
 pub mod codegen;
 pub mod conform;
 mod diag;
+mod emulation;
 mod model;
 pub mod names;
 mod parse;

@@ -200,27 +200,6 @@ pub const PRIMITIVES: &[&str] = &[
     "enum",
 ];
 
-/// How the emulator serves a method from fixture data, so no method needs Rust of its own.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Emulation {
-    /// Fixture collection whose records are the results (`users`).
-    pub collection: String,
-    /// How a request picks one record; without it the method answers with the whole
-    /// collection.
-    pub lookup: Option<Lookup>,
-    /// Error code when no record matches.
-    pub not_found: Option<String>,
-    pub path: KeyPath,
-}
-
-/// Picks the record whose `field` equals the value of `param`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Lookup {
-    /// Wire name of the request parameter.
-    pub param: String,
-    /// Field of the record compared with the parameter.
-    pub field: String,
-    /// When the parameter is left out, use the calling user's id.
-    pub absent_is_caller: bool,
-    pub path: KeyPath,
-}
+pub use crate::emulation::{
+    Assign, Emulation, Form, Group, Join, Lookup, Match, Shape, Sort, Source, When,
+};

@@ -38,8 +38,6 @@ const RESULT_KEYS: &[&str] = &["doc"];
 const TYPEDEF_KEYS: &[&str] = &["doc", "fields"];
 const ERROR_KEYS: &[&str] = &["status", "doc", "rust_name"];
 const EXAMPLE_KEYS: &[&str] = &["params", "response"];
-const EMULATOR_KEYS: &[&str] = &["collection", "lookup", "not_found"];
-const LOOKUP_KEYS: &[&str] = &["param", "field", "absent"];
 
 /// Reads a whole spec; `None` when a problem was recorded that leaves nothing to check further.
 pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
@@ -84,7 +82,8 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
         }
     };
     let example = get(map, "example").and_then(|v| example(cx, v, &path.key("example")));
-    let emulator = get(map, "emulator").and_then(|v| emulation(cx, v, &path.key("emulator")));
+    let emulator = get(map, "emulator")
+        .and_then(|v| crate::emulation::parse(cx, v, &path.key("emulator")));
 
     Some(Spec {
         file: file.to_owned(),
@@ -103,47 +102,6 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
         errors,
         example,
         emulator,
-    })
-}
-
-fn emulation(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Option<crate::model::Emulation> {
-    let m = mapping(cx, v, path, "`emulator`")?;
-    check_keys(cx, m, path, &[EMULATOR_KEYS]);
-    let collection = required_str(cx, m, path, "collection");
-    let not_found = optional_str(cx, m, path, "not_found");
-    let lookup = match get(m, "lookup") {
-        None => None,
-        Some(l) => {
-            let lp = path.key("lookup");
-            let lm = mapping(cx, l, &lp, "`lookup`")?;
-            check_keys(cx, lm, &lp, &[LOOKUP_KEYS]);
-            let param = required_str(cx, lm, &lp, "param");
-            let field = required_str(cx, lm, &lp, "field");
-            let absent_is_caller = match optional_str(cx, lm, &lp, "absent").as_deref() {
-                None => false,
-                Some("caller") => true,
-                Some(other) => {
-                    cx.error(
-                        &lp.key("absent"),
-                        format!("unknown `absent` value `{other}`"),
-                    )
-                    .help("the only value is `caller`: a missing parameter means the calling user");
-                    false
-                }
-            };
-            Some(crate::model::Lookup {
-                param: param?,
-                field: field?,
-                absent_is_caller,
-                path: lp,
-            })
-        }
-    };
-    Some(crate::model::Emulation {
-        collection: collection?,
-        lookup,
-        not_found,
-        path: path.clone(),
     })
 }
 
@@ -599,11 +557,11 @@ impl TypeRef {
 
 // --- small readers -------------------------------------------------------------------------
 
-fn get<'a>(m: &'a serde_yaml::Mapping, key: &str) -> Option<&'a Value> {
+pub(crate) fn get<'a>(m: &'a serde_yaml::Mapping, key: &str) -> Option<&'a Value> {
     m.get(key)
 }
 
-fn mapping<'a>(
+pub(crate) fn mapping<'a>(
     cx: &mut Ctxt,
     v: &'a Value,
     path: &KeyPath,
@@ -618,7 +576,7 @@ fn mapping<'a>(
     }
 }
 
-fn key_str(cx: &mut Ctxt, key: &Value, parent: &KeyPath) -> Option<String> {
+pub(crate) fn key_str(cx: &mut Ctxt, key: &Value, parent: &KeyPath) -> Option<String> {
     match key {
         Value::String(s) => Some(s.clone()),
         other => {
@@ -629,7 +587,7 @@ fn key_str(cx: &mut Ctxt, key: &Value, parent: &KeyPath) -> Option<String> {
 }
 
 /// Reports every key of `m` that is not in `allowed`, suggesting the closest allowed one.
-fn check_keys(cx: &mut Ctxt, m: &serde_yaml::Mapping, path: &KeyPath, allowed: &[&[&str]]) {
+pub(crate) fn check_keys(cx: &mut Ctxt, m: &serde_yaml::Mapping, path: &KeyPath, allowed: &[&[&str]]) {
     let known = || allowed.iter().flat_map(|keys| keys.iter().copied());
     for key in m.keys() {
         let Some(key) = key.as_str() else {
@@ -678,7 +636,7 @@ fn non_string_key(cx: &mut Ctxt, key: &Value, parent: &KeyPath) {
     .help(format!("quote it: \"{text}\""));
 }
 
-fn required_str(
+pub(crate) fn required_str(
     cx: &mut Ctxt,
     m: &serde_yaml::Mapping,
     path: &KeyPath,
@@ -693,7 +651,7 @@ fn required_str(
     }
 }
 
-fn optional_str(
+pub(crate) fn optional_str(
     cx: &mut Ctxt,
     m: &serde_yaml::Mapping,
     path: &KeyPath,
@@ -713,7 +671,7 @@ fn optional_str(
     }
 }
 
-fn optional_bool(
+pub(crate) fn optional_bool(
     cx: &mut Ctxt,
     m: &serde_yaml::Mapping,
     path: &KeyPath,
@@ -742,7 +700,7 @@ fn missing(cx: &mut Ctxt, path: &KeyPath, key: &str, what: &str) {
         .help(format!("add `{key}:` with {what}"));
 }
 
-fn wrong_kind(cx: &mut Ctxt, v: &Value, path: &KeyPath, expected: &str) {
+pub(crate) fn wrong_kind(cx: &mut Ctxt, v: &Value, path: &KeyPath, expected: &str) {
     let p = cx.error(path, format!("expected {expected}, found {}", kind_of(v)));
     match v {
         // `"400"` or `"yes"` where a number or boolean belongs: the quotes are the mistake.

@@ -1,0 +1,530 @@
+//! Answering a method from fixture data as its spec's `emulator:` section says: pick records,
+//! order them, shape the answer, or write to a record. Nothing here knows a method by name.
+
+use std::cmp::Ordering;
+use std::time::{Duration, SystemTime};
+
+use b24_spec::conform;
+use b24_spec::{Emulation, Form, Shape, Source, Spec, TypeKind, TypeRef};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::Value;
+
+use crate::answer::{Answer, page, same_value};
+use crate::clock::php_array;
+use crate::envelope::{Failure, INVALID_ARG_VALUE, NOT_FOUND};
+use crate::fixture::{Fixture, Record};
+use crate::request::Params;
+
+/// One call of an emulated method.
+pub(crate) struct Call<'a> {
+    pub spec: &'a Spec,
+    pub emulation: &'a Emulation,
+    pub params: &'a Params,
+    pub caller: u64,
+    pub now: SystemTime,
+}
+
+impl Call<'_> {
+    pub fn run(&self, fixture: &mut Fixture) -> Result<Answer, Failure> {
+        let emu = self.emulation;
+        let records = fixture.collection(&emu.collection).ok_or_else(|| {
+            // The builder refuses specs whose collection is missing: a safety net only.
+            Failure::new(
+                500,
+                "INTERNAL_SERVER_ERROR",
+                format!("the fixture has no `{}` collection", emu.collection),
+            )
+        })?;
+        let picked = self.pick(records)?;
+        if !emu.set.is_empty() {
+            let Some(&index) = picked.first() else {
+                return Err(self.not_found(None));
+            };
+            let writes: Vec<(String, Value)> = emu
+                .set
+                .iter()
+                .filter_map(|a| self.source(&a.source).map(|v| (a.field.clone(), v)))
+                .collect();
+            if let Some(record) = fixture.record_mut(&emu.collection, index) {
+                record.extend(writes);
+            }
+            return Ok(Answer::from(Value::Bool(true)));
+        }
+        let fixture = &*fixture;
+        let records = fixture.collection(&emu.collection).unwrap_or_default();
+        let form = emu.form_for(|name| self.param_text(name));
+
+        if let Some(group) = &emu.group {
+            let item_ty = item_type(&self.spec.result.ty);
+            let mut entries = Vec::new();
+            for wanted in list_of(self.params.get(&group.param)) {
+                let items = picked
+                    .iter()
+                    .map(|&i| &records[i])
+                    .filter(|r| field_matches(field(r, &group.field), &wanted))
+                    .map(|r| project(r, &form, fixture, item_ty))
+                    .collect();
+                entries.push((text_of(&wanted), Value::Array(items)));
+            }
+            return Ok(Answer::from(php_array(entries)));
+        }
+
+        let list_result = matches!(self.spec.result.ty.kind, TypeKind::Array(_));
+        let shape = form.shape.clone().unwrap_or(if list_result {
+            Shape::List
+        } else {
+            Shape::One
+        });
+        match shape {
+            Shape::One => {
+                let ty = &self.spec.result.ty;
+                match picked.first() {
+                    Some(&i) => Ok(Answer::from(project(&records[i], &form, fixture, Some(ty)))),
+                    None => match (&emu.not_found, no_value(ty)) {
+                        (None, Some(marker)) => Ok(Answer::from(marker)),
+                        _ => Err(self.not_found(None)),
+                    },
+                }
+            }
+            Shape::List => {
+                let item_ty = item_type(&self.spec.result.ty);
+                let items: Vec<Value> = picked
+                    .iter()
+                    .map(|&i| project(&records[i], &form, fixture, item_ty))
+                    .collect();
+                if self.spec.paged {
+                    page(&items, self.params)
+                } else {
+                    Ok(Answer::from(Value::Array(items)))
+                }
+            }
+            Shape::KeyedBy(key) => {
+                let entries = picked
+                    .iter()
+                    .map(|&i| {
+                        let r = &records[i];
+                        let k = field(r, &key).map_or_else(String::new, text_of);
+                        (k, project(r, &form, fixture, None))
+                    })
+                    .collect();
+                Ok(Answer::from(php_array(entries)))
+            }
+        }
+    }
+
+    /// Indexes of the records `caller`, `lookup`, `match` and `filter` keep, in `sort` order.
+    fn pick(&self, records: &[Record]) -> Result<Vec<usize>, Failure> {
+        let emu = self.emulation;
+        let mut picked: Vec<usize> = (0..records.len()).collect();
+        let mut keep = |test: &dyn Fn(&Record) -> bool| picked.retain(|&i| test(&records[i]));
+        if let Some(f) = &emu.caller {
+            let me = Value::from(self.caller);
+            keep(&|r| field_matches(field(r, f), &me));
+        }
+        if let Some(l) = &emu.lookup {
+            let wanted = match self.params.get(&l.param) {
+                Some(v) => v.clone(),
+                None if l.absent_is_caller => Value::from(self.caller),
+                None => return Err(self.not_found(Some(&l.param))),
+            };
+            keep(&|r| field_matches(field(r, &l.field), &wanted));
+        }
+        for m in &emu.matches {
+            if let Some(wanted) = self.params.get(&m.param) {
+                keep(&|r| field_matches(field(r, &m.field), wanted));
+            }
+        }
+        if let Some(name) = &emu.filter
+            && let Some(value) = self.params.get(name)
+        {
+            let conditions = Condition::parse_all(name, value)?;
+            keep(&|r| conditions.iter().all(|c| c.accepts(r)));
+        }
+        if let Some(sort) = &emu.sort
+            && let Some(by) = self.params.get(&sort.by)
+        {
+            let by = text_of(by);
+            let descending = sort
+                .order
+                .as_ref()
+                .and_then(|o| self.params.get(o))
+                .is_some_and(|o| text_of(o).eq_ignore_ascii_case("desc"));
+            picked.sort_by(|&a, &b| {
+                let order = compare_opt(field(&records[a], &by), field(&records[b], &by));
+                if descending { order.reverse() } else { order }
+            });
+        }
+        Ok(picked)
+    }
+
+    /// The value of a parameter as text, or its declared default.
+    fn param_text(&self, name: &str) -> Option<String> {
+        self.params
+            .get(name)
+            .or_else(|| {
+                self.spec
+                    .params
+                    .iter()
+                    .find(|p| p.wire.eq_ignore_ascii_case(name))
+                    .and_then(|p| p.default.as_ref())
+            })
+            .map(text_of)
+    }
+
+    fn param_or_default(&self, name: &str) -> Option<Value> {
+        self.params.get(name).cloned().or_else(|| {
+            self.spec
+                .params
+                .iter()
+                .find(|p| p.wire.eq_ignore_ascii_case(name))
+                .and_then(|p| p.default.clone())
+        })
+    }
+
+    fn source(&self, source: &Source) -> Option<Value> {
+        match source {
+            Source::Param(name) => self.param_or_default(name),
+            Source::Value(v) => Some(v.clone()),
+            Source::Now { minus_minutes } => {
+                let minutes = minus_minutes
+                    .as_ref()
+                    .and_then(|m| self.param_or_default(m))
+                    .and_then(|v| conform::integer_of(&v))
+                    .and_then(|n| u64::try_from(n).ok())
+                    .unwrap_or(0);
+                let at = self
+                    .now
+                    .checked_sub(Duration::from_secs(minutes.saturating_mul(60)))
+                    .unwrap_or(self.now);
+                Some(Value::String(
+                    DateTime::<Utc>::from(at).to_rfc3339_opts(SecondsFormat::Secs, false),
+                ))
+            }
+        }
+    }
+
+    fn not_found(&self, missing_param: Option<&str>) -> Failure {
+        let emu = self.emulation;
+        match &emu.not_found {
+            Some(code) => Failure::declared(self.spec, code, None),
+            None => Failure::new(
+                400,
+                NOT_FOUND,
+                match missing_param {
+                    Some(p) => format!("`{p}` is required"),
+                    None => format!("no record of `{}` matches the request", emu.collection),
+                },
+            ),
+        }
+    }
+}
+
+/// The type of one item of a list result.
+fn item_type(ty: &TypeRef) -> Option<&TypeRef> {
+    match &ty.kind {
+        TypeKind::Array(items) => Some(items),
+        _ => None,
+    }
+}
+
+/// What a type sends for "no value", if it has a marker: `false`, `null` or `""`.
+fn no_value(ty: &TypeRef) -> Option<Value> {
+    if ty.or_false {
+        Some(Value::Bool(false))
+    } else if ty.nullable {
+        Some(Value::Null)
+    } else if ty.or_empty {
+        Some(Value::String(String::new()))
+    } else {
+        None
+    }
+}
+
+/// One record as the answer shows it: joined, cut to `fields`, without `omit`, or just
+/// `value` (the type's "no value" marker when the record lacks it).
+pub(crate) fn project(record: &Record, form: &Form, fixture: &Fixture, ty: Option<&TypeRef>) -> Value {
+    let mut out = record.clone();
+    for j in &form.join {
+        let other = out.get(&j.on).and_then(|on| {
+            fixture
+                .collection(&j.collection)?
+                .iter()
+                .find(|r| field(r, &j.field).is_some_and(|f| same_value(f, on)))
+        });
+        if let Some(other) = other {
+            out.insert(j.key.clone(), Value::Object(other.clone()));
+        }
+    }
+    if let Some(fields) = &form.fields {
+        out = fields
+            .iter()
+            .filter_map(|(key, f)| out.get(f).map(|v| (key.clone(), v.clone())))
+            .collect();
+    }
+    for o in &form.omit {
+        out.remove(o);
+    }
+    match &form.value {
+        Some(v) => out
+            .get(v)
+            .cloned()
+            .or_else(|| ty.and_then(no_value))
+            .unwrap_or(Value::Null),
+        None => Value::Object(out),
+    }
+}
+
+/// A record's field, by exact name or, failing that, regardless of case (filter keys are
+/// upper case, the way clients write them).
+fn field<'r>(record: &'r Record, name: &str) -> Option<&'r Value> {
+    record.get(name).or_else(|| {
+        record
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
+}
+
+/// Whether a field holds a wanted value: a list of wanted values matches any of them, and a
+/// list field matches when any of its items does, as the portal filters multi-value fields.
+pub(crate) fn field_matches(value: Option<&Value>, wanted: &Value) -> bool {
+    match wanted {
+        Value::Array(options) => options.iter().any(|w| field_matches(value, w)),
+        Value::Object(options) => options.values().any(|w| field_matches(value, w)),
+        _ => match value {
+            Some(Value::Array(items)) => items.iter().any(|i| same_value(i, wanted)),
+            Some(v) => same_value(v, wanted),
+            None => false,
+        },
+    }
+}
+
+/// The values of a list parameter: a list, a PHP list read from a form (`{"0": …}`), a
+/// JSON-encoded list, or one value.
+fn list_of(value: Option<&Value>) -> Vec<Value> {
+    match value {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items.clone(),
+        Some(Value::Object(items)) => items.values().cloned().collect(),
+        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+            Ok(Value::Array(items)) => items,
+            _ => vec![Value::String(s.clone())],
+        },
+        Some(other) => vec![other.clone()],
+    }
+}
+
+/// A scalar as PHP would print it: `5`, `abc`, `Y`.
+pub(crate) fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Order of two field values: numbers by value, anything else as text; missing values first.
+fn compare_opt(a: Option<&Value>, b: Option<&Value>) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => compare(a, b),
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+    }
+}
+
+fn compare(a: &Value, b: &Value) -> Ordering {
+    let number = |v: &Value| match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        Value::Bool(b) => Some(f64::from(u8::from(*b))),
+        _ => None,
+    };
+    match (number(a), number(b)) {
+        (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
+        _ => text_of(a).to_lowercase().cmp(&text_of(b).to_lowercase()),
+    }
+}
+
+/// What one key of a Bitrix24 filter object asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Eq,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+    In,
+    Contains,
+    Like,
+}
+
+/// One key of a filter (`">=ID": 5`): operator, negation, field and value.
+#[derive(Debug, Clone, PartialEq)]
+struct Condition {
+    op: Op,
+    negate: bool,
+    field: String,
+    value: Value,
+}
+
+/// Prefixes, longest first so `>=` wins over `>`.
+const PREFIXES: &[(&str, Op, bool)] = &[
+    ("!%=", Op::Like, true),
+    ("!=%", Op::Like, true),
+    ("!@", Op::In, true),
+    ("!%", Op::Contains, true),
+    ("!=", Op::Eq, true),
+    ("=%", Op::Like, false),
+    ("%=", Op::Like, false),
+    (">=", Op::Ge, false),
+    ("<=", Op::Le, false),
+    ("!", Op::Eq, true),
+    (">", Op::Gt, false),
+    ("<", Op::Lt, false),
+    ("@", Op::In, false),
+    ("%", Op::Contains, false),
+    ("=", Op::Eq, false),
+];
+
+impl Condition {
+    /// The conditions of filter parameter `name`; an empty PHP array is no filter.
+    fn parse_all(name: &str, value: &Value) -> Result<Vec<Self>, Failure> {
+        let object = match value {
+            Value::Object(o) => o,
+            Value::Array(a) if a.is_empty() => return Ok(Vec::new()),
+            _ => {
+                return Err(Failure::new(
+                    400,
+                    INVALID_ARG_VALUE,
+                    format!(
+                        "`{name}` must be an object of field names (with an optional operator \
+                         prefix such as `>=`) to values, like {name}[>=ID]=5"
+                    ),
+                ));
+            }
+        };
+        Ok(object.iter().map(|(k, v)| Self::parse(k, v)).collect())
+    }
+
+    fn parse(key: &str, value: &Value) -> Self {
+        let (op, negate, field) = PREFIXES
+            .iter()
+            .find_map(|(p, op, neg)| key.strip_prefix(p).map(|rest| (*op, *neg, rest)))
+            .unwrap_or((Op::Eq, false, key));
+        Self {
+            op,
+            negate,
+            field: field.to_owned(),
+            value: value.clone(),
+        }
+    }
+
+    fn accepts(&self, record: &Record) -> bool {
+        let value = field(record, &self.field);
+        let hit = match self.op {
+            Op::Eq => field_matches(value, &self.value),
+            Op::In => {
+                let options = match &self.value {
+                    Value::String(s) => s
+                        .split(',')
+                        .map(|p| Value::String(p.trim().to_owned()))
+                        .collect(),
+                    other => list_of(Some(other)),
+                };
+                field_matches(value, &Value::Array(options))
+            }
+            Op::Gt | Op::Ge | Op::Lt | Op::Le => any_item(value, |v| {
+                let order = compare(v, &self.value);
+                match self.op {
+                    Op::Gt => order == Ordering::Greater,
+                    Op::Ge => order != Ordering::Less,
+                    Op::Lt => order == Ordering::Less,
+                    _ => order != Ordering::Greater,
+                }
+            }),
+            Op::Contains => {
+                let needle = text_of(&self.value).to_lowercase();
+                any_item(value, |v| text_of(v).to_lowercase().contains(&needle))
+            }
+            Op::Like => {
+                let pattern: Vec<char> = text_of(&self.value).to_lowercase().chars().collect();
+                any_item(value, |v| {
+                    let text: Vec<char> = text_of(v).to_lowercase().chars().collect();
+                    like(&text, &pattern)
+                })
+            }
+        };
+        hit != self.negate
+    }
+}
+
+/// Whether `test` holds for a value, or for any item of a list value.
+fn any_item(value: Option<&Value>, test: impl Fn(&Value) -> bool) -> bool {
+    match value {
+        Some(Value::Array(items)) => items.iter().any(&test),
+        Some(v) => test(v),
+        None => false,
+    }
+}
+
+/// SQL `LIKE`: `%` is any run of characters, `_` any one character.
+fn like(text: &[char], pattern: &[char]) -> bool {
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some(('%', rest)) => (0..=text.len()).any(|i| like(&text[i..], rest)),
+        Some((c, rest)) => text
+            .split_first()
+            .is_some_and(|(t, tail)| (*c == '_' || c == t) && like(tail, rest)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn record(v: Value) -> Record {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn filter_operators_compare_like_the_portal() {
+        let r = record(json!({"ID": "7", "NAME": "Maria", "UF_DEPARTMENT": [1, 3], "ACTIVE": true}));
+        let ok = |k: &str, v: Value| Condition::parse(k, &v).accepts(&r);
+        assert!(ok("ID", json!(7)) && ok("=ID", json!("7")) && !ok("ID", json!(8)));
+        assert!(ok(">=ID", json!("5")) && ok(">ID", json!(6)) && !ok(">ID", json!(7)));
+        assert!(ok("<=ID", json!(7)) && ok("<ID", json!("10")) && !ok("<ID", json!(7)));
+        assert!(ok("!ID", json!(5)) && !ok("!=ID", json!(7)));
+        assert!(ok("%NAME", json!("ari")) && !ok("!%NAME", json!("ARI")));
+        assert!(ok("=%NAME", json!("ma%")) && !ok("=%NAME", json!("ar%")) && ok("!=%NAME", json!("x%")));
+        assert!(ok("@ID", json!([5, 7])) && ok("@ID", json!("5, 7")) && ok("!@ID", json!([5])));
+        assert!(ok("UF_DEPARTMENT", json!(3)) && !ok("UF_DEPARTMENT", json!(2)));
+        assert!(ok("ACTIVE", json!(true)) && ok("id", json!(7)));
+        assert!(!ok("MISSING", json!(1)) && ok("!MISSING", json!(1)));
+    }
+
+    #[test]
+    fn filters_must_be_objects() {
+        assert_eq!(Condition::parse_all("FILTER", &json!([])), Ok(vec![]));
+        let e = Condition::parse_all("FILTER", &json!("ID=5")).unwrap_err();
+        assert_eq!(e.code, INVALID_ARG_VALUE);
+    }
+
+    #[test]
+    fn like_patterns() {
+        let l = |t: &str, p: &str| {
+            like(&t.chars().collect::<Vec<_>>(), &p.chars().collect::<Vec<_>>())
+        };
+        assert!(l("maria", "m%a") && l("maria", "%") && l("maria", "mar_a") && !l("maria", "m_a"));
+    }
+
+    #[test]
+    fn list_params_come_in_every_form() {
+        assert_eq!(list_of(Some(&json!([3, 7]))), vec![json!(3), json!(7)]);
+        assert_eq!(list_of(Some(&json!({"0": "3"}))), vec![json!("3")]);
+        assert_eq!(list_of(Some(&json!("[3,7]"))), vec![json!(3), json!(7)]);
+        assert_eq!(list_of(Some(&json!(3))), vec![json!(3)]);
+        assert!(list_of(None).is_empty());
+    }
+}

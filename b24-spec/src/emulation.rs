@@ -1,0 +1,759 @@
+//! The `emulator:` section of a spec: how the local emulator answers the method from its
+//! fixture data, declared instead of written in Rust. This module holds its model, its reader
+//! and its checks; `parse.rs` and `check.rs` call into it.
+//!
+//! A request goes through the section in this order: pick the records of `collection`
+//! (`caller`, `lookup`, `match`, `filter`), order them (`sort`), then build the answer
+//! (`group`, `shape`, and per record `join`, `fields`, `omit`, `value`), or write to the one
+//! record picked (`set`). `when` replaces parts of the answer for given parameter values.
+
+use serde_yaml::Value;
+
+use crate::diag::{Ctxt, did_you_mean};
+use crate::model::{Param, Spec, TypeDef, TypeKind};
+use crate::parse::{check_keys, get, key_str, mapping, optional_str, required_str, wrong_kind};
+use crate::path::KeyPath;
+
+const EMULATOR_KEYS: &[&str] = &[
+    "collection",
+    "record",
+    "caller",
+    "lookup",
+    "match",
+    "filter",
+    "sort",
+    "group",
+    "when",
+    "set",
+    "not_found",
+];
+/// Keys that shape the answer; allowed at the top of `emulator:` and inside a `when` case.
+const FORM_KEYS: &[&str] = &["shape", "value", "fields", "omit", "join"];
+const LOOKUP_KEYS: &[&str] = &["param", "field", "absent"];
+const SORT_KEYS: &[&str] = &["by", "order"];
+const GROUP_KEYS: &[&str] = &["param", "field"];
+const JOIN_KEYS: &[&str] = &["collection", "field", "on"];
+const SOURCE_KEYS: &[&str] = &["param", "now", "minus_minutes", "value"];
+
+/// How the emulator serves a method from fixture data, so no method needs Rust of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Emulation {
+    /// Fixture collection the records come from (`users`).
+    pub collection: String,
+    /// Object type every record of the collection has; the emulator checks the fixture against
+    /// it and field names in this section must be its fields. Defaults to the result type (or
+    /// its items) when the answer is the records themselves.
+    pub record: Option<String>,
+    /// Keep only the record whose field of this name is the calling user's id.
+    pub caller: Option<String>,
+    /// Keep only the record whose `field` equals a parameter.
+    pub lookup: Option<Lookup>,
+    /// Keep only records whose field equals the given parameter, for each parameter present.
+    pub matches: Vec<Match>,
+    /// A parameter holding a Bitrix24 filter object (`{">=ID": 5, "%NAME": "jo"}`).
+    pub filter: Option<String>,
+    /// Order of the records, chosen by parameters.
+    pub sort: Option<Sort>,
+    /// Answer an object keyed by each value of a list parameter.
+    pub group: Option<Group>,
+    /// How the answer is built from the records.
+    pub form: Form,
+    /// Parts of `form` replaced for given parameter values.
+    pub when: Vec<When>,
+    /// Writes to the one record picked; the method then answers `true`.
+    pub set: Vec<Assign>,
+    /// Error code when no record matches.
+    pub not_found: Option<String>,
+    pub path: KeyPath,
+}
+
+/// Picks the record whose `field` equals the value of `param`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    /// Wire name of the request parameter.
+    pub param: String,
+    /// Field of the record compared with the parameter.
+    pub field: String,
+    /// When the parameter is left out, use the calling user's id.
+    pub absent_is_caller: bool,
+    pub path: KeyPath,
+}
+
+/// `field: PARAM` under `match:`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    pub field: String,
+    pub param: String,
+    pub path: KeyPath,
+}
+
+/// `sort: { by: PARAM, order: PARAM }`: the field named by one parameter, the direction
+/// (`ASC`/`DESC`) by the other.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sort {
+    pub by: String,
+    pub order: Option<String>,
+    pub path: KeyPath,
+}
+
+/// `group: { param: ID, field: departments }`: for each value of `param`, the records whose
+/// `field` holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub param: String,
+    pub field: String,
+    pub path: KeyPath,
+}
+
+/// How the answer is made of the records picked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Form {
+    /// One record, a list, or an object keyed by a field; from the result type when not set.
+    pub shape: Option<Shape>,
+    /// Answer this field of each record instead of the record.
+    pub value: Option<String>,
+    /// Answer only these fields: (answer key, record field).
+    pub fields: Option<Vec<(String, String)>>,
+    /// Leave these fields out of each record.
+    pub omit: Vec<String>,
+    /// Add a record of another collection to each record.
+    pub join: Vec<Join>,
+    pub path: Option<KeyPath>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// The first record; none is "not found".
+    One,
+    /// Every record, a page at a time for `paged` methods.
+    List,
+    /// An object: the value of this field of each record → the record.
+    KeyedBy(String),
+}
+
+/// `key: { collection, field, on }`: the record of `collection` whose `field` equals this
+/// record's `on`, added under `key` (left out when there is none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Join {
+    pub key: String,
+    pub collection: String,
+    pub field: String,
+    pub on: String,
+    pub path: KeyPath,
+}
+
+/// `PARAM: { VALUE: { …form… } }` under `when:`. An absent parameter counts as its `default`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct When {
+    pub param: String,
+    pub value: String,
+    pub form: Form,
+    /// Path of the case (`emulator.when.PARAM.VALUE`).
+    pub path: KeyPath,
+    /// Path of the parameter's key (`emulator.when.PARAM`).
+    pub param_path: KeyPath,
+}
+
+/// `field: source` under `set:`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assign {
+    pub field: String,
+    pub source: Source,
+    pub path: KeyPath,
+}
+
+/// Where a written value comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// The value of a parameter (its `default` when absent).
+    Param(String),
+    /// The emulator's current time as an ATOM date-time, moved back by the number of minutes
+    /// in a parameter.
+    Now { minus_minutes: Option<String> },
+    /// A fixed JSON value.
+    Value(serde_json::Value),
+}
+
+impl Emulation {
+    /// The form for these parameter values: `form` with every matching `when` case applied.
+    pub fn form_for(&self, param: impl Fn(&str) -> Option<String>) -> Form {
+        let mut form = self.form.clone();
+        for w in &self.when {
+            if param(&w.param).as_deref() == Some(w.value.as_str()) {
+                form.overlay(&w.form);
+            }
+        }
+        form
+    }
+
+    /// Every form the section can answer with: `form`, and `form` with each `when` case.
+    pub fn forms(&self) -> Vec<Form> {
+        let mut out = vec![self.form.clone()];
+        for w in &self.when {
+            let mut f = self.form.clone();
+            f.overlay(&w.form);
+            out.push(f);
+        }
+        out
+    }
+
+    /// Every collection the section reads: its own and those it joins.
+    pub fn collections(&self) -> Vec<&str> {
+        let mut out = vec![self.collection.as_str()];
+        let joins = self.form.join.iter().chain(self.when.iter().flat_map(|w| &w.form.join));
+        for j in joins {
+            if !out.contains(&j.collection.as_str()) {
+                out.push(&j.collection);
+            }
+        }
+        out
+    }
+}
+
+impl Form {
+    fn overlay(&mut self, other: &Form) {
+        if other.shape.is_some() {
+            self.shape.clone_from(&other.shape);
+        }
+        if other.value.is_some() {
+            self.value.clone_from(&other.value);
+        }
+        if other.fields.is_some() {
+            self.fields.clone_from(&other.fields);
+        }
+        self.omit.extend(other.omit.iter().cloned());
+        self.join.extend(other.join.iter().cloned());
+    }
+}
+
+// --- reading ---------------------------------------------------------------------------------
+
+pub(crate) fn parse(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Option<Emulation> {
+    let m = mapping(cx, v, path, "`emulator`")?;
+    check_keys(cx, m, path, &[EMULATOR_KEYS, FORM_KEYS]);
+    let collection = required_str(cx, m, path, "collection");
+    let record = optional_str(cx, m, path, "record");
+    let caller = optional_str(cx, m, path, "caller");
+    let not_found = optional_str(cx, m, path, "not_found");
+    let filter = optional_str(cx, m, path, "filter");
+    let lookup = get(m, "lookup").and_then(|l| lookup(cx, l, &path.key("lookup")));
+    let matches = match get(m, "match") {
+        None => Vec::new(),
+        Some(v) => pairs(cx, v, &path.key("match"), "`match`", "a parameter name")
+            .into_iter()
+            .map(|(field, param, path)| Match { field, param, path })
+            .collect(),
+    };
+    let sort = get(m, "sort").and_then(|v| {
+        let sp = path.key("sort");
+        let sm = mapping(cx, v, &sp, "`sort`")?;
+        check_keys(cx, sm, &sp, &[SORT_KEYS]);
+        Some(Sort {
+            by: required_str(cx, sm, &sp, "by")?,
+            order: optional_str(cx, sm, &sp, "order"),
+            path: sp,
+        })
+    });
+    let group = get(m, "group").and_then(|v| {
+        let gp = path.key("group");
+        let gm = mapping(cx, v, &gp, "`group`")?;
+        check_keys(cx, gm, &gp, &[GROUP_KEYS]);
+        let param = required_str(cx, gm, &gp, "param");
+        let field = required_str(cx, gm, &gp, "field");
+        Some(Group {
+            param: param?,
+            field: field?,
+            path: gp,
+        })
+    });
+    let form = form(cx, m, path);
+    let when = match get(m, "when") {
+        None => Vec::new(),
+        Some(v) => when(cx, v, &path.key("when")),
+    };
+    let set = match get(m, "set") {
+        None => Vec::new(),
+        Some(v) => set(cx, v, &path.key("set")),
+    };
+    Some(Emulation {
+        collection: collection?,
+        record,
+        caller,
+        lookup,
+        matches,
+        filter,
+        sort,
+        group,
+        form,
+        when,
+        set,
+        not_found,
+        path: path.clone(),
+    })
+}
+
+fn lookup(cx: &mut Ctxt, v: &Value, lp: &KeyPath) -> Option<Lookup> {
+    let lm = mapping(cx, v, lp, "`lookup`")?;
+    check_keys(cx, lm, lp, &[LOOKUP_KEYS]);
+    let param = required_str(cx, lm, lp, "param");
+    let field = required_str(cx, lm, lp, "field");
+    let absent_is_caller = match optional_str(cx, lm, lp, "absent").as_deref() {
+        None => false,
+        Some("caller") => true,
+        Some(other) => {
+            cx.error(&lp.key("absent"), format!("unknown `absent` value `{other}`"))
+                .help("the only value is `caller`: a missing parameter means the calling user");
+            false
+        }
+    };
+    Some(Lookup {
+        param: param?,
+        field: field?,
+        absent_is_caller,
+        path: lp.clone(),
+    })
+}
+
+/// A mapping of names to names (`field: PARAM`), each with its path.
+fn pairs(
+    cx: &mut Ctxt,
+    v: &Value,
+    path: &KeyPath,
+    what: &str,
+    value_what: &str,
+) -> Vec<(String, String, KeyPath)> {
+    let Some(m) = mapping(cx, v, path, what) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, v) in m {
+        let Some(key) = key_str(cx, k, path) else {
+            continue;
+        };
+        let p = path.key(&key);
+        match v {
+            Value::String(s) if !s.trim().is_empty() => out.push((key, s.clone(), p)),
+            other => wrong_kind(cx, other, &p, &format!("a string ({value_what})")),
+        }
+    }
+    out
+}
+
+/// A list of names, or a single name.
+fn names(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<String> {
+    match v {
+        Value::String(s) => vec![s.clone()],
+        Value::Sequence(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| match item {
+                Value::String(s) => Some(s.clone()),
+                other => {
+                    wrong_kind(cx, other, &path.index(i), "a field name");
+                    None
+                }
+            })
+            .collect(),
+        other => {
+            wrong_kind(cx, other, path, "a list of field names");
+            Vec::new()
+        }
+    }
+}
+
+fn form(cx: &mut Ctxt, m: &serde_yaml::Mapping, path: &KeyPath) -> Form {
+    let shape = get(m, "shape").and_then(|v| {
+        let sp = path.key("shape");
+        match v {
+            Value::String(s) if s == "one" => Some(Shape::One),
+            Value::String(s) if s == "list" => Some(Shape::List),
+            Value::Mapping(sm) => {
+                check_keys(cx, sm, &sp, &[&["keyed_by"]]);
+                required_str(cx, sm, &sp, "keyed_by").map(Shape::KeyedBy)
+            }
+            Value::String(other) => {
+                cx.error(&sp, format!("unknown shape `{other}`")).help(
+                    "write `one` (the first record), `list` (every record) or \
+                     `{ keyed_by: FIELD }` (an object keyed by a field)",
+                );
+                None
+            }
+            other => {
+                wrong_kind(cx, other, &sp, "`one`, `list` or `{ keyed_by: FIELD }`");
+                None
+            }
+        }
+    });
+    let value = optional_str(cx, m, path, "value");
+    let fields = get(m, "fields").map(|v| {
+        let fp = path.key("fields");
+        match v {
+            Value::Mapping(_) => pairs(cx, v, &fp, "`fields`", "a record field")
+                .into_iter()
+                .map(|(k, f, _)| (k, f))
+                .collect(),
+            _ => names(cx, v, &fp)
+                .into_iter()
+                .map(|n| (n.clone(), n))
+                .collect(),
+        }
+    });
+    let omit = get(m, "omit").map_or_else(Vec::new, |v| names(cx, v, &path.key("omit")));
+    let join = match get(m, "join") {
+        None => Vec::new(),
+        Some(v) => {
+            let jp = path.key("join");
+            let Some(jm) = mapping(cx, v, &jp, "`join`") else {
+                return Form::default();
+            };
+            let mut out = Vec::new();
+            for (k, v) in jm {
+                let Some(key) = key_str(cx, k, &jp) else {
+                    continue;
+                };
+                let p = jp.key(&key);
+                let Some(one) = mapping(cx, v, &p, "a join") else {
+                    continue;
+                };
+                check_keys(cx, one, &p, &[JOIN_KEYS]);
+                let collection = required_str(cx, one, &p, "collection");
+                let field = required_str(cx, one, &p, "field");
+                let on = required_str(cx, one, &p, "on");
+                if let (Some(collection), Some(field), Some(on)) = (collection, field, on) {
+                    out.push(Join {
+                        key,
+                        collection,
+                        field,
+                        on,
+                        path: p,
+                    });
+                }
+            }
+            out
+        }
+    };
+    Form {
+        shape,
+        value,
+        fields,
+        omit,
+        join,
+        path: Some(path.clone()),
+    }
+}
+
+fn when(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<When> {
+    let Some(m) = mapping(cx, v, path, "`when`") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, cases) in m {
+        let Some(param) = key_str(cx, k, path) else {
+            continue;
+        };
+        let pp = path.key(&param);
+        let Some(cm) = mapping(cx, cases, &pp, "the cases of a parameter") else {
+            continue;
+        };
+        for (ck, case) in cm {
+            let value = match ck {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                other => {
+                    wrong_kind(cx, other, &pp, "parameter values as keys");
+                    continue;
+                }
+            };
+            let cp = pp.key(&value);
+            let Some(fm) = mapping(cx, case, &cp, "a case (`shape`, `value`, …)") else {
+                continue;
+            };
+            check_keys(cx, fm, &cp, &[FORM_KEYS]);
+            out.push(When {
+                param: param.clone(),
+                value,
+                form: form(cx, fm, &cp),
+                path: cp,
+                param_path: pp.clone(),
+            });
+        }
+    }
+    out
+}
+
+fn set(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<Assign> {
+    let Some(m) = mapping(cx, v, path, "`set`") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, v) in m {
+        let Some(field) = key_str(cx, k, path) else {
+            continue;
+        };
+        let p = path.key(&field);
+        let Some(sm) = mapping(cx, v, &p, "a source (`param`, `now` or `value`)") else {
+            continue;
+        };
+        check_keys(cx, sm, &p, &[SOURCE_KEYS]);
+        let source = if let Some(v) = get(sm, "value") {
+            match crate::parse::yaml_to_json(v) {
+                Some(json) => Some(Source::Value(json)),
+                None => {
+                    cx.error(&p.key("value"), "the value cannot be written as JSON")
+                        .help("use plain YAML: strings, numbers, booleans, lists and mappings");
+                    None
+                }
+            }
+        } else if let Some(now) = get(sm, "now") {
+            if now != &Value::Bool(true) {
+                wrong_kind(cx, now, &p.key("now"), "`true`");
+            }
+            Some(Source::Now {
+                minus_minutes: optional_str(cx, sm, &p, "minus_minutes"),
+            })
+        } else if get(sm, "param").is_some() {
+            optional_str(cx, sm, &p, "param").map(Source::Param)
+        } else {
+            cx.key_error(&p, format!("`{field}` has no source"))
+                .help("write `{ param: NAME }`, `{ now: true }` or `{ value: VALUE }`");
+            None
+        };
+        let several = ["value", "now", "param"]
+            .iter()
+            .filter(|k| get(sm, k).is_some())
+            .count();
+        if several > 1 {
+            cx.error(&p, format!("`{field}` has more than one source"))
+                .help("keep one of `param`, `now` and `value`");
+        } else if get(sm, "minus_minutes").is_some() && get(sm, "now").is_none() {
+            cx.key_error(&p.key("minus_minutes"), "`minus_minutes` needs `now: true`")
+                .help("add `now: true`, or remove `minus_minutes`");
+        }
+        if let Some(source) = source {
+            out.push(Assign {
+                field,
+                source,
+                path: p,
+            });
+        }
+    }
+    out
+}
+
+// --- checking --------------------------------------------------------------------------------
+
+/// Semantic checks: declared codes, parameters and fields, and combinations that cannot work.
+pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
+    let Some(emu) = &spec.emulator else { return };
+    if let Some(code) = &emu.not_found {
+        let codes = spec.errors.iter().map(|e| e.code.as_str());
+        if !spec.errors.iter().any(|e| &e.code == code) {
+            let p = cx.error(
+                &emu.path.key("not_found"),
+                format!("error code `{code}` is not declared under `errors:`"),
+            );
+            match did_you_mean(code, codes) {
+                Some(s) => p.help(format!("did you mean `{s}`?")),
+                None => p.help(format!("declare `{code}` under `errors:`")),
+            };
+        }
+    }
+
+    // Parameters.
+    let param = |cx: &mut Ctxt, name: &str, at: &KeyPath| -> Option<&Param> {
+        let found = spec.params.iter().find(|p| p.wire == name);
+        if found.is_none() {
+            let p = cx.error(at, format!("`{name}` is not a declared parameter"));
+            match did_you_mean(name, spec.params.iter().map(|p| p.wire.as_str())) {
+                Some(s) => p.help(format!("did you mean `{s}`?")),
+                None => p.help(format!("declare `{name}` under `params:`")),
+            };
+        }
+        found
+    };
+    if let Some(l) = &emu.lookup {
+        param(cx, &l.param, &l.path.key("param"));
+    }
+    for m in &emu.matches {
+        param(cx, &m.param, &m.path);
+    }
+    if let Some(f) = &emu.filter {
+        param(cx, f, &emu.path.key("filter"));
+    }
+    if let Some(s) = &emu.sort {
+        param(cx, &s.by, &s.path.key("by"));
+        if let Some(o) = &s.order {
+            param(cx, o, &s.path.key("order"));
+        }
+    }
+    if let Some(g) = &emu.group
+        && let Some(p) = param(cx, &g.param, &g.path.key("param"))
+        && !matches!(p.ty.kind, TypeKind::Array(_))
+    {
+        cx.error(
+            &g.path.key("param"),
+            format!("`group` needs a list parameter, but `{}` is not an `array`", g.param),
+        )
+        .help("group by a parameter declared with `type: array`");
+    }
+    for w in &emu.when {
+        if let Some(p) = param(cx, &w.param, &w.param_path)
+            && let TypeKind::Enum(def) = &p.ty.kind
+            && !def.values.iter().any(|v| v.wire == w.value)
+        {
+            let p = cx.key_error(
+                &w.path,
+                format!("`{}` is not a value of the parameter `{}`", w.value, w.param),
+            );
+            match did_you_mean(&w.value, def.values.iter().map(|v| v.wire.as_str())) {
+                Some(s) => p.help(format!("did you mean `{s}`?")),
+                None => p.help("use one of the enum's values"),
+            };
+        }
+    }
+    for a in &emu.set {
+        match &a.source {
+            Source::Param(name) => {
+                param(cx, name, &a.path.key("param"));
+            }
+            Source::Now {
+                minus_minutes: Some(name),
+            } => {
+                if let Some(p) = param(cx, name, &a.path.key("minus_minutes"))
+                    && p.ty.kind != TypeKind::Integer
+                {
+                    cx.error(
+                        &a.path.key("minus_minutes"),
+                        format!("`{name}` is not an `integer` parameter"),
+                    )
+                    .help("name a parameter declared with `type: integer`");
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // Combinations.
+    if !emu.set.is_empty() {
+        if emu.caller.is_none() && emu.lookup.is_none() {
+            cx.key_error(&emu.path.key("set"), "`set` writes to one record, but none is picked")
+                .help("add `caller: FIELD` or `lookup:` to pick the record to write to");
+        }
+        if spec.result.ty.kind != TypeKind::Boolean {
+            cx.error(
+                &emu.path.key("set"),
+                "a method with `set` answers `true`, but its `result` is not `boolean`",
+            )
+            .help("declare `result: boolean`, or remove `set`");
+        }
+    }
+    if let Some(g) = &emu.group {
+        for form in std::iter::once(&emu.form).chain(emu.when.iter().map(|w| &w.form)) {
+            if form.shape.is_some() {
+                cx.key_error(
+                    &form.path.clone().unwrap_or_else(KeyPath::root).key("shape"),
+                    "`shape` cannot be combined with `group`",
+                )
+                .help(format!(
+                    "`group` already answers an object keyed by the values of `{}`; remove `shape`",
+                    g.param
+                ));
+            }
+        }
+    }
+    if spec.paged && emu.forms().iter().any(|f| f.shape.as_ref().is_some_and(|s| *s != Shape::List))
+    {
+        cx.error(
+            &emu.path,
+            "a `paged` method answers a list, but the section asks for another `shape`",
+        )
+        .help("remove `shape`, or `paged`");
+    }
+
+    // Fields of the records, when their type is known.
+    let Some((record, record_path)) = record_type(cx, spec, emu) else {
+        return;
+    };
+    let field = |cx: &mut Ctxt, name: &str, at: &KeyPath| {
+        if !record.fields.iter().any(|f| f.wire == name) {
+            let p = cx.error(at, format!("`{}` has no field `{name}`", record.name));
+            match did_you_mean(name, record.fields.iter().map(|f| f.wire.as_str())) {
+                Some(s) => p.help(format!("did you mean `{s}`?")),
+                None => p.help(format!(
+                    "name a field of `{}`{}",
+                    record.name,
+                    if record_path { "" } else { ", or set `record:` to the records' type" }
+                )),
+            };
+        }
+    };
+    if let Some(c) = &emu.caller {
+        field(cx, c, &emu.path.key("caller"));
+    }
+    if let Some(l) = &emu.lookup {
+        field(cx, &l.field, &l.path.key("field"));
+    }
+    for m in &emu.matches {
+        field(cx, &m.field, &m.path);
+    }
+    if let Some(g) = &emu.group {
+        field(cx, &g.field, &g.path.key("field"));
+    }
+    for a in &emu.set {
+        field(cx, &a.field, &a.path);
+    }
+    for form in std::iter::once(&emu.form).chain(emu.when.iter().map(|w| &w.form)) {
+        let at = form.path.clone().unwrap_or_else(KeyPath::root);
+        if let Some(v) = &form.value {
+            field(cx, v, &at.key("value"));
+        }
+        if let Some(Shape::KeyedBy(k)) = &form.shape {
+            field(cx, k, &at.key("shape").key("keyed_by"));
+        }
+        for (key, f) in form.fields.iter().flatten() {
+            let p = at.key("fields");
+            field(cx, f, &if key == f { p } else { p.key(key) });
+        }
+        for o in &form.omit {
+            field(cx, o, &at.key("omit"));
+        }
+        for j in &form.join {
+            field(cx, &j.on, &j.path.key("on"));
+        }
+    }
+}
+
+/// The records' object type: `record:` (which must name an object type), or the result type
+/// when the answer is the records themselves. The flag says whether `record:` gave it.
+fn record_type<'s>(cx: &mut Ctxt, spec: &'s Spec, emu: &Emulation) -> Option<(&'s TypeDef, bool)> {
+    if let Some(name) = &emu.record {
+        let found = spec.find_type(name);
+        if found.is_none() {
+            let names = spec.types.iter().chain(&spec.shared_types).map(|t| t.name.as_str());
+            let p = cx.error(
+                &emu.path.key("record"),
+                format!("`{name}` is not an object type of this spec or its type libraries"),
+            );
+            match did_you_mean(name, names) {
+                Some(s) => p.help(format!("did you mean `{s}`?")),
+                None => p.help("name a type defined under `types:` or in `specs/types/`"),
+            };
+        }
+        return found.map(|t| (t, true));
+    }
+    let projected = emu.group.is_some()
+        || emu.forms().iter().any(|f| f.value.is_some() || f.fields.is_some());
+    if projected || !emu.set.is_empty() {
+        return None;
+    }
+    let name = match &spec.result.ty.kind {
+        TypeKind::Named(name) => name,
+        TypeKind::Array(items) => match &items.kind {
+            TypeKind::Named(name) => name,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    spec.find_type(name).map(|t| (t, false))
+}
