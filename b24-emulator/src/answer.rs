@@ -215,7 +215,7 @@ emulator:
 
     fn call(params: Value, caller: u64) -> Result<Value, Failure> {
         let params = Params::from_map(params.as_object().unwrap().clone());
-        answer(&spec(), &fixture(), &params, caller).map(|a| a.result)
+        answer(&spec(), &mut fixture(), &params, caller, SystemTime::UNIX_EPOCH).map(|a| a.result)
     }
 
     #[test]
@@ -265,16 +265,18 @@ emulator:
     }
 
     #[test]
-    fn without_lookup_the_whole_collection_and_without_emulator_the_example() {
+    fn a_list_shape_answers_the_whole_collection_and_without_emulator_the_example() {
         let mut s = spec();
-        s.emulator.as_mut().unwrap().lookup = None;
+        let emulation = s.emulator.as_mut().unwrap();
+        emulation.lookup = None;
+        emulation.form.shape = Some(b24_spec::Shape::List);
         let p = Params::from_map(json!({"NAME": "x"}).as_object().unwrap().clone());
         assert_eq!(
-            answer(&s, &fixture(), &p, 1),
+            answer(&s, &mut fixture(), &p, 1, SystemTime::UNIX_EPOCH),
             Ok(Answer::from(json!([{"id": 1}, {"id": "2"}, {"id": 9}])))
         );
         s.emulator = None;
-        let e = answer(&s, &fixture(), &p, 1).unwrap_err();
+        let e = answer(&s, &mut fixture(), &p, 1, SystemTime::UNIX_EPOCH).unwrap_err();
         assert_eq!(
             (e.status.as_u16(), e.code.as_str()),
             (501, "ERROR_NOT_EMULATED")
@@ -284,7 +286,7 @@ emulator:
             response: json!({"result": {"id": 42}}),
         });
         assert_eq!(
-            answer(&s, &fixture(), &p, 1),
+            answer(&s, &mut fixture(), &p, 1, SystemTime::UNIX_EPOCH),
             Ok(Answer::from(json!({"id": 42})))
         );
     }

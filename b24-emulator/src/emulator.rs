@@ -740,7 +740,7 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(
-            matches!(&e, EmulatorError::MissingCollection { collection, .. } if collection == "users"),
+            matches!(&e, EmulatorError::MissingCollection { collection, .. } if collection == "departments"),
             "{e}"
         );
     }
@@ -755,7 +755,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "fixture record `users[1]` does not match the result of `im.user.get` at `idle`: \
+            "fixture record `users[1]` does not match the result of `im.department.employees.get` at `idle`: \
              expected an ATOM date-time such as \"2026-03-02T09:30:00+01:00\" or false, found true"
         );
     }

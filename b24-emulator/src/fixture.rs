@@ -163,7 +163,7 @@ mod tests {
             .iter()
             .map(|u| u["id"].clone())
             .collect();
-        assert_eq!(ids, [Value::from(1), Value::from(5)]);
+        assert_eq!(ids, [1, 4, 5, 6, 7, 8, 9, 11].map(Value::from));
     }
 
     #[test]

@@ -715,9 +715,6 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
             let p = at.key("fields");
             field(cx, f, &if key == f { p } else { p.key(key) });
         }
-        for o in &form.omit {
-            field(cx, o, &at.key("omit"));
-        }
         for j in &form.join {
             field(cx, &j.on, &j.path.key("on"));
         }
