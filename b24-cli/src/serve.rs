@@ -49,8 +49,9 @@ pub fn command() -> Command {
                 .value_name("FILE")
                 .value_parser(value_parser!(PathBuf))
                 .help(
-                    "Answer from this fixture ({\"users\": [...], ...}) instead of the built-in \
-                     one: JSON if the name ends in .json, YAML otherwise",
+                    "Answer from this fixture ({\"users\": [...], ...}): its collections replace \
+                     the built-in ones of the same name, the others stay; JSON if the name ends \
+                     in .json, YAML otherwise",
                 ),
         )
         .arg(
@@ -153,7 +154,7 @@ fn configure(matches: &ArgMatches, extra: &[Spec]) -> Result<Emulator, String> {
         }
     }
     if let Some(path) = matches.get_one::<PathBuf>("fixture") {
-        builder = builder.fixture(read_fixture(path)?);
+        builder = builder.fixture(Fixture::builtin().overlay(read_fixture(path)?));
     }
     if let Some(plan) = matches.get_one::<Plan>("plan") {
         builder = builder.plan(*plan);
@@ -175,12 +176,7 @@ fn read_fixture(path: &std::path::Path) -> Result<Fixture, String> {
     let fixture = if is_json {
         Fixture::from_json_str(&text)
     } else {
-        let value =
-            b24_spec::load_yaml_value(&shown.to_string(), &text).map_err(|diagnostics| {
-                let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-                format!("fixture `{shown}` is not valid YAML:\n{}", lines.join("\n"))
-            })?;
-        Fixture::from_value(value)
+        Fixture::from_yaml_str(&shown.to_string(), &text)
     };
     fixture.map_err(|e| format!("fixture `{shown}`: {e}"))
 }

@@ -292,10 +292,29 @@ pub(crate) fn field_matches(value: Option<&Value>, wanted: &Value) -> bool {
         Value::Array(options) => options.iter().any(|w| field_matches(value, w)),
         Value::Object(options) => options.values().any(|w| field_matches(value, w)),
         _ => match value {
-            Some(Value::Array(items)) => items.iter().any(|i| same_value(i, wanted)),
+            Some(Value::Array(items)) => items.iter().any(|i| field_matches(Some(i), wanted)),
+            Some(Value::Bool(b)) => flag_of(wanted) == Some(*b),
             Some(v) => same_value(v, wanted),
             None => false,
         },
+    }
+}
+
+/// A request value standing for a boolean, as forms send them: `true`/`Y`/`1`, `false`/`N`/`0`.
+fn flag_of(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::Number(_) => conform::integer_of(v).and_then(|n| match n {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }),
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "y" | "1" => Some(true),
+            "false" | "n" | "0" | "" => Some(false),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -500,7 +519,8 @@ mod tests {
         assert!(ok("=%NAME", json!("ma%")) && !ok("=%NAME", json!("ar%")) && ok("!=%NAME", json!("x%")));
         assert!(ok("@ID", json!([5, 7])) && ok("@ID", json!("5, 7")) && ok("!@ID", json!([5])));
         assert!(ok("UF_DEPARTMENT", json!(3)) && !ok("UF_DEPARTMENT", json!(2)));
-        assert!(ok("ACTIVE", json!(true)) && ok("id", json!(7)));
+        assert!(ok("ACTIVE", json!(true)) && ok("ACTIVE", json!("Y")) && !ok("ACTIVE", json!("N")));
+        assert!(ok("id", json!(7)) && ok("!ACTIVE", json!("false")));
         assert!(!ok("MISSING", json!(1)) && ok("!MISSING", json!(1)));
     }
 
