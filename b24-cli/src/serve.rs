@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use b24_emulator::{Emulator, Fault, Fixture, Plan};
+use b24_emulator::{DEFAULT_WEBHOOK_CODE, DEFAULT_WEBHOOK_USER, Emulator, Fault, Fixture, Plan};
 use b24_spec::Spec;
 use clap::{Arg, ArgMatches, Command, value_parser};
 
@@ -72,6 +72,17 @@ pub fn command() -> Command {
                 .action(clap::ArgAction::Append)
                 .value_parser(|text: &str| text.parse::<Fault>())
                 .help("Make matching calls fail, e.g. im.user.get:error=ACCESS_DENIED:after=3 (see --help)"),
+        )
+        .arg(
+            Arg::new("webhook")
+                .long("webhook")
+                .value_name("USER:CODE[:SCOPES]")
+                .action(clap::ArgAction::Append)
+                .value_parser(parse_webhook)
+                .help(
+                    "Also accept this webhook, e.g. 8:formercode, or 1:usersonly:user,department \
+                     to allow only those scopes; the default webhook stays on stdout",
+                ),
         )
         .arg(
             Arg::new("specs")
@@ -156,6 +167,21 @@ fn configure(matches: &ArgMatches, extra: &[Spec]) -> Result<Emulator, String> {
     if let Some(path) = matches.get_one::<PathBuf>("fixture") {
         builder = builder.fixture(Fixture::builtin().overlay(read_fixture(path)?));
     }
+    let extra_hooks: Vec<&ExtraWebhook> = matches
+        .get_many::<ExtraWebhook>("webhook")
+        .into_iter()
+        .flatten()
+        .collect();
+    if !extra_hooks.is_empty() {
+        // Giving any webhook replaces the default one: keep it first, as stdout shows it.
+        builder = builder.webhook(DEFAULT_WEBHOOK_USER, DEFAULT_WEBHOOK_CODE);
+    }
+    for hook in extra_hooks {
+        builder = match &hook.scopes {
+            Some(scopes) => builder.webhook_with_scopes(hook.user_id, &hook.code, scopes.clone()),
+            None => builder.webhook(hook.user_id, &hook.code),
+        };
+    }
     if let Some(plan) = matches.get_one::<Plan>("plan") {
         builder = builder.plan(*plan);
     }
@@ -163,6 +189,40 @@ fn configure(matches: &ArgMatches, extra: &[Spec]) -> Result<Emulator, String> {
         builder = builder.fault(fault.clone());
     }
     builder.build().map_err(|e| e.to_string())
+}
+
+/// A webhook given with `--webhook`.
+#[derive(Clone)]
+struct ExtraWebhook {
+    user_id: u64,
+    code: String,
+    scopes: Option<Vec<String>>,
+}
+
+/// `USER:CODE` or `USER:CODE:SCOPE,SCOPE`. The code is not echoed in errors.
+fn parse_webhook(text: &str) -> Result<ExtraWebhook, String> {
+    let mut parts = text.splitn(3, ':');
+    let user_id = parts
+        .next()
+        .and_then(|u| u.parse::<u64>().ok())
+        .ok_or("expected USER:CODE[:SCOPES], with a numeric user id first")?;
+    let code = parts
+        .next()
+        .filter(|c| !c.is_empty())
+        .ok_or("expected USER:CODE[:SCOPES]: the code is missing")?
+        .to_owned();
+    let scopes = parts.next().map(|s| {
+        s.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    });
+    Ok(ExtraWebhook {
+        user_id,
+        code,
+        scopes,
+    })
 }
 
 /// A fixture file: JSON when the name ends in `.json`, YAML otherwise.

@@ -88,16 +88,7 @@ pub(crate) fn page(records: &[Value], params: &Params) -> Result<Answer, Failure
         // The `start` param is declared with `min: -1`, so it is checked already.
         Some(v) => conform::integer_of(v).unwrap_or(0),
     };
-    let items = |from: usize| {
-        Value::Array(
-            records
-                .iter()
-                .skip(from)
-                .take(PAGE)
-                .cloned()
-                .collect(),
-        )
-    };
+    let items = |from: usize| Value::Array(records.iter().skip(from).take(PAGE).cloned().collect());
     if start < 0 {
         return Ok(Answer {
             result: items(0),
@@ -215,7 +206,14 @@ emulator:
 
     fn call(params: Value, caller: u64) -> Result<Value, Failure> {
         let params = Params::from_map(params.as_object().unwrap().clone());
-        answer(&spec(), &mut fixture(), &params, caller, SystemTime::UNIX_EPOCH).map(|a| a.result)
+        answer(
+            &spec(),
+            &mut fixture(),
+            &params,
+            caller,
+            SystemTime::UNIX_EPOCH,
+        )
+        .map(|a| a.result)
     }
 
     #[test]

@@ -70,11 +70,10 @@ impl Call<'_> {
         }
 
         let list_result = matches!(self.spec.result.ty.kind, TypeKind::Array(_));
-        let shape = form.shape.clone().unwrap_or(if list_result {
-            Shape::List
-        } else {
-            Shape::One
-        });
+        let shape =
+            form.shape
+                .clone()
+                .unwrap_or(if list_result { Shape::List } else { Shape::One });
         match shape {
             Shape::One => {
                 let ty = &self.spec.result.ty;
@@ -242,7 +241,12 @@ fn no_value(ty: &TypeRef) -> Option<Value> {
 
 /// One record as the answer shows it: joined, cut to `fields`, without `omit`, or just
 /// `value` (the type's "no value" marker when the record lacks it).
-pub(crate) fn project(record: &Record, form: &Form, fixture: &Fixture, ty: Option<&TypeRef>) -> Value {
+pub(crate) fn project(
+    record: &Record,
+    form: &Form,
+    fixture: &Fixture,
+    ty: Option<&TypeRef>,
+) -> Value {
     let mut out = record.clone();
     for j in &form.join {
         let other = out.get(&j.on).and_then(|on| {
@@ -262,7 +266,7 @@ pub(crate) fn project(record: &Record, form: &Form, fixture: &Fixture, ty: Optio
             .collect();
     }
     for o in &form.omit {
-        out.remove(o);
+        out.shift_remove(o);
     }
     match &form.value {
         Some(v) => out
@@ -509,14 +513,17 @@ mod tests {
 
     #[test]
     fn filter_operators_compare_like_the_portal() {
-        let r = record(json!({"ID": "7", "NAME": "Maria", "UF_DEPARTMENT": [1, 3], "ACTIVE": true}));
+        let r =
+            record(json!({"ID": "7", "NAME": "Maria", "UF_DEPARTMENT": [1, 3], "ACTIVE": true}));
         let ok = |k: &str, v: Value| Condition::parse(k, &v).accepts(&r);
         assert!(ok("ID", json!(7)) && ok("=ID", json!("7")) && !ok("ID", json!(8)));
         assert!(ok(">=ID", json!("5")) && ok(">ID", json!(6)) && !ok(">ID", json!(7)));
         assert!(ok("<=ID", json!(7)) && ok("<ID", json!("10")) && !ok("<ID", json!(7)));
         assert!(ok("!ID", json!(5)) && !ok("!=ID", json!(7)));
         assert!(ok("%NAME", json!("ari")) && !ok("!%NAME", json!("ARI")));
-        assert!(ok("=%NAME", json!("ma%")) && !ok("=%NAME", json!("ar%")) && ok("!=%NAME", json!("x%")));
+        assert!(
+            ok("=%NAME", json!("ma%")) && !ok("=%NAME", json!("ar%")) && ok("!=%NAME", json!("x%"))
+        );
         assert!(ok("@ID", json!([5, 7])) && ok("@ID", json!("5, 7")) && ok("!@ID", json!([5])));
         assert!(ok("UF_DEPARTMENT", json!(3)) && !ok("UF_DEPARTMENT", json!(2)));
         assert!(ok("ACTIVE", json!(true)) && ok("ACTIVE", json!("Y")) && !ok("ACTIVE", json!("N")));
@@ -534,7 +541,10 @@ mod tests {
     #[test]
     fn like_patterns() {
         let l = |t: &str, p: &str| {
-            like(&t.chars().collect::<Vec<_>>(), &p.chars().collect::<Vec<_>>())
+            like(
+                &t.chars().collect::<Vec<_>>(),
+                &p.chars().collect::<Vec<_>>(),
+            )
         };
         assert!(l("maria", "m%a") && l("maria", "%") && l("maria", "mar_a") && !l("maria", "m_a"));
     }

@@ -136,7 +136,8 @@ impl State {
         let me = serde_json::Value::from(user_id);
         fixture.collection(ACCOUNTS).is_some_and(|users| {
             users.iter().any(|u| {
-                u.get("id").is_some_and(|id| crate::answer::same_value(id, &me))
+                u.get("id")
+                    .is_some_and(|id| crate::answer::same_value(id, &me))
                     && u.get("active") == Some(&serde_json::Value::Bool(false))
             })
         })
@@ -569,7 +570,9 @@ fn check_fixture(spec: &Spec, fixture: &Fixture) -> Result<(), EmulatorError> {
             });
         }
     }
-    let records = fixture.collection(&emulation.collection).unwrap_or_default();
+    let records = fixture
+        .collection(&emulation.collection)
+        .unwrap_or_default();
     let mismatch = |i: usize, m: conform::Mismatch| EmulatorError::FixtureMismatch {
         method: spec.method.clone(),
         record: format!("{}[{i}]", emulation.collection),

@@ -55,7 +55,10 @@ async fn messenger_users_by_id_by_caller_and_by_list() {
     let keyed = ok(&keyed).as_object().unwrap();
     assert_eq!(keyed.keys().collect::<Vec<_>>(), ["5", "7"]);
     assert_eq!(keyed["7"]["first_name"], "Peter");
-    let list = get(&format!("{hook}im.user.list.get?ID[]=7&ID[]=5&RESULT_TYPE=array")).await;
+    let list = get(&format!(
+        "{hook}im.user.list.get?ID[]=7&ID[]=5&RESULT_TYPE=array"
+    ))
+    .await;
     assert_eq!(ids(ok(&list), "id"), ["5", "7"]);
     let none = get(&format!("{hook}im.user.list.get?ID[]=99")).await;
     assert_eq!(ok(&none), &json!([]), "an empty PHP array");
@@ -83,7 +86,10 @@ async fn departments_and_their_employees() {
     let plain = get(&format!("{hook}im.department.get?ID[]=7")).await;
     assert_eq!(ok(&plain)[0]["manager_user_id"], 4);
     assert!(ok(&plain)[0].get("manager_user_data").is_none());
-    let joined = get(&format!("{hook}im.department.get?ID[]=7&ID[]=3&USER_DATA=Y")).await;
+    let joined = get(&format!(
+        "{hook}im.department.get?ID[]=7&ID[]=3&USER_DATA=Y"
+    ))
+    .await;
     let heads: Vec<&Value> = ok(&joined)
         .as_array()
         .unwrap()
@@ -102,7 +108,10 @@ async fn departments_and_their_employees() {
 async fn department_get_filters_sorts_and_pages() {
     let running = start(Emulator::builder()).await;
     let hook = running.webhook_url();
-    let children = get(&format!("{hook}department.get?PARENT=1&sort=NAME&order=DESC")).await;
+    let children = get(&format!(
+        "{hook}department.get?PARENT=1&sort=NAME&order=DESC"
+    ))
+    .await;
     assert_eq!(
         ids(ok(&children), "NAME"),
         [
@@ -131,15 +140,20 @@ async fn department_get_filters_sorts_and_pages() {
                 .clone()
         })
         .collect();
-    let running = start(
-        Emulator::builder().fixture(Fixture::builtin().with_collection("departments", many)),
-    )
-    .await;
+    let running =
+        start(Emulator::builder().fixture(Fixture::builtin().with_collection("departments", many)))
+            .await;
     let hook = running.webhook_url();
     let first = get(&format!("{hook}department.get?PARENT=1")).await;
-    assert_eq!((first.1["total"].clone(), first.1["next"].clone()), (json!(120), json!(50)));
+    assert_eq!(
+        (first.1["total"].clone(), first.1["next"].clone()),
+        (json!(120), json!(50))
+    );
     let last = get(&format!("{hook}department.get?PARENT=1&start=100")).await;
-    assert_eq!(ids(ok(&last), "ID").first().map(String::as_str), Some("101"));
+    assert_eq!(
+        ids(ok(&last), "ID").first().map(String::as_str),
+        Some("101")
+    );
     assert_eq!(ok(&last).as_array().unwrap().len(), 20);
     assert!(last.1.get("next").is_none(), "{}", last.1);
     running.shutdown().await.unwrap();
@@ -151,7 +165,10 @@ async fn user_get_and_search_take_php_filters() {
     let hook = running.webhook_url();
     let from5 = post_form(&format!("{hook}user.get"), "FILTER%5B%3E%3DID%5D=5").await;
     assert_eq!(ids(ok(&from5), "ID"), ["5", "6", "7", "8", "9"]);
-    assert!(ok(&from5)[0].get("ADMIN").is_none(), "ADMIN is profile-only");
+    assert!(
+        ok(&from5)[0].get("ADMIN").is_none(),
+        "ADMIN is profile-only"
+    );
     let cases = [
         ("FILTER[%NAME]=ar", vec!["6"]),
         ("FILTER[@ID][]=1&FILTER[@ID][]=9", vec!["1", "9"]),
@@ -159,7 +176,10 @@ async fn user_get_and_search_take_php_filters() {
         ("FILTER[USER_TYPE]=extranet", vec!["9"]),
         ("FILTER[<ID]=5&FILTER[!ID]=1", vec!["4"]),
         ("UF_DEPARTMENT=7", vec!["4", "7"]),
-        ("FILTER[UF_DEPARTMENT]=12&SORT=NAME&ORDER=desc", vec!["7", "8"]),
+        (
+            "FILTER[UF_DEPARTMENT]=12&SORT=NAME&ORDER=desc",
+            vec!["7", "8"],
+        ),
     ];
     for (query, expected) in cases {
         let found = get(&format!("{hook}user.get?{query}")).await;
@@ -181,9 +201,15 @@ async fn user_get_and_search_take_php_filters() {
 async fn the_caller_s_own_records() {
     let running = start(Emulator::builder().webhook(1, "one").webhook(5, "five")).await;
     let base = running.base_url();
-    let (one, five) = (format!("{base}/rest/1/one/"), format!("{base}/rest/5/five/"));
+    let (one, five) = (
+        format!("{base}/rest/1/one/"),
+        format!("{base}/rest/5/five/"),
+    );
     let current = get(&format!("{five}user.current")).await;
-    assert_eq!((&ok(&current)["ID"], &ok(&current)["NAME"]), (&json!("5"), &json!("John")));
+    assert_eq!(
+        (&ok(&current)["ID"], &ok(&current)["NAME"]),
+        (&json!("5"), &json!("John"))
+    );
     let profile = get(&format!("{one}profile")).await;
     assert_eq!(
         ok(&profile),
@@ -204,9 +230,15 @@ async fn the_caller_s_own_records() {
 async fn chats_by_entity_by_dialog_id_and_their_members() {
     let running = start(Emulator::builder()).await;
     let hook = running.webhook_url();
-    let found = get(&format!("{hook}im.chat.get?ENTITY_TYPE=CRM&ENTITY_ID=DEAL%7C1663")).await;
+    let found = get(&format!(
+        "{hook}im.chat.get?ENTITY_TYPE=CRM&ENTITY_ID=DEAL%7C1663"
+    ))
+    .await;
     assert_eq!(ok(&found), &json!({"ID": 1435}));
-    let missing = get(&format!("{hook}im.chat.get?ENTITY_TYPE=CRM&ENTITY_ID=DEAL%7C1")).await;
+    let missing = get(&format!(
+        "{hook}im.chat.get?ENTITY_TYPE=CRM&ENTITY_ID=DEAL%7C1"
+    ))
+    .await;
     assert_eq!(ok(&missing), &Value::Null);
     let dialog = get(&format!("{hook}im.dialog.get?DIALOG_ID=chat2935")).await;
     assert_eq!(ok(&dialog)["name"], "Sales team");
@@ -230,13 +262,24 @@ async fn writes_are_seen_by_later_reads() {
         .unwrap();
     let running = emulator.start("127.0.0.1:0").await.unwrap();
     let hook = running.webhook_url();
-    assert_eq!(ok(&get(&format!("{hook}im.user.status.get")).await), "online");
-    let set = post_json(&format!("{hook}im.user.status.set"), &json!({"STATUS": "dnd"})).await;
+    assert_eq!(
+        ok(&get(&format!("{hook}im.user.status.get")).await),
+        "online"
+    );
+    let set = post_json(
+        &format!("{hook}im.user.status.set"),
+        &json!({"STATUS": "dnd"}),
+    )
+    .await;
     assert_eq!(ok(&set), &json!(true));
     assert_eq!(ok(&get(&format!("{hook}im.user.status.get")).await), "dnd");
     let me = get(&format!("{hook}im.user.get?ID=5")).await;
     assert_eq!(ok(&me)["status"], "dnd");
-    let bad = post_json(&format!("{hook}im.user.status.set"), &json!({"STATUS": "busy"})).await;
+    let bad = post_json(
+        &format!("{hook}im.user.status.set"),
+        &json!({"STATUS": "busy"}),
+    )
+    .await;
     assert_eq!(error(&bad), (400, "STATUS_ERROR"));
 
     tokio::time::advance(Duration::from_secs(3600)).await;
@@ -246,13 +289,22 @@ async fn writes_are_seen_by_later_reads() {
     assert_eq!(ok(&me)["idle"], "2026-03-02T11:55:00+00:00");
     // Without AGO the spec's default (10 minutes) applies.
     get(&format!("{hook}im.user.status.idle.start")).await;
-    assert_eq!(emulator.fixture().collection("users").unwrap()[2]["idle"], "2026-03-02T11:50:00+00:00");
+    assert_eq!(
+        emulator.fixture().collection("users").unwrap()[2]["idle"],
+        "2026-03-02T11:50:00+00:00"
+    );
     get(&format!("{hook}im.user.status.idle.end")).await;
     let me = get(&format!("{hook}im.user.get")).await;
     assert_eq!(ok(&me)["idle"], false);
     // Other users and other emulators are untouched.
-    assert_eq!(ok(&get(&format!("{hook}im.user.get?ID=1")).await)["status"], "online");
-    assert_eq!(Fixture::builtin().collection("users").unwrap()[2]["status"], "online");
+    assert_eq!(
+        ok(&get(&format!("{hook}im.user.get?ID=1")).await)["status"],
+        "online"
+    );
+    assert_eq!(
+        Fixture::builtin().collection("users").unwrap()[2]["status"],
+        "online"
+    );
     running.shutdown().await.unwrap();
 }
 
@@ -263,8 +315,14 @@ async fn each_documented_example_is_answered_from_the_fixture() {
     let emulator = Emulator::builder().build().unwrap();
     let mut emulated = 0;
     for spec in emulator.methods() {
-        assert!(spec.emulator.is_some(), "{} has no `emulator:` section", spec.method);
-        let Some(example) = &spec.example else { continue };
+        assert!(
+            spec.emulator.is_some(),
+            "{} has no `emulator:` section",
+            spec.method
+        );
+        let Some(example) = &spec.example else {
+            continue;
+        };
         let answer = post_json(
             &format!("{hook}{}", spec.method),
             &Value::Object(example.params.clone()),

@@ -200,7 +200,11 @@ impl Emulation {
     /// Every collection the section reads: its own and those it joins.
     pub fn collections(&self) -> Vec<&str> {
         let mut out = vec![self.collection.as_str()];
-        let joins = self.form.join.iter().chain(self.when.iter().flat_map(|w| &w.form.join));
+        let joins = self
+            .form
+            .join
+            .iter()
+            .chain(self.when.iter().flat_map(|w| &w.form.join));
         for j in joins {
             if !out.contains(&j.collection.as_str()) {
                 out.push(&j.collection);
@@ -301,8 +305,11 @@ fn lookup(cx: &mut Ctxt, v: &Value, lp: &KeyPath) -> Option<Lookup> {
         None => false,
         Some("caller") => true,
         Some(other) => {
-            cx.error(&lp.key("absent"), format!("unknown `absent` value `{other}`"))
-                .help("the only value is `caller`: a missing parameter means the calling user");
+            cx.error(
+                &lp.key("absent"),
+                format!("unknown `absent` value `{other}`"),
+            )
+            .help("the only value is `caller`: a missing parameter means the calling user");
             false
         }
     };
@@ -593,7 +600,10 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
     {
         cx.error(
             &g.path.key("param"),
-            format!("`group` needs a list parameter, but `{}` is not an `array`", g.param),
+            format!(
+                "`group` needs a list parameter, but `{}` is not an `array`",
+                g.param
+            ),
         )
         .help("group by a parameter declared with `type: array`");
     }
@@ -604,7 +614,10 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
         {
             let p = cx.key_error(
                 &w.path,
-                format!("`{}` is not a value of the parameter `{}`", w.value, w.param),
+                format!(
+                    "`{}` is not a value of the parameter `{}`",
+                    w.value, w.param
+                ),
             );
             match did_you_mean(&w.value, def.values.iter().map(|v| v.wire.as_str())) {
                 Some(s) => p.help(format!("did you mean `{s}`?")),
@@ -637,8 +650,11 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
     // Combinations.
     if !emu.set.is_empty() {
         if emu.caller.is_none() && emu.lookup.is_none() {
-            cx.key_error(&emu.path.key("set"), "`set` writes to one record, but none is picked")
-                .help("add `caller: FIELD` or `lookup:` to pick the record to write to");
+            cx.key_error(
+                &emu.path.key("set"),
+                "`set` writes to one record, but none is picked",
+            )
+            .help("add `caller: FIELD` or `lookup:` to pick the record to write to");
         }
         if spec.result.ty.kind != TypeKind::Boolean {
             cx.error(
@@ -662,7 +678,11 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
             }
         }
     }
-    if spec.paged && emu.forms().iter().any(|f| f.shape.as_ref().is_some_and(|s| *s != Shape::List))
+    if spec.paged
+        && emu
+            .forms()
+            .iter()
+            .any(|f| f.shape.as_ref().is_some_and(|s| *s != Shape::List))
     {
         cx.error(
             &emu.path,
@@ -683,7 +703,11 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
                 None => p.help(format!(
                     "name a field of `{}`{}",
                     record.name,
-                    if record_path { "" } else { ", or set `record:` to the records' type" }
+                    if record_path {
+                        ""
+                    } else {
+                        ", or set `record:` to the records' type"
+                    }
                 )),
             };
         }
@@ -727,7 +751,11 @@ fn record_type<'s>(cx: &mut Ctxt, spec: &'s Spec, emu: &Emulation) -> Option<(&'
     if let Some(name) = &emu.record {
         let found = spec.find_type(name);
         if found.is_none() {
-            let names = spec.types.iter().chain(&spec.shared_types).map(|t| t.name.as_str());
+            let names = spec
+                .types
+                .iter()
+                .chain(&spec.shared_types)
+                .map(|t| t.name.as_str());
             let p = cx.error(
                 &emu.path.key("record"),
                 format!("`{name}` is not an object type of this spec or its type libraries"),
@@ -740,7 +768,10 @@ fn record_type<'s>(cx: &mut Ctxt, spec: &'s Spec, emu: &Emulation) -> Option<(&'
         return found.map(|t| (t, true));
     }
     let projected = emu.group.is_some()
-        || emu.forms().iter().any(|f| f.value.is_some() || f.fields.is_some());
+        || emu
+            .forms()
+            .iter()
+            .any(|f| f.value.is_some() || f.fields.is_some());
     if projected || !emu.set.is_empty() {
         return None;
     }

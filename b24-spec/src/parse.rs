@@ -82,8 +82,8 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
         }
     };
     let example = get(map, "example").and_then(|v| example(cx, v, &path.key("example")));
-    let emulator = get(map, "emulator")
-        .and_then(|v| crate::emulation::parse(cx, v, &path.key("emulator")));
+    let emulator =
+        get(map, "emulator").and_then(|v| crate::emulation::parse(cx, v, &path.key("emulator")));
 
     Some(Spec {
         file: file.to_owned(),
@@ -587,7 +587,12 @@ pub(crate) fn key_str(cx: &mut Ctxt, key: &Value, parent: &KeyPath) -> Option<St
 }
 
 /// Reports every key of `m` that is not in `allowed`, suggesting the closest allowed one.
-pub(crate) fn check_keys(cx: &mut Ctxt, m: &serde_yaml::Mapping, path: &KeyPath, allowed: &[&[&str]]) {
+pub(crate) fn check_keys(
+    cx: &mut Ctxt,
+    m: &serde_yaml::Mapping,
+    path: &KeyPath,
+    allowed: &[&[&str]],
+) {
     let known = || allowed.iter().flat_map(|keys| keys.iter().copied());
     for key in m.keys() {
         let Some(key) = key.as_str() else {
