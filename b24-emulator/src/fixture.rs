@@ -189,6 +189,30 @@ mod tests {
     }
 
     #[test]
+    fn yaml_fixtures_and_overlays() {
+        let mine = Fixture::from_yaml_str(
+            "mine.yaml",
+            "# my users\nusers:\n  - id: 3\n    name: Ann\nextra: []\n",
+        )
+        .unwrap();
+        assert_eq!(mine.collection("users").unwrap()[0]["name"], "Ann");
+        let merged = Fixture::builtin().overlay(mine);
+        assert_eq!(merged.collection("users").map(<[_]>::len), Some(1));
+        assert_eq!(merged.collection("extra"), Some(&[][..]));
+        assert_eq!(
+            merged.collection("chats"),
+            Fixture::builtin().collection("chats")
+        );
+        let e = Fixture::from_yaml_str("bad.yaml", "users:\n  - id: 1\n    id: 2\n").unwrap_err();
+        assert!(matches!(e, FixtureError::Yaml(_)), "{e}");
+        assert!(e.to_string().contains("bad.yaml:3:"), "{e}");
+        assert!(matches!(
+            Fixture::from_yaml_str("list.yaml", "- 1\n"),
+            Err(FixtureError::NotAnObject)
+        ));
+    }
+
+    #[test]
     fn collections_can_be_added_and_replaced() {
         let mut record = Record::new();
         record.insert("id".into(), Value::from(3));

@@ -4,8 +4,9 @@
 //! way a portal would: the same routes (incoming webhooks and OAuth), the same envelopes
 //! (`result` with a `time` block, or `error` with `error_description`), the same HTTP statuses
 //! and error codes. Nothing in it is specific to a method: parameters are checked against the
-//! spec's `params:`, answers come from fixture data selected by the spec's `emulator:` section
-//! (or from the spec's documented example), and errors are the codes the spec declares.
+//! spec's `params:`, answers come from fixture data picked, ordered and shaped by the spec's
+//! `emulator:` section (or, for specs without one, from the documented example), writes change
+//! that data for later calls, and errors are the codes the spec declares.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -16,7 +17,7 @@
 //!
 //! let client = Client::webhook(&running.webhook_url())?;
 //! let me = client.im_user_get().send().await?; // the webhook's user, id 1
-//! let john = client.im_user_get().id(5).send().await?; // the documented example user
+//! let john = client.im_user_get().id(5).send().await?; // a user of the built-in fixture
 //! assert_eq!((me.id, john.name.as_str()), (1, "John Smith"));
 //!
 //! let app = Client::oauth(&running.base_url(), running.access_token())?;
@@ -34,12 +35,19 @@
 //!   `/rest/{method}` needs a known access token in `auth` (body or query string). Otherwise:
 //!   HTTP 401 `NO_AUTH_FOUND`. Access tokens live an hour
 //!   ([`EmulatorBuilder::access_token_lifetime`]); after that: HTTP 401 `expired_token`.
+//! - **Active user.** When the caller's record in the fixture's `users` collection has
+//!   `active: false` (a dismissed employee), every call answers HTTP 403
+//!   `INVALID_CREDENTIALS`: the webhook or token exists, but its user may not act.
 //! - **Rate limit.** One leaky bucket per portal, by [`Plan`]: standard holds 50 requests and
 //!   drains 2 a second, enterprise 250 and 5. A request that does not fit: HTTP 503
 //!   `QUERY_LIMIT_EXCEEDED`. Every authenticated HTTP request counts once; a `batch` is one
 //!   request however many commands it has.
 //! - **Method.** Unknown methods answer HTTP 404 `ERROR_METHOD_NOT_FOUND`. Method names are
 //!   matched case-insensitively and may end in `.json`.
+//! - **Scope.** A webhook or token given with a scope list
+//!   ([`EmulatorBuilder::webhook_with_scopes`], [`EmulatorBuilder::access_token_with_scopes`])
+//!   may call only methods of those scopes, plus `basic`; others answer HTTP 403
+//!   `insufficient_scope` (inside a `batch`, the command fails). Without a list, every scope.
 //! - **Operating time.** Each call costs a simulated processing time (10 ms unless
 //!   [`EmulatorBuilder::processing_time`] says otherwise), summed per method and per
 //!   application or webhook in one-minute baskets that count for 10 minutes. Every answer's
@@ -59,9 +67,9 @@
 //!
 //! # Lists and batches
 //!
-//! A spec with `paged: true` whose `emulator:` has no lookup answers 50 records at a time from
-//! its collection, starting at the `start` parameter, with `total` and `next` (left out on the
-//! last page) beside `result`. `start=-1` answers the first 50 records without counting them:
+//! A spec with `paged: true` answers the records its `emulator:` section picks 50 at a time,
+//! starting at the `start` parameter, with `total` and `next` (left out on the last page)
+//! beside `result`. `start=-1` answers the first 50 records without counting them:
 //! `total` is 0 and there is no `next`, as in the portal's documented example.
 //!
 //! `batch` runs up to 50 commands (`cmd`, an object or list of `"method?param=value"` strings)
@@ -109,20 +117,32 @@
 //! | `ERROR_METHOD_NOT_FOUND` | 404 | no spec serves the method, or the path is not a REST path |
 //! | `INVALID_ARG_VALUE` | 400 | a parameter is missing or wrong and its spec names no `invalid` code; a `batch` without `cmd` or with a command that is not a string |
 //! | `ERROR_BAD_REQUEST` | 400, 405, 413 | the request cannot be read: malformed JSON, a non-object body, multipart, `.xml`, another HTTP verb than GET/POST, a body over 16 MiB |
-//! | `ERROR_NOT_FOUND` | 400 | a lookup matched no record and the spec's `emulator:` names no `not_found` code |
+//! | `ERROR_NOT_FOUND` | 400 | the spec's `emulator:` picked no record for a one-record answer or a write, names no `not_found` code, and the result type has no "no value" marker |
 //! | `ERROR_NOT_EMULATED` | 501 | the spec has neither `emulator:` nor an example response |
 //!
 //! System codes it answers with their documented status: `NO_AUTH_FOUND` (401),
-//! `expired_token` (401), `QUERY_LIMIT_EXCEEDED` (503), `OPERATION_TIME_LIMIT` (429),
+//! `expired_token` (401), `INVALID_CREDENTIALS` (403), `insufficient_scope` (403), `QUERY_LIMIT_EXCEEDED` (503), `OPERATION_TIME_LIMIT` (429),
 //! `ERROR_BATCH_LENGTH_EXCEEDED` (400) and `ERROR_BATCH_METHOD_NOT_ALLOWED` (405) inside
 //! `batch`, and `INTERNAL_SERVER_ERROR` (500) from faults.
 //!
 //! # Fixtures
 //!
-//! [`Fixture`] holds named collections of records. The built-in one has users 1 (an
-//! administrator, the default caller) and 5 (the documented example user). At build time every
-//! record is checked against the result type of each spec that serves from its collection, so
-//! emulated answers always decode with the generated types.
+//! [`Fixture`] holds named collections of records; `docs/spec-format.md` ("Emulator") says how a
+//! spec's `emulator:` section picks and shapes them. The built-in fixture
+//! (`fixtures/default.json`) has eight messenger users in `users` (1, an administrator and the
+//! default caller; 5, the documented example user; 8, deactivated; 9, an extranet user; 11, a
+//! bot), the same people in the `user.*` shape in `portal_users`, a department tree in
+//! `departments` and `im_departments`, chats in `chats` with their members in
+//! `chat_members`, and per-user `counters` and `recent` conversations.
+//!
+//! At build time the emulator refuses a fixture that lacks a collection a spec reads, and
+//! checks every record against the spec's `record:` type and, as the method answers it,
+//! against the result type, so emulated answers always decode with the generated types. Each
+//! emulator works on its own copy of the fixture: writes (`im.user.status.set`,
+//! `im.user.status.idle.start`, …) are seen by later calls to that emulator only, and
+//! [`Emulator::fixture`] shows the data as they left it. Fixtures load from JSON
+//! ([`Fixture::from_json_str`]) or YAML ([`Fixture::from_yaml_str`]);
+//! [`Fixture::overlay`] replaces some collections of the built-in one and keeps the rest.
 //!
 //! # Your own methods
 //!
