@@ -385,12 +385,63 @@ fn serve_refuses_bad_rules_plans_and_fixtures() {
     assert_eq!(code, 2);
     assert!(stderr.contains("no spec serves that method"), "{stderr}");
 
+    let (code, _, stderr) = run(b24().args(["serve", "--webhook", "eight:secretcode"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("numeric user id"), "{stderr}");
+    assert!(!stderr.contains("secretcode:"), "{stderr}");
+
     let tmp = TempDir::new("bad-fixture");
     let fixture = tmp.0.join("fixture.yml");
     std::fs::write(&fixture, "users:\n  - id: [unclosed\n").unwrap();
     let (code, _, stderr) = run(b24().args(["serve", "--fixture", fixture.to_str().unwrap()]));
     assert_eq!(code, 2);
     assert!(stderr.contains("is not valid YAML"), "{stderr}");
+}
+
+#[cfg(unix)] // stops the server with SIGTERM
+#[tokio::test]
+async fn serve_takes_extra_webhooks_with_scopes() {
+    let served =
+        Served::start_with(&["--webhook", "8:formercode", "--webhook", "1:usersonly:user"]);
+    // The default webhook is still the one on stdout.
+    assert!(
+        served.webhook_url.ends_with("/rest/1/b24emulatorcode/"),
+        "{}",
+        served.webhook_url
+    );
+    let base = served
+        .webhook_url
+        .trim_end_matches("/rest/1/b24emulatorcode/")
+        .to_owned();
+    let call = |hook: String, method: &'static str| async move {
+        let client = b24_client::Client::webhook(&hook).unwrap();
+        match client.call_raw(method, Default::default()).await {
+            Ok(_) => (200, String::new()),
+            Err(b24_client::Error::Api(api)) => (
+                api.status,
+                b24_client::ErrorCode::code(&api.code).to_owned(),
+            ),
+            Err(other) => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(
+        call(format!("{base}/rest/8/formercode/"), "profile").await,
+        (403, "INVALID_CREDENTIALS".to_owned())
+    );
+    assert_eq!(
+        call(format!("{base}/rest/1/usersonly/"), "im.user.get").await,
+        (403, "insufficient_scope".to_owned())
+    );
+    assert_eq!(
+        call(format!("{base}/rest/1/usersonly/"), "user.current").await,
+        (200, String::new())
+    );
+    let (code, log) = served.terminate();
+    assert_eq!(code, 0, "{log}");
+    assert!(
+        !log.contains("formercode") && !log.contains("usersonly"),
+        "{log}"
+    );
 }
 
 #[test]
