@@ -491,15 +491,27 @@ fn any_item(value: Option<&Value>, test: impl Fn(&Value) -> bool) -> bool {
     }
 }
 
-/// SQL `LIKE`: `%` is any run of characters, `_` any one character.
+/// SQL `LIKE`: `%` is any run of characters, `_` any one character. Backtracks only to the
+/// last `%`, so hostile patterns (`%%%%…a`) stay linear in the pattern times the text.
 fn like(text: &[char], pattern: &[char]) -> bool {
-    match pattern.split_first() {
-        None => text.is_empty(),
-        Some(('%', rest)) => (0..=text.len()).any(|i| like(&text[i..], rest)),
-        Some((c, rest)) => text
-            .split_first()
-            .is_some_and(|(t, tail)| (*c == '_' || c == t) && like(tail, rest)),
+    let (mut t, mut p) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        if p < pattern.len() && (pattern[p] == '_' || pattern[p] == text[t]) && pattern[p] != '%' {
+            t += 1;
+            p += 1;
+        } else if p < pattern.len() && pattern[p] == '%' {
+            star = Some((p, t));
+            p += 1;
+        } else if let Some((sp, st)) = star {
+            p = sp + 1;
+            t = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
     }
+    pattern[p..].iter().all(|c| *c == '%')
 }
 
 #[cfg(test)]
@@ -539,6 +551,65 @@ mod tests {
     }
 
     #[test]
+    fn projections_join_pick_omit_and_take_a_value() {
+        let fixture = Fixture::empty()
+            .with_collection("people", vec![record(json!({"id": 4, "name": "Ann"}))]);
+        let thing = record(json!({"id": 1, "owner": "4", "secret": "x", "name": "Box"}));
+        let join = b24_spec::Join {
+            key: "owner_data".into(),
+            collection: "people".into(),
+            field: "id".into(),
+            on: "owner".into(),
+            path: Default::default(),
+        };
+        let form = Form {
+            join: vec![join],
+            omit: vec!["secret".into()],
+            ..Form::default()
+        };
+        assert_eq!(
+            project(&thing, &form, &fixture, None),
+            json!({"id": 1, "owner": "4", "name": "Box", "owner_data": {"id": 4, "name": "Ann"}})
+        );
+        let form = Form {
+            fields: Some(vec![
+                ("ID".into(), "id".into()),
+                ("NAME".into(), "name".into()),
+            ]),
+            ..Form::default()
+        };
+        assert_eq!(
+            project(&thing, &form, &fixture, None),
+            json!({"ID": 1, "NAME": "Box"})
+        );
+        // A missing `value` field is the type's "no value" marker.
+        let ty = |or_false, nullable| TypeRef {
+            kind: TypeKind::String,
+            or_false,
+            or_empty: false,
+            nullable,
+            path: Default::default(),
+        };
+        let form = Form {
+            value: Some("status".into()),
+            ..Form::default()
+        };
+        assert_eq!(
+            project(&thing, &form, &fixture, Some(&ty(true, false))),
+            json!(false)
+        );
+        assert_eq!(
+            project(&thing, &form, &fixture, Some(&ty(false, true))),
+            Value::Null
+        );
+        let form = Form {
+            value: Some("name".into()),
+            ..Form::default()
+        };
+        assert_eq!(project(&thing, &form, &fixture, None), json!("Box"));
+    }
+
+    #[test]
     fn like_patterns() {
         let l = |t: &str, p: &str| {
             like(
@@ -547,6 +618,9 @@ mod tests {
             )
         };
         assert!(l("maria", "m%a") && l("maria", "%") && l("maria", "mar_a") && !l("maria", "m_a"));
+        assert!(l("", "%%") && !l("", "_") && l("abc", "%b%") && !l("abc", "%d%"));
+        let long = "a".repeat(5000);
+        assert!(!l(&long, &format!("{}b", "%".repeat(200))));
     }
 
     #[test]

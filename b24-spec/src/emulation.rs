@@ -118,7 +118,8 @@ pub struct Form {
     pub omit: Vec<String>,
     /// Add a record of another collection to each record.
     pub join: Vec<Join>,
-    pub path: Option<KeyPath>,
+    /// Where the form's keys are: `emulator`, or a `when` case.
+    pub path: KeyPath,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -445,7 +446,7 @@ fn form(cx: &mut Ctxt, m: &serde_yaml::Mapping, path: &KeyPath) -> Form {
         fields,
         omit,
         join,
-        path: Some(path.clone()),
+        path: path.clone(),
     }
 }
 
@@ -668,7 +669,7 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
         for form in std::iter::once(&emu.form).chain(emu.when.iter().map(|w| &w.form)) {
             if form.shape.is_some() {
                 cx.key_error(
-                    &form.path.clone().unwrap_or_else(KeyPath::root).key("shape"),
+                    &form.path.key("shape"),
                     "`shape` cannot be combined with `group`",
                 )
                 .help(format!(
@@ -728,7 +729,7 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
         field(cx, &a.field, &a.path);
     }
     for form in std::iter::once(&emu.form).chain(emu.when.iter().map(|w| &w.form)) {
-        let at = form.path.clone().unwrap_or_else(KeyPath::root);
+        let at = &form.path;
         if let Some(v) = &form.value {
             field(cx, v, &at.key("value"));
         }
