@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::answer::{Answer, page, same_value};
 use crate::clock::php_array;
+use crate::emulator::ACCOUNTS;
 use crate::envelope::{Failure, INVALID_ARG_VALUE, NOT_FOUND};
 use crate::fixture::{Fixture, Record};
 use crate::request::Params;
@@ -27,6 +28,20 @@ pub(crate) struct Call<'a> {
 impl Call<'_> {
     pub fn run(&self, fixture: &mut Fixture) -> Result<Answer, Failure> {
         let emu = self.emulation;
+        if let Some(refuse) = &emu.refuse {
+            let me = Value::from(self.caller);
+            let account = fixture
+                .collection(ACCOUNTS)
+                .and_then(|users| users.iter().find(|u| field_matches(u.get("id"), &me)));
+            if let Some(account) = account
+                && refuse
+                    .callers
+                    .iter()
+                    .any(|(f, v)| field_matches(field(account, f), v))
+            {
+                return Err(Failure::declared(self.spec, &refuse.error, None));
+            }
+        }
         let records = fixture.collection(&emu.collection).ok_or_else(|| {
             // The builder refuses specs whose collection is missing: a safety net only.
             Failure::new(

@@ -570,6 +570,17 @@ fn check_fixture(spec: &Spec, fixture: &Fixture) -> Result<(), EmulatorError> {
             });
         }
     }
+    if let Some(refuse) = &emulation.refuse {
+        let accounts = fixture.collection(ACCOUNTS).unwrap_or_default();
+        for (field, _) in &refuse.callers {
+            if !accounts.iter().any(|a| a.contains_key(field)) {
+                return Err(EmulatorError::AccountField {
+                    method: spec.method.clone(),
+                    field: field.clone(),
+                });
+            }
+        }
+    }
     let records = fixture
         .collection(&emulation.collection)
         .unwrap_or_default();
@@ -666,6 +677,17 @@ pub enum EmulatorError {
         path: String,
         /// What is wrong.
         message: String,
+    },
+    /// A spec refuses callers by a field no record of the accounts collection (`users`) has.
+    #[error(
+        "method `{method}` refuses callers by the account field `{field}`, which no record of \
+         the fixture's `users` collection has"
+    )]
+    AccountField {
+        /// The method name.
+        method: String,
+        /// The field its `emulator.refuse.callers` names.
+        field: String,
     },
     /// A fault names a method no spec serves.
     #[error("fault rule for `{method}`: no spec serves that method")]
@@ -787,6 +809,22 @@ mod tests {
             .unwrap_err();
         assert!(
             matches!(&e, EmulatorError::FixtureMismatch { record, path, .. } if record == "items[1]" && path == "id"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn refused_callers_need_a_field_the_accounts_have() {
+        let spec = b24_spec::load_str(
+            "test.items.list.yaml",
+            "method: test.items.list\nscope: test\nsummary: s\ndocs: https://apidocs.bitrix24.com/\n\
+             access: any user\nresult: json\nerrors:\n  NOPE: { status: 403, doc: No }\n\
+             emulator:\n  collection: users\n  refuse: { callers: { vip: true }, error: NOPE }\n",
+        )
+        .unwrap();
+        let e = Emulator::builder().spec(spec).build().unwrap_err();
+        assert!(
+            matches!(&e, EmulatorError::AccountField { field, .. } if field == "vip"),
             "{e}"
         );
     }

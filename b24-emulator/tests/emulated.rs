@@ -102,6 +102,27 @@ async fn departments_and_their_employees() {
         "Development Department / Example Company"
     );
     running.shutdown().await.unwrap();
+
+    // Extranet users (9) and bots (11) may not use either method.
+    let running = start(
+        Emulator::builder()
+            .webhook(9, "extranet")
+            .webhook(11, "bot")
+            .webhook(5, "five"),
+    )
+    .await;
+    let base = running.base_url();
+    for (hook, refused) in [("9/extranet", true), ("11/bot", true), ("5/five", false)] {
+        for method in ["im.department.get", "im.department.employees.get"] {
+            let answer = get(&format!("{base}/rest/{hook}/{method}?ID[]=7")).await;
+            if refused {
+                assert_eq!(error(&answer), (403, "ACCESS_ERROR"), "{hook} {method}");
+            } else {
+                assert_eq!(answer.0, 200, "{hook} {method}: {}", answer.1);
+            }
+        }
+    }
+    running.shutdown().await.unwrap();
 }
 
 #[tokio::test]

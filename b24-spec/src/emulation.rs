@@ -2,8 +2,8 @@
 //! fixture data, declared instead of written in Rust. This module holds its model, its reader
 //! and its checks; `parse.rs` and `check.rs` call into it.
 //!
-//! A request goes through the section in this order: pick the records of `collection`
-//! (`caller`, `lookup`, `match`, `filter`), order them (`sort`), then build the answer
+//! A request goes through the section in this order: turn away callers `refuse` names, pick
+//! the records of `collection` (`caller`, `lookup`, `match`, `filter`), order them (`sort`), then build the answer
 //! (`group`, `shape`, and per record `join`, `fields`, `omit`, `value`), or write to the one
 //! record picked (`set`). `when` replaces parts of the answer for given parameter values.
 
@@ -25,6 +25,7 @@ const EMULATOR_KEYS: &[&str] = &[
     "group",
     "when",
     "set",
+    "refuse",
     "not_found",
 ];
 /// Keys that shape the answer; allowed at the top of `emulator:` and inside a `when` case.
@@ -34,6 +35,7 @@ const SORT_KEYS: &[&str] = &["by", "order"];
 const GROUP_KEYS: &[&str] = &["param", "field"];
 const JOIN_KEYS: &[&str] = &["collection", "field", "on"];
 const SOURCE_KEYS: &[&str] = &["param", "now", "minus_minutes", "value"];
+const REFUSE_KEYS: &[&str] = &["callers", "error"];
 
 /// How the emulator serves a method from fixture data, so no method needs Rust of its own.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,8 +64,22 @@ pub struct Emulation {
     pub when: Vec<When>,
     /// Writes to the one record picked; the method then answers `true`.
     pub set: Vec<Assign>,
+    /// Callers the method refuses, by fields of their account record.
+    pub refuse: Option<Refuse>,
     /// Error code when no record matches.
     pub not_found: Option<String>,
+    pub path: KeyPath,
+}
+
+/// `refuse: { callers: { extranet: true, bot: true }, error: ACCESS_ERROR }`: a caller whose
+/// record in the emulator's accounts collection (`users`) has any of these field values gets
+/// the error instead of an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refuse {
+    /// (field, value) pairs; one match is enough.
+    pub callers: Vec<(String, serde_json::Value)>,
+    /// Error code, declared under `errors:`.
+    pub error: String,
     pub path: KeyPath,
 }
 
@@ -280,6 +296,7 @@ pub(crate) fn parse(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Option<Emulatio
         None => Vec::new(),
         Some(v) => set(cx, v, &path.key("set")),
     };
+    let refuse = get(m, "refuse").and_then(|v| refuse(cx, v, &path.key("refuse")));
     Some(Emulation {
         collection: collection?,
         record,
@@ -292,8 +309,49 @@ pub(crate) fn parse(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Option<Emulatio
         form,
         when,
         set,
+        refuse,
         not_found,
         path: path.clone(),
+    })
+}
+
+fn refuse(cx: &mut Ctxt, v: &Value, rp: &KeyPath) -> Option<Refuse> {
+    let rm = mapping(cx, v, rp, "`refuse`")?;
+    check_keys(cx, rm, rp, &[REFUSE_KEYS]);
+    let error = required_str(cx, rm, rp, "error");
+    let cp = rp.key("callers");
+    let mut callers = Vec::new();
+    match get(rm, "callers") {
+        None => {
+            cx.key_error(rp, "missing required key `callers` in `emulator.refuse`")
+                .help("add `callers:` with the account fields that refuse a caller, e.g. `{ bot: true }`");
+        }
+        Some(c) => {
+            if let Some(cm) = mapping(cx, c, &cp, "`callers`") {
+                for (k, v) in cm {
+                    let Some(field) = key_str(cx, k, &cp) else {
+                        continue;
+                    };
+                    match v {
+                        Value::Bool(_) | Value::Number(_) | Value::String(_) => {
+                            if let Some(json) = crate::parse::yaml_to_json(v) {
+                                callers.push((field, json));
+                            }
+                        }
+                        other => wrong_kind(cx, other, &cp.key(&field), "a plain value"),
+                    }
+                }
+                if cm.is_empty() {
+                    cx.error(&cp, "`callers` is empty, so no caller is refused")
+                        .help("name the account fields that refuse a caller, e.g. `{ bot: true }`, or remove `refuse`");
+                }
+            }
+        }
+    }
+    Some(Refuse {
+        callers,
+        error: error?,
+        path: rp.clone(),
     })
 }
 
@@ -554,11 +612,11 @@ fn set(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<Assign> {
 /// Semantic checks: declared codes, parameters and fields, and combinations that cannot work.
 pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
     let Some(emu) = &spec.emulator else { return };
-    if let Some(code) = &emu.not_found {
-        let codes = spec.errors.iter().map(|e| e.code.as_str());
-        if !spec.errors.iter().any(|e| &e.code == code) {
+    let declared = |cx: &mut Ctxt, code: &str, at: &KeyPath| {
+        if !spec.errors.iter().any(|e| e.code == code) {
+            let codes = spec.errors.iter().map(|e| e.code.as_str());
             let p = cx.error(
-                &emu.path.key("not_found"),
+                at,
                 format!("error code `{code}` is not declared under `errors:`"),
             );
             match did_you_mean(code, codes) {
@@ -566,6 +624,12 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
                 None => p.help(format!("declare `{code}` under `errors:`")),
             };
         }
+    };
+    if let Some(code) = &emu.not_found {
+        declared(cx, code, &emu.path.key("not_found"));
+    }
+    if let Some(r) = &emu.refuse {
+        declared(cx, &r.error, &r.path.key("error"));
     }
 
     // Parameters.

@@ -201,5 +201,5 @@ pub const PRIMITIVES: &[&str] = &[
 ];
 
 pub use crate::emulation::{
-    Assign, Emulation, Form, Group, Join, Lookup, Match, Shape, Sort, Source, When,
+    Assign, Emulation, Form, Group, Join, Lookup, Match, Refuse, Shape, Sort, Source, When,
 };
