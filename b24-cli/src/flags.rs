@@ -428,6 +428,91 @@ result: boolean
         assert_eq!(e.kind(), clap::error::ErrorKind::MissingRequiredArgument);
     }
 
+    const FILTERED: &str = r#"
+method: test.user.list
+scope: test
+summary: List users
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  FILTER:
+    type: filter
+    doc: Conditions
+    fields:
+      ID: id
+      NAME: string
+      ONLINE: yn
+  ORDER:
+    type: enum
+    case_insensitive: true
+    values: { ASC: ascending, DESC: descending }
+    doc: Direction
+result: json
+"#;
+
+    fn run_filtered(args: &[&str]) -> Result<Map<String, Value>, clap::Error> {
+        let spec =
+            b24_spec::load_str("test.user.list.yaml", FILTERED).unwrap_or_else(|d| panic!("{d:?}"));
+        let m = command(&spec)
+            .try_get_matches_from(std::iter::once("test.user.list").chain(args.iter().copied()))?;
+        Ok(params(&spec, &m))
+    }
+
+    #[test]
+    fn filter_conditions_are_repeated_flags_or_json() {
+        let p = run_filtered(&[
+            "--filter",
+            ">=ID=5",
+            "--filter",
+            "%NAME=Jo",
+            "--filter",
+            "@ID=1,2",
+            "--filter",
+            "ONLINE=yes",
+            "--filter",
+            r#"{"!ID": 3}"#,
+            "--order",
+            "desc",
+        ])
+        .unwrap();
+        assert_eq!(
+            Value::Object(p),
+            json!({"FILTER": {">=ID": 5, "%NAME": "Jo", "@ID": [1, 2], "ONLINE": "Y", "!ID": 3},
+                   "ORDER": "DESC"})
+        );
+        let p = run_filtered(&["--filter", "@ID=[7]", "--filter", "=%NAME=Jo%"]).unwrap();
+        assert_eq!(
+            Value::Object(p),
+            json!({"FILTER": {"@ID": [7], "=%NAME": "Jo%"}})
+        );
+        assert_eq!(run_filtered(&[]).unwrap(), Map::new());
+    }
+
+    #[test]
+    fn unknown_filter_fields_and_operators_are_usage_errors() {
+        for (arg, needle) in [
+            (
+                ">=AGE=5",
+                "`>=AGE` is not a field this filter accepts (fields: ID, NAME, ONLINE)",
+            ),
+            ("<>ID=5", "`<>ID` is not a field"),
+            ("ID=abc", "expected an id"),
+            ("@ID=1,x", "expected an id"),
+            (r#"{"NAME": {"x": 1}}"#, "expected a string"),
+            ("NAME", "expected a condition such as `>=ID=5`"),
+            ("{oops", "expected a JSON object"),
+        ] {
+            let e = run_filtered(&["--filter", arg]).unwrap_err();
+            assert_eq!(e.kind(), clap::error::ErrorKind::ValueValidation, "{arg}");
+            assert_eq!(e.exit_code(), 2);
+            let text = e.to_string();
+            assert!(
+                text.contains("--filter") && text.contains(needle),
+                "{arg}: {text}"
+            );
+        }
+    }
+
     #[test]
     fn help_shows_docs_wire_names_and_errors() {
         let spec = spec();

@@ -363,7 +363,18 @@ fn type_names(cx: &mut Ctxt, spec: &Spec) {
             collect_enums(&f.ty, &mut enums);
         }
     }
+    // Selects over one record share its enum of field names.
+    let mut selects = HashSet::new();
     for p in &spec.params {
+        if let TypeKind::Array(items) = &p.ty.kind
+            && let TypeKind::Enum(e) = &items.kind
+            && e.select_of.is_some()
+        {
+            if !e.shared && selects.insert(e.name.as_str()) {
+                enums.push((e.name.clone(), items.path.clone()));
+            }
+            continue;
+        }
         collect_enums(&p.ty, &mut enums);
         if let TypeKind::Filter(filter) = &p.ty.kind {
             enums.push((filter.name.clone(), p.ty.path.clone()));
@@ -437,7 +448,8 @@ fn fields_of(cx: &mut Ctxt, types: &[TypeDef]) {
 /// Enums defined where they are used (a library's named enums are defined in the library).
 fn collect_enums(ty: &TypeRef, out: &mut Vec<(String, KeyPath)>) {
     match &ty.kind {
-        TypeKind::Enum(e) if e.shared => {}
+        // A select's enum is claimed by its parameter (a select elsewhere is refused).
+        TypeKind::Enum(e) if e.shared || e.select_of.is_some() => {}
         TypeKind::Enum(e) => out.push((e.name.clone(), ty.path.clone())),
         TypeKind::Array(items) => collect_enums(items, out),
         _ => {}

@@ -848,6 +848,12 @@ fn collect_enums(spec: &Spec) -> Vec<&TypeRef> {
     }
     out.extend(enums_of_types(&spec.types));
     walk_enums(&spec.result.ty, &mut out);
+    // Two selects over one record share its enum of field names.
+    let mut selects = std::collections::HashSet::new();
+    out.retain(|ty| match &ty.kind {
+        TypeKind::Enum(e) if e.select_of.is_some() => selects.insert(e.name.clone()),
+        _ => true,
+    });
     out
 }
 

@@ -423,6 +423,119 @@ types:
         assert!(check(&s, n, &json!("5"), Mode::Result).is_err());
     }
 
+    const FILTERS: &str = r#"
+method: test.user.list
+scope: test
+summary: Test
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  FILTER:
+    type: filter
+    doc: f
+    fields:
+      ID: id
+      NAME: string
+      ONLINE: yn
+      KIND: { type: enum, values: { employee: employee, email: email } }
+  SEARCH:
+    type: filter
+    doc: s
+    operators: []
+    fields: { FIND: string }
+  NARROW:
+    type: filter
+    doc: n
+    operators: [">=", "@"]
+    fields: { ID: id }
+  ORDER:
+    type: enum
+    case_insensitive: true
+    values: { ASC: ascending, DESC: descending }
+    doc: o
+  select: { type: select, of: Thing, doc: s }
+result: { type: array, items: Thing }
+types:
+  Thing:
+    fields:
+      ID: id
+      NAME: string
+"#;
+
+    fn filters() -> Spec {
+        crate::load_str("test.user.list.yaml", FILTERS).unwrap_or_else(|d| panic!("{d:?}"))
+    }
+
+    #[test]
+    fn filters_accept_declared_fields_behind_accepted_operators() {
+        let s = filters();
+        for v in [
+            json!({}),
+            json!({"ID": 5, ">=ID": "5", "!ID": 3, "%NAME": "Jo", "!=%NAME": "Jo%"}),
+            json!({"@ID": [1, "2"], "!@KIND": ["email"], "ONLINE": "Y"}),
+            // Form data: `FILTER[@ID][0]=1&FILTER[@ID][1]=2` is an object keyed by index.
+            json!({"@ID": {"0": "1", "1": "2"}, "<=ID": "9"}),
+            // A bare key may hold a list too.
+            json!({"ID": [1, 2]}),
+        ] {
+            assert_eq!(param(&s, "FILTER", v.clone()), Ok(()), "{v}");
+        }
+    }
+
+    #[test]
+    fn filters_refuse_unknown_fields_operators_and_values() {
+        let s = filters();
+        let e = param(&s, "FILTER", json!({">=AGE": 5})).unwrap_err();
+        assert_eq!(e.path.to_string(), ">=AGE");
+        assert!(
+            e.message.contains("`>=AGE` is not a field") && e.message.contains("ID, NAME"),
+            "{}",
+            e.message
+        );
+        let e = param(&s, "FILTER", json!({"@ID": 5})).unwrap_err();
+        assert!(e.message.contains("takes a list"), "{}", e.message);
+        let e = param(&s, "FILTER", json!({"@ID": [1, "x"]})).unwrap_err();
+        assert_eq!(e.path.to_string(), "@ID[1]");
+        let e = param(&s, "FILTER", json!({"KIND": "robot"})).unwrap_err();
+        assert!(
+            e.message.contains("\"employee\", \"email\""),
+            "{}",
+            e.message
+        );
+        assert!(param(&s, "FILTER", json!([1])).is_err());
+        let e = param(&s, "NARROW", json!({"<ID": 5})).unwrap_err();
+        assert!(
+            e.message
+                .contains("operator `<` in `<ID` is not accepted (accepted: >= @)"),
+            "{}",
+            e.message
+        );
+        assert_eq!(param(&s, "NARROW", json!({">=ID": 5, "@ID": [1]})), Ok(()));
+        let e = param(&s, "SEARCH", json!({"%FIND": "x"})).unwrap_err();
+        assert!(e.message.contains("exact values only"), "{}", e.message);
+        assert_eq!(param(&s, "SEARCH", json!({"FIND": "x"})), Ok(()));
+    }
+
+    #[test]
+    fn case_insensitive_enums_and_selects() {
+        let s = filters();
+        for order in ["ASC", "asc", "Desc"] {
+            assert_eq!(param(&s, "ORDER", json!(order)), Ok(()), "{order}");
+        }
+        assert!(param(&s, "ORDER", json!("up")).is_err());
+        assert_eq!(
+            param(&s, "select", json!(["ID", "*", "UF_*", "UF_USR_1"])),
+            Ok(())
+        );
+        let e = param(&s, "select", json!(["ID", "AGE"])).unwrap_err();
+        assert_eq!(e.path.to_string(), "[1]");
+        assert!(
+            e.message.contains("`AGE` is not a field of `Thing`"),
+            "{}",
+            e.message
+        );
+    }
+
     #[test]
     fn integers_of_request_values() {
         assert_eq!(integer_of(&json!(5)), Some(5));
