@@ -37,6 +37,10 @@ pub fn command(spec: &Spec) -> Command {
             TypeKind::Filter(_) => arg
                 .action(ArgAction::Append)
                 .value_parser(filter_parser(spec, param)),
+            // `--select ID,NAME` or `--select '["ID", "NAME"]'`, checked against the record.
+            TypeKind::Array(items) if is_select(items) => arg
+                .value_name("FIELDS")
+                .value_parser(select_parser(spec, param)),
             _ => arg.value_parser(parser(&param.ty)),
         });
     }
@@ -128,6 +132,32 @@ fn filter_parser(spec: &Spec, param: &Param) -> ValueParser {
                 .map_err(|e| format!("expected a JSON object of conditions ({e})"))?
         } else {
             filter_condition(def, text)?
+        };
+        conform::check(&spec, &ty, &value, Mode::Request).map_err(|m| m.message)?;
+        Ok::<Value, String>(value)
+    })
+}
+
+fn is_select(items: &TypeRef) -> bool {
+    matches!(&items.kind, TypeKind::Enum(e) if e.select_of.is_some())
+}
+
+/// Reads a `select` list: comma-separated field names or a JSON array, each a field of the
+/// record, a mask (`*`, `UF_*`) or a custom `UF_` field.
+fn select_parser(spec: &Spec, param: &Param) -> ValueParser {
+    let spec = spec.clone();
+    let ty = param.ty.clone();
+    ValueParser::new(move |text: &str| {
+        let value = if text.trim_start().starts_with('[') {
+            serde_json::from_str::<Value>(text).map_err(|e| {
+                format!("expected field names such as ID,NAME or a JSON array ({e})")
+            })?
+        } else {
+            Value::Array(
+                text.split(',')
+                    .map(|name| Value::from(name.trim()))
+                    .collect(),
+            )
         };
         conform::check(&spec, &ty, &value, Mode::Request).map_err(|m| m.message)?;
         Ok::<Value, String>(value)
@@ -447,7 +477,13 @@ params:
     case_insensitive: true
     values: { ASC: ascending, DESC: descending }
     doc: Direction
+  select: { type: select, of: Thing, doc: Fields }
 result: json
+types:
+  Thing:
+    fields:
+      ID: id
+      NAME: string
 "#;
 
     fn run_filtered(args: &[&str]) -> Result<Map<String, Value>, clap::Error> {
@@ -473,17 +509,27 @@ result: json
             r#"{"!ID": 3}"#,
             "--order",
             "desc",
+            "--select",
+            "ID, NAME,UF_*",
         ])
         .unwrap();
         assert_eq!(
             Value::Object(p),
             json!({"FILTER": {">=ID": 5, "%NAME": "Jo", "@ID": [1, 2], "ONLINE": "Y", "!ID": 3},
-                   "ORDER": "DESC"})
+                   "ORDER": "DESC", "select": ["ID", "NAME", "UF_*"]})
         );
-        let p = run_filtered(&["--filter", "@ID=[7]", "--filter", "=%NAME=Jo%"]).unwrap();
+        let p = run_filtered(&[
+            "--filter",
+            "@ID=[7]",
+            "--filter",
+            "=%NAME=Jo%",
+            "--select",
+            r#"["*"]"#,
+        ])
+        .unwrap();
         assert_eq!(
             Value::Object(p),
-            json!({"FILTER": {"@ID": [7], "=%NAME": "Jo%"}})
+            json!({"FILTER": {"@ID": [7], "=%NAME": "Jo%"}, "select": ["*"]})
         );
         assert_eq!(run_filtered(&[]).unwrap(), Map::new());
     }
@@ -508,6 +554,18 @@ result: json
             let text = e.to_string();
             assert!(
                 text.contains("--filter") && text.contains(needle),
+                "{arg}: {text}"
+            );
+        }
+        for (arg, needle) in [
+            ("ID,AGE", "`AGE` is not a field of `Thing`"),
+            ("[1]", "expected a string"),
+        ] {
+            let e = run_filtered(&["--select", arg]).unwrap_err();
+            assert_eq!(e.kind(), clap::error::ErrorKind::ValueValidation, "{arg}");
+            let text = e.to_string();
+            assert!(
+                text.contains("--select") && text.contains(needle),
                 "{arg}: {text}"
             );
         }
