@@ -378,6 +378,9 @@ fn type_names(cx: &mut Ctxt, spec: &Spec) {
         collect_enums(&p.ty, &mut enums);
         if let TypeKind::Filter(filter) = &p.ty.kind {
             enums.push((filter.name.clone(), p.ty.path.clone()));
+            if filter.narrowed() {
+                enums.push((format!("{}Cmp", filter.name), p.ty.path.clone()));
+            }
             for f in &filter.fields {
                 collect_enums(&f.ty, &mut enums);
             }

@@ -207,7 +207,7 @@ impl Checker<'_> {
                 });
             };
             if let Some(op) = op
-                && !def.operators.contains(&op)
+                && !def.accepts(op)
             {
                 let accepted: Vec<&str> = def.operators.iter().map(|o| o.prefix()).collect();
                 return Err(Mismatch {
@@ -446,7 +446,7 @@ params:
   NARROW:
     type: filter
     doc: n
-    operators: [">=", "@"]
+    operators: [">=", "@", "!"]
     fields: { ID: id }
   ORDER:
     type: enum
@@ -506,11 +506,13 @@ types:
         let e = param(&s, "NARROW", json!({"<ID": 5})).unwrap_err();
         assert!(
             e.message
-                .contains("operator `<` in `<ID` is not accepted (accepted: >= @)"),
+                .contains("operator `<` in `<ID` is not accepted (accepted: >= @ !)"),
             "{}",
             e.message
         );
         assert_eq!(param(&s, "NARROW", json!({">=ID": 5, "@ID": [1]})), Ok(()));
+        // `!` and `!=` are one operator in two spellings.
+        assert_eq!(param(&s, "NARROW", json!({"!=ID": 5, "!ID": 6})), Ok(()));
         let e = param(&s, "SEARCH", json!({"%FIND": "x"})).unwrap_err();
         assert!(e.message.contains("exact values only"), "{}", e.message);
         assert_eq!(param(&s, "SEARCH", json!({"FIND": "x"})), Ok(()));

@@ -237,9 +237,58 @@ impl FilterOp {
     pub fn takes_list(self) -> bool {
         matches!(self, FilterOp::In | FilterOp::NotIn)
     }
+
+    /// The operator this one is a second spelling of (`!` of `!=`, `%=` of `=%`, `!%=` of
+    /// `!=%`); itself otherwise.
+    pub fn canonical(self) -> FilterOp {
+        match self {
+            FilterOp::Not => FilterOp::NotEq,
+            FilterOp::PatternAlt => FilterOp::Pattern,
+            FilterOp::NotPatternAlt => FilterOp::NotPattern,
+            other => other,
+        }
+    }
 }
 
 impl FilterDef {
+    /// Whether the filter accepts `op`, in any of its spellings (a key without a prefix,
+    /// equality, is always accepted).
+    pub fn accepts(&self, op: FilterOp) -> bool {
+        op == FilterOp::Eq
+            || self
+                .operators
+                .iter()
+                .any(|o| o.canonical() == op.canonical())
+    }
+
+    /// Whether the filter accepts some operators but not all: its Rust builder then takes a
+    /// comparison type of its own, `{name}Cmp`, with only those.
+    pub fn narrowed(&self) -> bool {
+        !self.operators.is_empty() && self.comparisons().len() < 12
+    }
+
+    /// The comparisons the filter accepts, one per meaning, equality first; what its Rust
+    /// builder offers.
+    pub fn comparisons(&self) -> Vec<FilterOp> {
+        [
+            FilterOp::Eq,
+            FilterOp::NotEq,
+            FilterOp::Gt,
+            FilterOp::Ge,
+            FilterOp::Lt,
+            FilterOp::Le,
+            FilterOp::In,
+            FilterOp::NotIn,
+            FilterOp::Like,
+            FilterOp::NotLike,
+            FilterOp::Pattern,
+            FilterOp::NotPattern,
+        ]
+        .into_iter()
+        .filter(|op| self.accepts(*op))
+        .collect()
+    }
+
     /// Splits a filter key into its operator and field: `>=ID` → (`Some(Ge)`, `ID`). A key
     /// without a prefix gives `None`. The longest prefix whose rest is a declared field wins.
     pub fn split_key<'k>(&self, key: &'k str) -> Option<(Option<FilterOp>, &FilterField, &'k str)> {

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::{doc_lines, encode_value, rust_type, sentence};
 use crate::SpecSet;
-use crate::model::{EnumDef, FilterDef, FilterField, Spec, TypeKind, TypeRef};
+use crate::model::{EnumDef, FilterDef, FilterField, FilterOp, Spec, TypeKind, TypeRef};
 use crate::names::ident;
 
 /// The filter builders of a spec's parameters.
@@ -20,9 +20,122 @@ pub(super) fn filter_defs(spec: &Spec, rt: &TokenStream) -> Vec<TokenStream> {
         .collect()
 }
 
+/// The name of the comparison type of a filter that accepts only some operators
+/// (`{Filter}Cmp`); `None` when it accepts all of them (the runtime's `Cmp`) or none.
+fn restricted_cmp_name(def: &FilterDef) -> Option<String> {
+    def.narrowed().then(|| format!("{}Cmp", def.name))
+}
+
+/// Variant, constructor and what it means, per comparison (as in the runtime's `Cmp`).
+fn comparison(op: FilterOp) -> (&'static str, &'static str, &'static str) {
+    match op {
+        FilterOp::Eq => ("Eq", "eq", "Equal to `value`: the bare field name."),
+        FilterOp::NotEq | FilterOp::Not => ("Ne", "ne", "Not equal to `value`: `!=`."),
+        FilterOp::Gt => ("Gt", "gt", "Greater than `value`: `>`."),
+        FilterOp::Ge => ("Ge", "ge", "Greater than or equal to `value`: `>=`."),
+        FilterOp::Lt => ("Lt", "lt", "Less than `value`: `<`."),
+        FilterOp::Le => ("Le", "le", "Less than or equal to `value`: `<=`."),
+        FilterOp::In => ("In", "one_of", "Equal to one of `values`: `@`."),
+        FilterOp::NotIn => ("NotIn", "none_of", "Equal to none of `values`: `!@`."),
+        FilterOp::Like => ("Like", "like", "Contains the text `value`: `%`."),
+        FilterOp::NotLike => (
+            "NotLike",
+            "not_like",
+            "Does not contain the text `value`: `!%`.",
+        ),
+        FilterOp::Pattern | FilterOp::PatternAlt => (
+            "Pattern",
+            "pattern",
+            "Matches `value`, in which `%` stands for any text: `=%`.",
+        ),
+        FilterOp::NotPattern | FilterOp::NotPatternAlt => (
+            "NotPattern",
+            "not_pattern",
+            "Does not match `value` (with `%` wildcards): `!=%`.",
+        ),
+    }
+}
+
+/// `{Filter}Cmp<T>`: the runtime's `Cmp` narrowed to the comparisons the filter accepts, so
+/// an operator the method does not take does not compile.
+fn restricted_cmp(def: &FilterDef, name: &str, rt: &TokenStream) -> TokenStream {
+    let ident_name = ident(name);
+    let ops = def.comparisons();
+    let prefixes: Vec<String> = ops
+        .iter()
+        .filter(|o| **o != FilterOp::Eq)
+        .map(|o| format!("`{}`", o.prefix()))
+        .collect();
+    let doc = doc_lines(&format!(
+        "A condition of [`{}`]: equality or {}, the comparisons the method accepts. It converts into [`Cmp`]({rt}::Cmp).",
+        def.name,
+        prefixes.join(", "),
+        rt = super::compact(rt)
+    ));
+    let variants = ops.iter().map(|op| {
+        let (variant, _, what) = comparison(*op);
+        let variant = ident(variant);
+        let doc = doc_lines(what);
+        if op.takes_list() {
+            quote!(#doc #variant(::std::vec::Vec<T>),)
+        } else {
+            quote!(#doc #variant(T),)
+        }
+    });
+    let constructors = ops.iter().map(|op| {
+        let (variant, function, what) = comparison(*op);
+        let variant = ident(variant);
+        let function = ident(function);
+        let doc = doc_lines(what);
+        if op.takes_list() {
+            quote! {
+                #doc
+                pub fn #function(values: impl ::core::iter::IntoIterator<Item = T>) -> Self {
+                    Self::#variant(values.into_iter().collect())
+                }
+            }
+        } else {
+            quote! {
+                #doc
+                pub fn #function(value: T) -> Self {
+                    Self::#variant(value)
+                }
+            }
+        }
+    });
+    let arms = ops.iter().map(|op| {
+        let variant = ident(comparison(*op).0);
+        quote!(#ident_name::#variant(v) => #rt::Cmp::#variant(v),)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #ident_name<T> {
+            #(#variants)*
+        }
+
+        impl<T> #ident_name<T> {
+            #(#constructors)*
+        }
+
+        impl<T> ::core::convert::From<#ident_name<T>> for #rt::Cmp<T> {
+            fn from(condition: #ident_name<T>) -> Self {
+                match condition {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
+
 fn filter_def(def: &FilterDef, param: &str, method: &str, rt: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
     let exact = def.operators.is_empty();
+    let restricted = restricted_cmp_name(def);
+    let cmp_def = restricted
+        .as_deref()
+        .map(|n| restricted_cmp(def, n, rt))
+        .unwrap_or_default();
     let operators: Vec<String> = def
         .operators
         .iter()
@@ -35,10 +148,13 @@ fn filter_def(def: &FilterDef, param: &str, method: &str, rt: &TokenStream) -> T
         )
     } else {
         format!(
-            "The `{param}` filter of `{method}`: each condition keeps only the records that meet it.\n\nBuild it with [`{}::new`] and one method per field, each taking a [`Cmp`]({rt}::Cmp) of the field's type; call a method again to add another condition on the same field (`>=` and `<=` for a range). Two conditions with the same operator on one field are one key on the wire: the later one wins.\n\nOperators the method accepts: {}.",
+            "The `{param}` filter of `{method}`: each condition keeps only the records that meet it.\n\nBuild it with [`{}::new`] and one method per field, each taking a {cmp} of the field's type; call a method again to add another condition on the same field (`>=` and `<=` for a range). Two conditions with the same operator on one field are one key on the wire: the later one wins.\n\nOperators the method accepts: {}.",
             def.name,
             operators.join(" "),
-            rt = super::compact(rt)
+            cmp = match &restricted {
+                Some(n) => format!("[`{n}`]"),
+                None => format!("[`Cmp`]({}::Cmp)", super::compact(rt)),
+            }
         )
     });
     let fields = def.fields.iter().map(|f| {
@@ -51,7 +167,10 @@ fn filter_def(def: &FilterDef, param: &str, method: &str, rt: &TokenStream) -> T
             quote!(#doc pub #fname: ::std::vec::Vec<#rt::Cmp<#ty>>,)
         }
     });
-    let setters = def.fields.iter().map(|f| setter(f, exact, rt));
+    let setters = def
+        .fields
+        .iter()
+        .map(|f| setter(f, exact, restricted.as_deref(), rt));
     let inserts = def.fields.iter().map(|f| {
         let fname = ident(&f.rust);
         let wire = &f.wire;
@@ -72,6 +191,8 @@ fn filter_def(def: &FilterDef, param: &str, method: &str, rt: &TokenStream) -> T
         }
     });
     quote! {
+        #cmp_def
+
         #doc
         #[derive(Debug, Clone, PartialEq, Default)]
         pub struct #name {
@@ -119,7 +240,7 @@ fn encoder(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
     quote!(<#adapter as #rt::wire::Encode>::encode)
 }
 
-fn setter(f: &FilterField, exact: bool, rt: &TokenStream) -> TokenStream {
+fn setter(f: &FilterField, exact: bool, restricted: Option<&str>, rt: &TokenStream) -> TokenStream {
     let fname = ident(&f.rust);
     let wire = &f.wire;
     let string = matches!(f.ty.kind, TypeKind::String);
@@ -144,16 +265,24 @@ fn setter(f: &FilterField, exact: bool, rt: &TokenStream) -> TokenStream {
             }
         }
     } else {
+        let (cmp, condition) = match restricted {
+            Some(n) => {
+                let n = ident(n);
+                (quote!(#n), quote!(#rt::Cmp::from(condition)))
+            }
+            None => (quote!(#rt::Cmp), quote!(condition)),
+        };
+        let shown = restricted.unwrap_or("Cmp");
         let doc = doc_lines(&format!(
-            "Adds a condition on `{wire}`, e.g. `Cmp::eq(..)` or `Cmp::one_of([..])`. {what}"
+            "Adds a condition on `{wire}`, e.g. `{shown}::eq(..)`. {what}"
         ));
         let ty = rust_type(&f.ty, rt);
         if string {
             quote! {
                 #doc
                 #[must_use]
-                pub fn #fname(mut self, condition: #rt::Cmp<impl ::core::convert::Into<::std::string::String>>) -> Self {
-                    self.#fname.push(condition.map(::core::convert::Into::into));
+                pub fn #fname(mut self, condition: #cmp<impl ::core::convert::Into<::std::string::String>>) -> Self {
+                    self.#fname.push(#condition.map(::core::convert::Into::into));
                     self
                 }
             }
@@ -161,8 +290,8 @@ fn setter(f: &FilterField, exact: bool, rt: &TokenStream) -> TokenStream {
             quote! {
                 #doc
                 #[must_use]
-                pub fn #fname(mut self, condition: #rt::Cmp<#ty>) -> Self {
-                    self.#fname.push(condition);
+                pub fn #fname(mut self, condition: #cmp<#ty>) -> Self {
+                    self.#fname.push(#condition);
                     self
                 }
             }

@@ -5,7 +5,9 @@
 b24_client::generate!(specs = "typed_params", relative_to = file);
 
 use b24_client::{Cmp, Method};
-use crm_person_list::{CrmPersonListFilter, CrmPersonListRequest};
+use crm_person_list::{
+    CrmPersonListFilter, CrmPersonListNarrow, CrmPersonListNarrowCmp, CrmPersonListRequest,
+};
 use crm_person_search::{CardField, CrmPersonSearchFilter, CrmPersonSearchRequest};
 use serde_json::json;
 use types::{Direction, PersonField, PersonKind};
@@ -38,6 +40,22 @@ fn main() {
             "select": ["ID", "NAME", "UF_*"]
         })
     );
+
+    // A filter that accepts some operators takes its own comparison type with only those
+    // (`CrmPersonListNarrowCmp::lt` does not exist); synonyms are sent in their main spelling.
+    let narrow = CrmPersonListRequest::new().narrow(
+        CrmPersonListNarrow::new()
+            .id(CrmPersonListNarrowCmp::ge(2))
+            .id(CrmPersonListNarrowCmp::ne(3))
+            .name(CrmPersonListNarrowCmp::pattern("Jo%"))
+            .name(CrmPersonListNarrowCmp::eq("Ann")),
+    );
+    assert_eq!(
+        serde_json::Value::Object(narrow.params()),
+        json!({ "NARROW": { ">=ID": 2, "!=ID": 3, "=%NAME": "Jo%", "NAME": "Ann" } })
+    );
+    let general: Cmp<u64> = CrmPersonListNarrowCmp::ge(1).into();
+    assert_eq!(general, Cmp::Ge(1));
 
     // Without operators the filter takes plain values; a required filter is an argument.
     let search = CrmPersonSearchRequest::new(CrmPersonSearchFilter::new().find("Ann"))
