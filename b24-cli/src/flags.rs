@@ -249,6 +249,29 @@ fn long_about(spec: &Spec) -> String {
 
 fn help(param: &Param) -> String {
     let mut notes = vec![format!("wire name {}", param.wire)];
+    match &param.ty.kind {
+        TypeKind::Filter(def) => {
+            let fields: Vec<&str> = def.fields.iter().map(|f| f.wire.as_str()).collect();
+            notes.push(format!("fields {}", fields.join(", ")));
+            let ops: Vec<&str> = def.operators.iter().map(|o| o.prefix()).collect();
+            notes.push(if ops.is_empty() {
+                "exact values only".to_owned()
+            } else {
+                format!("operators {}", ops.join(" "))
+            });
+            notes.push("repeat the flag for more conditions".to_owned());
+        }
+        TypeKind::Array(items) => {
+            if let TypeKind::Enum(e) = &items.kind
+                && let Some(of) = &e.select_of
+            {
+                notes.push(format!(
+                    "field names of {of}, comma-separated; * and UF_* are masks"
+                ));
+            }
+        }
+        _ => {}
+    }
     if let Some(min) = param.min {
         notes.push(format!("at least {min}"));
     }
@@ -532,6 +555,18 @@ types:
             json!({"FILTER": {"@ID": [7], "=%NAME": "Jo%"}, "select": ["*"]})
         );
         assert_eq!(run_filtered(&[]).unwrap(), Map::new());
+    }
+
+    #[test]
+    fn filter_and_select_help_lists_fields_and_operators() {
+        let spec =
+            b24_spec::load_str("test.user.list.yaml", FILTERED).unwrap_or_else(|d| panic!("{d:?}"));
+        let help = command(&spec).render_long_help().to_string();
+        assert!(help.contains("--filter <CONDITION>"), "{help}");
+        assert!(help.contains("fields ID, NAME, ONLINE"), "{help}");
+        assert!(help.contains("operators >= > <= <"), "{help}");
+        assert!(help.contains("--select <FIELDS>"), "{help}");
+        assert!(help.contains("field names of Thing"), "{help}");
     }
 
     #[test]
