@@ -143,7 +143,7 @@ fn filter_def(def: &FilterDef, param: &str, method: &str, rt: &TokenStream) -> T
         .collect();
     let doc = doc_lines(&if exact {
         format!(
-            "The `{param}` filter of `{method}`: each field set keeps only records whose field has exactly that value.\n\nBuild it with [`{}::new`] and one method per field.",
+            "The `{param}` filter of `{method}`: each field takes a plain value; the method accepts no operator prefixes.\n\nBuild it with [`{}::new`] and one method per field.",
             def.name
         )
     } else {
