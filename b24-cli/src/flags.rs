@@ -1,7 +1,8 @@
 //! Method subcommands built from specs at run time: one flag per parameter, parsed by the
 //! parameter's spec type and encoded the way the wire expects.
 
-use b24_spec::{Param, Spec, TypeKind, TypeRef};
+use b24_spec::conform::{self, Mode};
+use b24_spec::{FilterDef, Param, Spec, TypeKind, TypeRef};
 use clap::builder::ValueParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Map, Value};
@@ -22,18 +23,26 @@ pub fn command(spec: &Spec) -> Command {
         .about(spec.summary.clone())
         .long_about(long_about(spec));
     for param in &spec.params {
-        cmd = cmd.arg(
-            Arg::new(arg_id(param))
-                .long(flag(param))
-                .value_name(value_name(&param.ty))
-                .help(help(param))
-                .required(param.required)
-                .allow_negative_numbers(matches!(
-                    param.ty.kind,
-                    TypeKind::Integer | TypeKind::Number | TypeKind::Id
-                ))
-                .value_parser(parser(&param.ty)),
-        );
+        let arg = Arg::new(arg_id(param))
+            .long(flag(param))
+            .value_name(value_name(&param.ty))
+            .help(help(param))
+            .required(param.required)
+            .allow_negative_numbers(matches!(
+                param.ty.kind,
+                TypeKind::Integer | TypeKind::Number | TypeKind::Id
+            ));
+        cmd = cmd.arg(match &param.ty.kind {
+            // Repeated `--filter '>=ID=5' --filter '%NAME=Jo'`, or one JSON object.
+            TypeKind::Filter(_) => arg
+                .action(ArgAction::Append)
+                .value_parser(filter_parser(spec, param)),
+            // `--select ID,NAME` or `--select '["ID", "NAME"]'`, checked against the record.
+            TypeKind::Array(items) if is_select(items) => arg
+                .value_name("FIELDS")
+                .value_parser(select_parser(spec, param)),
+            _ => arg.value_parser(parser(&param.ty)),
+        });
     }
     cmd.args(output_args(spec))
 }
@@ -91,11 +100,130 @@ pub fn params(spec: &Spec, matches: &ArgMatches) -> Map<String, Value> {
     spec.params
         .iter()
         .filter_map(|p| {
+            if let TypeKind::Filter(_) = p.ty.kind {
+                // Every `--filter` adds its conditions to one object.
+                let mut filter = Map::new();
+                for part in matches.get_many::<Value>(&arg_id(p))? {
+                    if let Value::Object(conditions) = part {
+                        filter.extend(conditions.clone());
+                    }
+                }
+                return Some((p.wire.clone(), Value::Object(filter)));
+            }
             matches
                 .get_one::<Value>(&arg_id(p))
                 .map(|v| (p.wire.clone(), v.clone()))
         })
         .collect()
+}
+
+/// Reads one `--filter` value: a JSON object of conditions, or one condition written
+/// `KEY=VALUE` (`>=ID=5`, `%NAME=Jo`, `@ID=1,2`), and checks it against the declared fields
+/// and operators.
+fn filter_parser(spec: &Spec, param: &Param) -> ValueParser {
+    let spec = spec.clone();
+    let ty = param.ty.clone();
+    ValueParser::new(move |text: &str| {
+        let TypeKind::Filter(def) = &ty.kind else {
+            return Err("not a filter".to_owned());
+        };
+        let value = if text.trim_start().starts_with('{') {
+            serde_json::from_str::<Value>(text)
+                .map_err(|e| format!("expected a JSON object of conditions ({e})"))?
+        } else {
+            filter_condition(def, text)?
+        };
+        conform::check(&spec, &ty, &value, Mode::Request).map_err(|m| m.message)?;
+        Ok::<Value, String>(value)
+    })
+}
+
+fn is_select(items: &TypeRef) -> bool {
+    matches!(&items.kind, TypeKind::Enum(e) if e.select_of.is_some())
+}
+
+/// Reads a `select` list: comma-separated field names or a JSON array, each a field of the
+/// record, a mask (`*`, `UF_*`) or a custom `UF_` field.
+fn select_parser(spec: &Spec, param: &Param) -> ValueParser {
+    let spec = spec.clone();
+    let ty = param.ty.clone();
+    ValueParser::new(move |text: &str| {
+        let value = if text.trim_start().starts_with('[') {
+            serde_json::from_str::<Value>(text).map_err(|e| {
+                format!("expected field names such as ID,NAME or a JSON array ({e})")
+            })?
+        } else {
+            Value::Array(
+                text.split(',')
+                    .map(|name| Value::from(name.trim()))
+                    .collect(),
+            )
+        };
+        conform::check(&spec, &ty, &value, Mode::Request).map_err(|m| m.message)?;
+        Ok::<Value, String>(value)
+    })
+}
+
+/// `>=ID=5` → `{">=ID": 5}`: the operator characters, the field name, `=`, the value, which is
+/// read by the field's type (a comma-separated or JSON list for `@` and `!@`).
+fn filter_condition(def: &FilterDef, text: &str) -> Result<Value, String> {
+    let usage = || {
+        format!(
+            "expected a condition such as `>=ID=5` or `%NAME=Jo`, or a JSON object, found {text:?}"
+        )
+    };
+    let op_len = text
+        .find(|c: char| !"!=<>@%".contains(c))
+        .unwrap_or(text.len());
+    let rest = &text[op_len..];
+    let name_len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .ok_or_else(usage)?;
+    let (key, value) = text.split_at(op_len + name_len);
+    let value = value.strip_prefix('=').ok_or_else(usage)?;
+    let Some((op, field, _)) = def.split_key(key) else {
+        // Left to the common check, which names the accepted fields.
+        return Ok(Value::Object(Map::from_iter([(
+            key.to_owned(),
+            Value::from(value),
+        )])));
+    };
+    let encoded = if op.is_some_and(|o| o.takes_list()) {
+        let items: Vec<&str> = match serde_json::from_str::<Value>(value) {
+            Ok(Value::Array(items)) => {
+                let items = items
+                    .into_iter()
+                    .map(|v| match v {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    })
+                    .collect::<Vec<_>>();
+                return finish(
+                    key,
+                    field,
+                    &items.iter().map(String::as_str).collect::<Vec<_>>(),
+                );
+            }
+            _ => value.split(',').collect(),
+        };
+        return finish(key, field, &items);
+    } else {
+        encode(&field.ty, value).map_err(|e| format!("`{key}`: {e}"))?
+    };
+    Ok(Value::Object(Map::from_iter([(key.to_owned(), encoded)])))
+}
+
+/// `{key: [items…]}` with each item read by the field's type.
+fn finish(key: &str, field: &b24_spec::FilterField, items: &[&str]) -> Result<Value, String> {
+    let values = items
+        .iter()
+        .map(|item| encode(&field.ty, item.trim()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("`{key}`: {e}"))?;
+    Ok(Value::Object(Map::from_iter([(
+        key.to_owned(),
+        Value::Array(values),
+    )])))
 }
 
 fn long_about(spec: &Spec) -> String {
@@ -121,6 +249,29 @@ fn long_about(spec: &Spec) -> String {
 
 fn help(param: &Param) -> String {
     let mut notes = vec![format!("wire name {}", param.wire)];
+    match &param.ty.kind {
+        TypeKind::Filter(def) => {
+            let fields: Vec<&str> = def.fields.iter().map(|f| f.wire.as_str()).collect();
+            notes.push(format!("fields {}", fields.join(", ")));
+            let ops: Vec<&str> = def.operators.iter().map(|o| o.prefix()).collect();
+            notes.push(if ops.is_empty() {
+                "exact values only".to_owned()
+            } else {
+                format!("operators {}", ops.join(" "))
+            });
+            notes.push("repeat the flag for more conditions".to_owned());
+        }
+        TypeKind::Array(items) => {
+            if let TypeKind::Enum(e) = &items.kind
+                && let Some(of) = &e.select_of
+            {
+                notes.push(format!(
+                    "field names of {of}, comma-separated; * and UF_* are masks"
+                ));
+            }
+        }
+        _ => {}
+    }
     if let Some(min) = param.min {
         notes.push(format!("at least {min}"));
     }
@@ -148,6 +299,7 @@ fn value_name(ty: &TypeRef) -> &'static str {
         TypeKind::Enum(_) => "VALUE",
         TypeKind::Array(_) => "JSON_ARRAY",
         TypeKind::Json | TypeKind::Named(_) => "JSON",
+        TypeKind::Filter(_) => "CONDITION",
     }
 }
 
@@ -194,8 +346,8 @@ fn encode(ty: &TypeRef, text: &str) -> Result<Value, String> {
             .map(|_| Value::from(trimmed))
             .map_err(|_| "expected a date such as 2024-07-23".into()),
         TypeKind::Enum(def) => {
-            if def.values.iter().any(|v| v.wire == text) {
-                Ok(Value::from(text))
+            if let Some(v) = def.find(text) {
+                Ok(Value::from(v.wire.as_str()))
             } else {
                 let known: Vec<String> =
                     def.values.iter().map(|v| format!("{:?}", v.wire)).collect();
@@ -207,7 +359,7 @@ fn encode(ty: &TypeRef, text: &str) -> Result<Value, String> {
             Ok(_) => Err("expected a JSON array such as [1, 2]".into()),
             Err(e) => Err(format!("expected a JSON array such as [1, 2] ({e})")),
         },
-        TypeKind::Json | TypeKind::Named(_) => {
+        TypeKind::Json | TypeKind::Named(_) | TypeKind::Filter(_) => {
             serde_json::from_str(text).map_err(|e| format!("expected JSON ({e})"))
         }
     }
@@ -327,6 +479,131 @@ result: boolean
         }
         let e = run(&[]).unwrap_err();
         assert_eq!(e.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+    }
+
+    const FILTERED: &str = r#"
+method: test.user.list
+scope: test
+summary: List users
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  FILTER:
+    type: filter
+    doc: Conditions
+    fields:
+      ID: id
+      NAME: string
+      ONLINE: yn
+  ORDER:
+    type: enum
+    case_insensitive: true
+    values: { ASC: ascending, DESC: descending }
+    doc: Direction
+  select: { type: select, of: Thing, doc: Fields }
+result: json
+types:
+  Thing:
+    fields:
+      ID: id
+      NAME: string
+"#;
+
+    fn run_filtered(args: &[&str]) -> Result<Map<String, Value>, clap::Error> {
+        let spec =
+            b24_spec::load_str("test.user.list.yaml", FILTERED).unwrap_or_else(|d| panic!("{d:?}"));
+        let m = command(&spec)
+            .try_get_matches_from(std::iter::once("test.user.list").chain(args.iter().copied()))?;
+        Ok(params(&spec, &m))
+    }
+
+    #[test]
+    fn filter_conditions_are_repeated_flags_or_json() {
+        let p = run_filtered(&[
+            "--filter",
+            ">=ID=5",
+            "--filter",
+            "%NAME=Jo",
+            "--filter",
+            "@ID=1,2",
+            "--filter",
+            "ONLINE=yes",
+            "--filter",
+            r#"{"!ID": 3}"#,
+            "--order",
+            "desc",
+            "--select",
+            "ID, NAME,UF_*",
+        ])
+        .unwrap();
+        assert_eq!(
+            Value::Object(p),
+            json!({"FILTER": {">=ID": 5, "%NAME": "Jo", "@ID": [1, 2], "ONLINE": "Y", "!ID": 3},
+                   "ORDER": "DESC", "select": ["ID", "NAME", "UF_*"]})
+        );
+        let p = run_filtered(&[
+            "--filter",
+            "@ID=[7]",
+            "--filter",
+            "=%NAME=Jo%",
+            "--select",
+            r#"["*"]"#,
+        ])
+        .unwrap();
+        assert_eq!(
+            Value::Object(p),
+            json!({"FILTER": {"@ID": [7], "=%NAME": "Jo%"}, "select": ["*"]})
+        );
+        assert_eq!(run_filtered(&[]).unwrap(), Map::new());
+    }
+
+    #[test]
+    fn filter_and_select_help_lists_fields_and_operators() {
+        let spec =
+            b24_spec::load_str("test.user.list.yaml", FILTERED).unwrap_or_else(|d| panic!("{d:?}"));
+        let help = command(&spec).render_long_help().to_string();
+        assert!(help.contains("--filter <CONDITION>"), "{help}");
+        assert!(help.contains("fields ID, NAME, ONLINE"), "{help}");
+        assert!(help.contains("operators >= > <= <"), "{help}");
+        assert!(help.contains("--select <FIELDS>"), "{help}");
+        assert!(help.contains("field names of Thing"), "{help}");
+    }
+
+    #[test]
+    fn unknown_filter_fields_and_operators_are_usage_errors() {
+        for (arg, needle) in [
+            (
+                ">=AGE=5",
+                "`>=AGE` is not a field this filter accepts (fields: ID, NAME, ONLINE)",
+            ),
+            ("<>ID=5", "`<>ID` is not a field"),
+            ("ID=abc", "expected an id"),
+            ("@ID=1,x", "expected an id"),
+            (r#"{"NAME": {"x": 1}}"#, "expected a string"),
+            ("NAME", "expected a condition such as `>=ID=5`"),
+            ("{oops", "expected a JSON object"),
+        ] {
+            let e = run_filtered(&["--filter", arg]).unwrap_err();
+            assert_eq!(e.kind(), clap::error::ErrorKind::ValueValidation, "{arg}");
+            assert_eq!(e.exit_code(), 2);
+            let text = e.to_string();
+            assert!(
+                text.contains("--filter") && text.contains(needle),
+                "{arg}: {text}"
+            );
+        }
+        for (arg, needle) in [
+            ("ID,AGE", "`AGE` is not a field of `Thing`"),
+            ("[1]", "expected a string"),
+        ] {
+            let e = run_filtered(&["--select", arg]).unwrap_err();
+            assert_eq!(e.kind(), clap::error::ErrorKind::ValueValidation, "{arg}");
+            let text = e.to_string();
+            assert!(
+                text.contains("--select") && text.contains(needle),
+                "{arg}: {text}"
+            );
+        }
     }
 
     #[test]

@@ -23,6 +23,7 @@ extern crate self as b24_client;
 
 mod client;
 mod error;
+mod filter;
 mod method;
 mod response;
 mod system_error;
@@ -30,6 +31,7 @@ pub mod wire;
 
 pub use client::{Client, ConfigError};
 pub use error::{AnyErrorCode, ApiError, Error, ErrorCode};
+pub use filter::Cmp;
 pub use method::{Method, SpecSource};
 pub use response::{Response, Time};
 pub use system_error::SystemError;

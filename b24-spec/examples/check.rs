@@ -15,9 +15,10 @@ fn main() -> std::process::ExitCode {
     for path in &paths {
         match b24_spec::load_path(&cwd, path) {
             Ok(set) => println!(
-                "{path}: {} specs and {} shared types are valid",
+                "{path}: {} specs, {} shared types and {} named enums are valid",
                 set.specs.len(),
-                set.shared.len()
+                set.shared.len(),
+                set.shared_enums.len()
             ),
             Err(diagnostics) => {
                 failed = true;

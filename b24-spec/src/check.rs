@@ -9,14 +9,52 @@ use serde_json::Value;
 
 use crate::conform::{self, Mode};
 use crate::diag::{Ctxt, did_you_mean};
-use crate::model::{Spec, TypeDef, TypeKind, TypeRef};
+use crate::model::{EnumDef, FilterDef, Spec, TypeDef, TypeKind, TypeRef};
 use crate::names::{invalid_ident_reason, pascal_case};
 use crate::path::KeyPath;
 
-/// Checks of a type library's own types, with every library's types visible by name.
-pub(crate) fn library(cx: &mut Ctxt, own: &[TypeDef], all: &[TypeDef]) {
+/// Checks of a type library's own types and named enums, with every library's types and
+/// enums visible by name.
+pub(crate) fn library(
+    cx: &mut Ctxt,
+    own: &[TypeDef],
+    own_enums: &[EnumDef],
+    all: &[TypeDef],
+    all_enums: &[EnumDef],
+) {
     let mut names: HashMap<&str, &KeyPath> = HashMap::new();
     let mut enums = Vec::new();
+    for e in own_enums {
+        if !e.name.starts_with(|c: char| c.is_ascii_uppercase())
+            || !e.name.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            cx.key_error(
+                &e.path,
+                format!("type name `{}` is not a Rust type name", e.name),
+            )
+            .help("type names are PascalCase letters and digits, e.g. `Gender` or `UserStatus`");
+        } else if let Some(other) = all_enums
+            .iter()
+            .find(|o| o.name == e.name && o.file != e.file)
+            .map(|o| o.file.as_str())
+            .or_else(|| {
+                all.iter()
+                    .find(|t| t.name == e.name)
+                    .map(|t| t.file.as_str())
+            })
+        {
+            cx.key_error(
+                &e.path,
+                format!("type `{}` is also defined in `{other}`", e.name),
+            )
+            .help("define each shared type in one type library");
+        }
+        names.insert(&e.name, &e.path);
+        nested_enums(
+            cx,
+            &TypeRef::plain(TypeKind::Enum(e.clone()), e.path.clone()),
+        );
+    }
     for t in own {
         if !t.name.starts_with(|c: char| c.is_ascii_uppercase())
             || !t.name.chars().all(|c| c.is_ascii_alphanumeric())
@@ -26,10 +64,20 @@ pub(crate) fn library(cx: &mut Ctxt, own: &[TypeDef], all: &[TypeDef]) {
                 format!("type name `{}` is not a Rust type name", t.name),
             )
             .help("type names are PascalCase letters and digits, e.g. `User` or `UserPhones`");
-        } else if let Some(other) = all.iter().find(|o| o.name == t.name && o.file != t.file) {
+        } else if let Some(other) = all
+            .iter()
+            .find(|o| o.name == t.name && o.file != t.file)
+            .map(|o| o.file.as_str())
+            .or_else(|| {
+                all_enums
+                    .iter()
+                    .find(|e| e.name == t.name && e.file != t.file)
+                    .map(|e| e.file.as_str())
+            })
+        {
             cx.key_error(
                 &t.path,
-                format!("type `{}` is also defined in `{}`", t.name, other.file),
+                format!("type `{}` is also defined in `{other}`", t.name),
             )
             .help("define each shared type in one type library");
         }
@@ -39,7 +87,10 @@ pub(crate) fn library(cx: &mut Ctxt, own: &[TypeDef], all: &[TypeDef]) {
         }
     }
     // Every library's names land in one module: an enum may not repeat any of them.
-    let mut everywhere: Vec<(String, &str, KeyPath)> = Vec::new();
+    let mut everywhere: Vec<(String, &str, KeyPath)> = all_enums
+        .iter()
+        .map(|e| (e.name.clone(), e.file.as_str(), e.path.clone()))
+        .collect();
     for t in all {
         everywhere.push((t.name.clone(), &t.file, t.path.clone()));
         let mut found = Vec::new();
@@ -69,9 +120,11 @@ pub(crate) fn library(cx: &mut Ctxt, own: &[TypeDef], all: &[TypeDef]) {
     }
     fields_of(cx, own);
     let defined: HashSet<&str> = all.iter().map(|t| t.name.as_str()).collect();
+    let enum_names: Vec<&str> = all_enums.iter().map(|e| e.name.as_str()).collect();
     for t in own {
         for f in &t.fields {
-            named_type_exists(cx, &defined, &f.ty);
+            named_type_exists(cx, &defined, &enum_names, &f.ty);
+            parameter_only_types(cx, &f.ty, "a field");
         }
     }
     let all: Vec<&TypeDef> = all.iter().collect();
@@ -86,6 +139,7 @@ pub(crate) fn spec(cx: &mut Ctxt, spec: &Spec) {
     cycles(cx, spec);
     error_codes(cx, spec);
     emulation(cx, spec);
+    filters_and_selects(cx, spec);
     if spec.paged && !matches!(spec.result.ty.kind, TypeKind::Array(_)) {
         cx.error(
             &KeyPath::root().key("paged"),
@@ -229,6 +283,11 @@ fn param_names(cx: &mut Ctxt, spec: &Spec) {
                 .help("those describe response quirks; a parameter that may be left out is just not `required`");
         }
         nested_enums(cx, &p.ty);
+        if let TypeKind::Filter(filter) = &p.ty.kind {
+            for f in &filter.fields {
+                nested_enums(cx, &f.ty);
+            }
+        }
     }
 }
 
@@ -265,7 +324,11 @@ fn type_names(cx: &mut Ctxt, spec: &Spec) {
     };
     // Library types and their enums may be re-exported into this module: no local name may
     // repeat one, and none may be a name the method's own items use.
-    let mut shared_names: Vec<(String, &str)> = Vec::new();
+    let mut shared_names: Vec<(String, &str)> = spec
+        .shared_enums
+        .iter()
+        .map(|e| (e.name.clone(), e.file.as_str()))
+        .collect();
     for t in &spec.shared_types {
         shared_names.push((t.name.clone(), &t.file));
         let mut enums = Vec::new();
@@ -300,10 +363,46 @@ fn type_names(cx: &mut Ctxt, spec: &Spec) {
             collect_enums(&f.ty, &mut enums);
         }
     }
+    // Selects over one record share its enum of field names.
+    let mut selects = HashSet::new();
     for p in &spec.params {
+        if let TypeKind::Array(items) = &p.ty.kind
+            && let TypeKind::Enum(e) = &items.kind
+            && e.select_of.is_some()
+        {
+            if !e.shared && selects.insert(e.name.as_str()) {
+                enums.push((e.name.clone(), items.path.clone()));
+            }
+            continue;
+        }
         collect_enums(&p.ty, &mut enums);
+        if let TypeKind::Filter(filter) = &p.ty.kind {
+            enums.push((filter.name.clone(), p.ty.path.clone()));
+            if filter.narrowed() {
+                enums.push((format!("{}Cmp", filter.name), p.ty.path.clone()));
+            }
+            for f in &filter.fields {
+                collect_enums(&f.ty, &mut enums);
+            }
+        }
     }
     collect_enums(&spec.result.ty, &mut enums);
+    // A select of a library record has its enum in the shared module: no library name may
+    // be the same (two selects of one record share it).
+    for p in &spec.params {
+        if let TypeKind::Array(items) = &p.ty.kind
+            && let TypeKind::Enum(e) = &items.kind
+            && e.shared
+            && e.select_of.is_some()
+            && let Some((_, file)) = shared_names.iter().find(|(n, _)| *n == e.name)
+        {
+            cx.error(
+                &items.path,
+                format!("the select's enum `{}` is also a name in the type library `{file}`", e.name),
+            )
+            .help("rename the library type; `select` names its enum after the record, with `Field` appended");
+        }
+    }
     for (name, path) in enums {
         claim(cx, &name, &path);
         if let Some((_, file)) = shared_names.iter().find(|(n, _)| *n == name) {
@@ -349,18 +448,36 @@ fn fields_of(cx: &mut Ctxt, types: &[TypeDef]) {
     }
 }
 
+/// Enums defined where they are used (a library's named enums are defined in the library).
 fn collect_enums(ty: &TypeRef, out: &mut Vec<(String, KeyPath)>) {
     match &ty.kind {
+        // A select's enum is claimed by its parameter (a select elsewhere is refused).
+        TypeKind::Enum(e) if e.shared || e.select_of.is_some() => {}
         TypeKind::Enum(e) => out.push((e.name.clone(), ty.path.clone())),
         TypeKind::Array(items) => collect_enums(items, out),
         _ => {}
     }
 }
 
-/// Enum variant names must be distinct after conversion (`""` and `_` cannot both be `Empty`).
+/// Enum variant names must be distinct after conversion (`""` and `_` cannot both be `Empty`),
+/// and the values of a `case_insensitive` enum distinct when case is ignored. A library's
+/// named enum is checked in its library; a select's enum here, where its record is named.
 fn nested_enums(cx: &mut Ctxt, ty: &TypeRef) {
     match &ty.kind {
+        TypeKind::Enum(e) if e.shared && e.select_of.is_none() && ty.path != e.path => {}
         TypeKind::Enum(e) => {
+            if e.case_insensitive {
+                let mut folded: HashMap<String, &str> = HashMap::new();
+                for v in &e.values {
+                    if let Some(first) = folded.insert(v.wire.to_ascii_lowercase(), &v.wire) {
+                        cx.error(
+                            &v.path,
+                            format!("wire values {first:?} and {:?} are the same value when case is ignored", v.wire),
+                        )
+                        .help("a `case_insensitive` enum lists each value once, in the spelling the portal sends");
+                    }
+                }
+            }
             let mut seen: HashMap<String, &str> = HashMap::new();
             for v in &e.values {
                 let variant = pascal_case(&v.name);
@@ -393,17 +510,33 @@ fn nested_enums(cx: &mut Ctxt, ty: &TypeRef) {
     }
 }
 
-/// A named type must be defined: under the spec's `types:` or in a type library.
-fn named_type_exists(cx: &mut Ctxt, defined: &HashSet<&str>, ty: &TypeRef) {
+/// A named type must be defined: under the spec's `types:` or in a type library (where a
+/// named enum is resolved before the checks, so `enums` only serve suggestions).
+fn named_type_exists(cx: &mut Ctxt, defined: &HashSet<&str>, enums: &[&str], ty: &TypeRef) {
     let mut ty = ty;
     while let TypeKind::Array(items) = &ty.kind {
         ty = items;
+    }
+    if let TypeKind::Enum(e) = &ty.kind
+        && let Some(of) = &e.select_of
+        && !defined.contains(of.as_str())
+    {
+        let p = cx.error(&ty.path, format!("unknown record type `{of}`"));
+        match did_you_mean(of, defined.iter().copied()) {
+            Some(s) => p.help(format!("did you mean `{s}`?")),
+            None => p.help("`of:` names an object type under `types:` or in a type library"),
+        };
+    }
+    if let TypeKind::Filter(filter) = &ty.kind {
+        for f in &filter.fields {
+            named_type_exists(cx, defined, enums, &f.ty);
+        }
     }
     if let TypeKind::Named(name) = &ty.kind
         && !defined.contains(name.as_str())
     {
         let p = cx.error(&ty.path, format!("unknown type `{name}`"));
-        match did_you_mean(name, defined.iter().copied()) {
+        match did_you_mean(name, defined.iter().copied().chain(enums.iter().copied())) {
             Some(s) => p.help(format!("did you mean `{s}`?")),
             None => p.help(
                 "define it under `types:` (or in a type library such as `specs/types/im.yaml`), or use a built-in type such as `string`",
@@ -420,7 +553,8 @@ fn references(cx: &mut Ctxt, spec: &Spec) {
         .chain(&spec.shared_types)
         .map(|t| t.name.as_str())
         .collect();
-    let check = |cx: &mut Ctxt, ty: &TypeRef| named_type_exists(cx, &defined, ty);
+    let enums: Vec<&str> = spec.shared_enums.iter().map(|e| e.name.as_str()).collect();
+    let check = |cx: &mut Ctxt, ty: &TypeRef| named_type_exists(cx, &defined, &enums, ty);
     for p in &spec.params {
         check(cx, &p.ty);
         let mut inner = &p.ty;
@@ -438,9 +572,109 @@ fn references(cx: &mut Ctxt, spec: &Spec) {
     for t in &spec.types {
         for f in &t.fields {
             check(cx, &f.ty);
+            parameter_only_types(cx, &f.ty, "a field");
         }
     }
     check(cx, &spec.result.ty);
+    parameter_only_types(cx, &spec.result.ty, "`result`");
+}
+
+/// `filter` and `select` describe what a request sends; nothing else may use them.
+fn parameter_only_types(cx: &mut Ctxt, ty: &TypeRef, place: &str) {
+    match &ty.kind {
+        TypeKind::Filter(_) => {
+            cx.error(&ty.path, format!("{place} cannot be a `filter`"))
+                .help("`type: filter` describes a request parameter; use it under `params:`");
+        }
+        TypeKind::Array(items) => match &items.kind {
+            TypeKind::Enum(e) if e.select_of.is_some() => {
+                cx.error(&ty.path, format!("{place} cannot be a `select`"))
+                    .help("`type: select` describes a request parameter; use it under `params:`");
+            }
+            _ => parameter_only_types(cx, items, place),
+        },
+        _ => {}
+    }
+}
+
+/// Filters and selects: top-level parameters only, with usable field names and scalar field
+/// types.
+fn filters_and_selects(cx: &mut Ctxt, spec: &Spec) {
+    for p in &spec.params {
+        match &p.ty.kind {
+            TypeKind::Filter(filter) => filter_fields(cx, filter),
+            TypeKind::Array(items) => {
+                parameter_only_types(cx, items, "an array item");
+            }
+            _ => {}
+        }
+    }
+}
+
+fn filter_fields(cx: &mut Ctxt, filter: &FilterDef) {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for f in &filter.fields {
+        if !f
+            .wire
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            cx.key_error(
+                &f.path,
+                format!("filter field `{}` is not a plain field name", f.wire),
+            )
+            .help("write the field without an operator (`ID`, not `>=ID`); `operators:` lists the prefixes the method accepts");
+            continue;
+        }
+        if let Some(reason) = snake_name_problem(&f.rust) {
+            cx.key_error(
+                &f.path,
+                format!(
+                    "filter field `{}` has no usable Rust name{}: {reason}",
+                    f.wire,
+                    shown(&f.rust)
+                ),
+            )
+            .help("set `rust_name:` to a snake_case name for it, e.g. `rust_name: first_name`");
+        } else if f.rust == "new" {
+            cx.key_error(
+                &f.path,
+                format!("filter field `{}` would be the method `new`, which the filter builder already has", f.wire),
+            )
+            .help("set `rust_name:` to another name, e.g. `rust_name: new_value`");
+        } else if let Some(first) = seen.insert(&f.rust, &f.wire) {
+            cx.key_error(
+                &f.path,
+                format!(
+                    "filter fields `{first}` and `{}` both become the Rust name `{}`",
+                    f.wire, f.rust
+                ),
+            )
+            .help("remove one of them");
+        }
+        let scalar = match &f.ty.kind {
+            TypeKind::Enum(e) => e.select_of.is_none(),
+            TypeKind::Array(_) | TypeKind::Json | TypeKind::Named(_) | TypeKind::Filter(_) => false,
+            _ => true,
+        };
+        if !scalar {
+            cx.error(
+                &f.ty.path,
+                format!("filter field `{}` must have a single-value type", f.wire),
+            )
+            .help("use a scalar type such as `id`, `string`, `date` or an enum; `@` and `!@` already take a list of it");
+        }
+        if f.ty.has_none() {
+            cx.error(
+                &f.ty.path,
+                format!(
+                    "filter field `{}` uses `or_false`, `or_empty` or `nullable`",
+                    f.wire
+                ),
+            )
+            .help("those describe response quirks; remove them");
+        }
+    }
 }
 
 /// A type that contains itself without an array in between would be infinitely large.

@@ -9,8 +9,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::SpecSet;
-use crate::model::{ErrorDef, Param, Spec, TypeDef, TypeKind, TypeRef};
+use crate::model::{EnumDef, ErrorDef, Param, Spec, TypeDef, TypeKind, TypeRef};
 use crate::names::{ident, pascal_case, snake_case};
+
+mod filter;
 
 /// How generated methods attach to the runtime's `Client`.
 #[derive(Debug, Clone)]
@@ -109,13 +111,15 @@ pub fn generate(set: &SpecSet, options: &Options) -> TokenStream {
     } else {
         quote!()
     };
-    let shared = if set.shared.is_empty() {
+    let named_enums = filter::shared_module_enums(set);
+    let shared = if set.shared.is_empty() && named_enums.is_empty() {
         quote!()
     } else {
         let module = ident(crate::SHARED_MODULE);
         let defs = set.shared.iter().map(|t| type_def(t, rt));
         let enums = enums_of_types(&set.shared)
             .into_iter()
+            .chain(&named_enums)
             .map(|ty| enum_def(ty, rt));
         quote! {
             /// Types that several methods share, from the type libraries of the spec set;
@@ -297,7 +301,11 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
     });
     // The library types this method uses, re-exported so `im_user_get::User` works whether
     // `User` is the spec's own type or a shared one.
-    let used = shared_types_used(spec);
+    let mut used = shared_types_used(spec);
+    let enums_used = filter::shared_enums_used(spec, &used);
+    used.extend(enums_used.into_iter().map(|e| e.name.clone()));
+    used.sort();
+    used.dedup();
     // The documented example must decode with the generated types in `cargo test` too, not
     // only in the compile-time check (which follows the same rules by other code).
     let contract = spec.example.as_ref().map(|example| {
@@ -341,6 +349,7 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
 
     let types = spec.types.iter().map(|t| type_def(t, rt));
     let enums = collect_enums(spec).into_iter().map(|ty| enum_def(ty, rt));
+    let filters = filter::filter_defs(spec, rt);
     let errors = error_enum(spec, &error, rt);
 
     quote! {
@@ -416,6 +425,7 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
 
             #(#types)*
             #(#enums)*
+            #(#filters)*
             #errors
             #contract
         }
@@ -524,6 +534,7 @@ fn type_label(ty: &TypeRef) -> String {
     let base = match &ty.kind {
         TypeKind::Named(n) => n.clone(),
         TypeKind::Enum(e) => e.name.clone(),
+        TypeKind::Filter(f) => f.name.clone(),
         TypeKind::Array(items) => format!("list of {}", type_label(items)),
         other => format!("{other:?}").to_lowercase(),
     };
@@ -625,7 +636,7 @@ fn base_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
             let name = ident(&e.name);
             quote!(#name)
         }
-        TypeKind::Named(n) => {
+        TypeKind::Named(n) | TypeKind::Filter(crate::model::FilterDef { name: n, .. }) => {
             let name = ident(n);
             quote!(#name)
         }
@@ -635,8 +646,9 @@ fn base_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
 /// `rust_type` as seen from outside the method's module: enums are `module::Enum`.
 fn qualified_type(ty: &TypeRef, rt: &TokenStream, module: &proc_macro2::Ident) -> TokenStream {
     let inner = match &ty.kind {
-        TypeKind::Enum(e) => {
-            let name = ident(&e.name);
+        TypeKind::Enum(EnumDef { name, .. })
+        | TypeKind::Filter(crate::model::FilterDef { name, .. }) => {
+            let name = ident(name);
             quote!(#module::#name)
         }
         TypeKind::Array(items) => {
@@ -688,6 +700,11 @@ fn adapter(ty: &TypeRef, rt: &TokenStream) -> Option<TokenStream> {
         TypeKind::NaiveDatetime => Some(quote!(#rt::wire::NaiveDateTime)),
         TypeKind::Date => Some(quote!(#rt::wire::Date)),
         TypeKind::Array(items) => adapter(items, rt).map(|a| quote!(#rt::wire::List<#a>)),
+        // A filter builder encodes itself (see `codegen::filter`).
+        TypeKind::Filter(f) => {
+            let name = ident(&f.name);
+            Some(quote!(#name))
+        }
         _ => None,
     };
     if !ty.has_none() {
@@ -831,6 +848,12 @@ fn collect_enums(spec: &Spec) -> Vec<&TypeRef> {
     }
     out.extend(enums_of_types(&spec.types));
     walk_enums(&spec.result.ty, &mut out);
+    // Two selects over one record share its enum of field names.
+    let mut selects = std::collections::HashSet::new();
+    out.retain(|ty| match &ty.kind {
+        TypeKind::Enum(e) if e.select_of.is_some() => selects.insert(e.name.clone()),
+        _ => true,
+    });
     out
 }
 
@@ -845,10 +868,18 @@ fn enums_of_types(types: &[TypeDef]) -> Vec<&TypeRef> {
     out
 }
 
+/// Enums defined where they are used: not a type library's named enums (nor selects over
+/// library records), which the shared module defines once.
 fn walk_enums<'a>(ty: &'a TypeRef, out: &mut Vec<&'a TypeRef>) {
     match &ty.kind {
+        TypeKind::Enum(e) if e.shared => {}
         TypeKind::Enum(_) => out.push(ty),
         TypeKind::Array(items) => walk_enums(items, out),
+        TypeKind::Filter(f) => {
+            for field in &f.fields {
+                walk_enums(&field.ty, out);
+            }
+        }
         _ => {}
     }
 }
@@ -868,10 +899,45 @@ fn enum_def(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
         .values
         .iter()
         .map(|v| doc_lines(&format!("`{:?}` on the wire.", v.wire)));
-    let doc = doc_lines(&format!(
-        "Values of `{}`; `Unknown` keeps any value Bitrix24 adds later.",
-        e.name
-    ));
+    let mut doc = match &e.doc {
+        Some(d) => format!("{}\n\n", sentence(d)),
+        None => String::new(),
+    };
+    if let Some(of) = &e.select_of {
+        doc.push_str(&format!(
+            "Field names of `{of}` for `select`, with the masks `*` (every field) and `UF_*` (every custom field); `Unknown` names any other field, such as a custom `UF_USR_…` one."
+        ));
+    } else {
+        doc.push_str(&format!(
+            "Values of `{}`; `Unknown` keeps any value Bitrix24 adds later.",
+            e.name
+        ));
+    }
+    if e.case_insensitive {
+        doc.push_str(" Read in any letter case (`asc` is `ASC`), as the portal accepts them.");
+    }
+    let doc = doc_lines(&doc);
+    let from_wire = if e.case_insensitive {
+        quote! {
+            /// Reads a wire value in any letter case; unknown values become [`Self::Unknown`].
+            pub fn from_wire(value: &str) -> Self {
+                match value {
+                    #(v if v.eq_ignore_ascii_case(#wires) => Self::#variants,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+    } else {
+        quote! {
+            /// Reads a wire value; unknown values become [`Self::Unknown`].
+            pub fn from_wire(value: &str) -> Self {
+                match value {
+                    #(#wires => Self::#variants,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -890,13 +956,7 @@ fn enum_def(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
                 }
             }
 
-            /// Reads a wire value; unknown values become [`Self::Unknown`].
-            pub fn from_wire(value: &str) -> Self {
-                match value {
-                    #(#wires => Self::#variants,)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
+            #from_wire
         }
 
         impl #rt::wire::WireEnum for #name {

@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::model::{Spec, TypeKind, TypeRef};
+use crate::model::{FilterDef, Spec, TypeKind, TypeRef};
 use crate::path::KeyPath;
 
 /// Deeper nesting than this is refused rather than followed (cycles, hostile input).
@@ -114,8 +114,20 @@ impl Checker<'_> {
                 chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
             }
             (TypeKind::Enum(def), Value::String(s)) => {
-                if def.values.iter().any(|e| &e.wire == s) {
+                if def.find(s).is_some() {
                     true
+                } else if let Some(of) = &def.select_of {
+                    // Custom fields (`UF_USR_…`) are the portal's own; they cannot be listed.
+                    if s.starts_with("UF_") {
+                        true
+                    } else {
+                        return fail(
+                            path,
+                            format!(
+                                "`{s}` is not a field of `{of}`, a mask (`*`, `UF_*`) or a custom `UF_` field"
+                            ),
+                        );
+                    }
                 } else {
                     let known: Vec<String> =
                         def.values.iter().map(|e| format!("{:?}", e.wire)).collect();
@@ -124,6 +136,9 @@ impl Checker<'_> {
                         format!("expected one of {}, found {s:?}", known.join(", ")),
                     );
                 }
+            }
+            (TypeKind::Filter(def), Value::Object(obj)) if request => {
+                return self.filter(def, obj, path, depth);
             }
             (TypeKind::Array(items), Value::Array(values)) => {
                 for (i, item) in values.iter().enumerate() {
@@ -168,6 +183,82 @@ impl Checker<'_> {
     }
 }
 
+impl Checker<'_> {
+    /// A filter object: every key a declared field, optionally behind an accepted operator,
+    /// with a value of the field's type (a list of them for `@`, `!@`, and for any key as
+    /// the portal allows).
+    fn filter(
+        &self,
+        def: &FilterDef,
+        obj: &serde_json::Map<String, Value>,
+        path: KeyPath,
+        depth: usize,
+    ) -> Result<(), Mismatch> {
+        for (key, value) in obj {
+            let at = path.key(key);
+            let Some((op, field, _)) = def.split_key(key) else {
+                let known: Vec<&str> = def.fields.iter().map(|f| f.wire.as_str()).collect();
+                return Err(Mismatch {
+                    path: at,
+                    message: format!(
+                        "`{key}` is not a field this filter accepts (fields: {})",
+                        known.join(", ")
+                    ),
+                });
+            };
+            if let Some(op) = op
+                && !def.accepts(op)
+            {
+                let accepted: Vec<&str> = def.operators.iter().map(|o| o.prefix()).collect();
+                return Err(Mismatch {
+                    path: at,
+                    message: if accepted.is_empty() {
+                        format!(
+                            "operator `{}` in `{key}`: this filter takes exact values only",
+                            op.prefix()
+                        )
+                    } else {
+                        format!(
+                            "operator `{}` in `{key}` is not accepted (accepted: {})",
+                            op.prefix(),
+                            accepted.join(" ")
+                        )
+                    },
+                });
+            }
+            // A PHP form list (`FILTER[@ID][0]=1`) arrives as an object with index keys.
+            let list = list_items(value);
+            match list {
+                Some(items) => {
+                    for (i, item) in items.into_iter().enumerate() {
+                        self.check(&field.ty, item, at.index(i), depth + 1)?;
+                    }
+                }
+                None if op.is_some_and(|o| o.takes_list()) => {
+                    return Err(Mismatch {
+                        path: at,
+                        message: format!("`{key}` takes a list of values, found {}", show(value)),
+                    });
+                }
+                None => self.check(&field.ty, value, at, depth + 1)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The items of a list value: a JSON array, or an object keyed `0`, `1`, … as PHP forms
+/// send lists.
+fn list_items(v: &Value) -> Option<Vec<&Value>> {
+    match v {
+        Value::Array(items) => Some(items.iter().collect()),
+        Value::Object(obj) if !obj.is_empty() && obj.keys().all(|k| k.parse::<usize>().is_ok()) => {
+            Some(obj.values().collect())
+        }
+        _ => None,
+    }
+}
+
 fn describe(ty: &TypeRef, mode: Mode) -> String {
     let request = mode == Mode::Request;
     let base = match &ty.kind {
@@ -185,6 +276,7 @@ fn describe(ty: &TypeRef, mode: Mode) -> String {
         TypeKind::Array(_) => "a list".to_owned(),
         TypeKind::Enum(_) => "a string".to_owned(),
         TypeKind::Named(n) => format!("a `{n}` object"),
+        TypeKind::Filter(_) => "a filter object such as {\">=ID\": 5}".to_owned(),
     };
     let markers: Vec<&str> = [
         (ty.or_false, "false"),
@@ -329,6 +421,121 @@ types:
         assert_eq!(e.message, "expected a `Thing` object, found []");
         let n = &s.params[0].ty;
         assert!(check(&s, n, &json!("5"), Mode::Result).is_err());
+    }
+
+    const FILTERS: &str = r#"
+method: test.user.list
+scope: test
+summary: Test
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  FILTER:
+    type: filter
+    doc: f
+    fields:
+      ID: id
+      NAME: string
+      ONLINE: yn
+      KIND: { type: enum, values: { employee: employee, email: email } }
+  SEARCH:
+    type: filter
+    doc: s
+    operators: []
+    fields: { FIND: string }
+  NARROW:
+    type: filter
+    doc: n
+    operators: [">=", "@", "!"]
+    fields: { ID: id }
+  ORDER:
+    type: enum
+    case_insensitive: true
+    values: { ASC: ascending, DESC: descending }
+    doc: o
+  select: { type: select, of: Thing, doc: s }
+result: { type: array, items: Thing }
+types:
+  Thing:
+    fields:
+      ID: id
+      NAME: string
+"#;
+
+    fn filters() -> Spec {
+        crate::load_str("test.user.list.yaml", FILTERS).unwrap_or_else(|d| panic!("{d:?}"))
+    }
+
+    #[test]
+    fn filters_accept_declared_fields_behind_accepted_operators() {
+        let s = filters();
+        for v in [
+            json!({}),
+            json!({"ID": 5, ">=ID": "5", "!ID": 3, "%NAME": "Jo", "!=%NAME": "Jo%"}),
+            json!({"@ID": [1, "2"], "!@KIND": ["email"], "ONLINE": "Y"}),
+            // Form data: `FILTER[@ID][0]=1&FILTER[@ID][1]=2` is an object keyed by index.
+            json!({"@ID": {"0": "1", "1": "2"}, "<=ID": "9"}),
+            // A bare key may hold a list too.
+            json!({"ID": [1, 2]}),
+        ] {
+            assert_eq!(param(&s, "FILTER", v.clone()), Ok(()), "{v}");
+        }
+    }
+
+    #[test]
+    fn filters_refuse_unknown_fields_operators_and_values() {
+        let s = filters();
+        let e = param(&s, "FILTER", json!({">=AGE": 5})).unwrap_err();
+        assert_eq!(e.path.to_string(), ">=AGE");
+        assert!(
+            e.message.contains("`>=AGE` is not a field") && e.message.contains("ID, NAME"),
+            "{}",
+            e.message
+        );
+        let e = param(&s, "FILTER", json!({"@ID": 5})).unwrap_err();
+        assert!(e.message.contains("takes a list"), "{}", e.message);
+        let e = param(&s, "FILTER", json!({"@ID": [1, "x"]})).unwrap_err();
+        assert_eq!(e.path.to_string(), "@ID[1]");
+        let e = param(&s, "FILTER", json!({"KIND": "robot"})).unwrap_err();
+        assert!(
+            e.message.contains("\"employee\", \"email\""),
+            "{}",
+            e.message
+        );
+        assert!(param(&s, "FILTER", json!([1])).is_err());
+        let e = param(&s, "NARROW", json!({"<ID": 5})).unwrap_err();
+        assert!(
+            e.message
+                .contains("operator `<` in `<ID` is not accepted (accepted: >= @ !)"),
+            "{}",
+            e.message
+        );
+        assert_eq!(param(&s, "NARROW", json!({">=ID": 5, "@ID": [1]})), Ok(()));
+        // `!` and `!=` are one operator in two spellings.
+        assert_eq!(param(&s, "NARROW", json!({"!=ID": 5, "!ID": 6})), Ok(()));
+        let e = param(&s, "SEARCH", json!({"%FIND": "x"})).unwrap_err();
+        assert!(e.message.contains("exact values only"), "{}", e.message);
+        assert_eq!(param(&s, "SEARCH", json!({"FIND": "x"})), Ok(()));
+    }
+
+    #[test]
+    fn case_insensitive_enums_and_selects() {
+        let s = filters();
+        for order in ["ASC", "asc", "Desc"] {
+            assert_eq!(param(&s, "ORDER", json!(order)), Ok(()), "{order}");
+        }
+        assert!(param(&s, "ORDER", json!("up")).is_err());
+        assert_eq!(
+            param(&s, "select", json!(["ID", "*", "UF_*", "UF_USR_1"])),
+            Ok(())
+        );
+        let e = param(&s, "select", json!(["ID", "AGE"])).unwrap_err();
+        assert_eq!(e.path.to_string(), "[1]");
+        assert!(
+            e.message.contains("`AGE` is not a field of `Thing`"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod model;
 pub mod names;
 mod parse;
 mod path;
+mod resolve;
 mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -44,8 +45,9 @@ pub fn load_str(file: &str, src: &str) -> Result<Spec, Vec<Diagnostic>> {
         }]);
     }
     let mut cx = Ctxt::new();
-    let spec = parse::spec(&mut cx, file, &doc.value);
-    if let Some(spec) = &spec {
+    let mut spec = parse::spec(&mut cx, file, &doc.value);
+    if let Some(spec) = &mut spec {
+        resolve::spec(spec);
         check::spec(&mut cx, spec);
     }
     match spec {
@@ -108,6 +110,8 @@ pub struct SpecSet {
     pub specs: Vec<Spec>,
     /// Types of the type libraries, generated once for all specs.
     pub shared: Vec<TypeDef>,
+    /// Named enums of the type libraries, generated once next to `shared`.
+    pub shared_enums: Vec<EnumDef>,
     /// Paths of every file (specs and type libraries), for rebuild tracking: absolute when
     /// loaded from disk.
     pub files: Vec<PathBuf>,
@@ -196,7 +200,7 @@ struct Parsed {
 
 enum Kind {
     Spec(Option<Box<Spec>>),
-    Library(Vec<TypeDef>),
+    Library(Vec<TypeDef>, Vec<EnumDef>),
 }
 
 /// Parses every file, then checks each with the type libraries' types visible, and reports
@@ -213,7 +217,8 @@ fn load_texts(texts: Vec<(String, String)>, diagnostics: &mut Vec<Diagnostic>) -
         };
         let mut cx = Ctxt::new();
         let kind = if parse::is_library(&doc.value) {
-            Kind::Library(parse::library(&mut cx, file, &doc.value))
+            let (types, enums) = parse::library(&mut cx, file, &doc.value);
+            Kind::Library(types, enums)
         } else {
             Kind::Spec(parse::spec(&mut cx, file, &doc.value).map(Box::new))
         };
@@ -225,10 +230,24 @@ fn load_texts(texts: Vec<(String, String)>, diagnostics: &mut Vec<Diagnostic>) -
         });
     }
 
+    let shared_enums: Vec<EnumDef> = parsed
+        .iter()
+        .filter_map(|p| match &p.kind {
+            Kind::Library(_, enums) => Some(enums.iter().cloned()),
+            Kind::Spec(_) => None,
+        })
+        .flatten()
+        .collect();
+    // References to named enums become the enums themselves, in libraries and specs alike.
+    for p in &mut parsed {
+        if let Kind::Library(types, _) = &mut p.kind {
+            resolve::library(types, &shared_enums);
+        }
+    }
     let shared: Vec<TypeDef> = parsed
         .iter()
         .filter_map(|p| match &p.kind {
-            Kind::Library(types) => Some(types.iter().cloned()),
+            Kind::Library(types, _) => Some(types.iter().cloned()),
             Kind::Spec(_) => None,
         })
         .flatten()
@@ -236,9 +255,13 @@ fn load_texts(texts: Vec<(String, String)>, diagnostics: &mut Vec<Diagnostic>) -
     let mut specs: Vec<Spec> = Vec::new();
     for mut p in parsed {
         match p.kind {
-            Kind::Library(own) => check::library(&mut p.cx, &own, &shared),
+            Kind::Library(own, own_enums) => {
+                check::library(&mut p.cx, &own, &own_enums, &shared, &shared_enums)
+            }
             Kind::Spec(Some(mut spec)) => {
                 spec.shared_types = shared.clone();
+                spec.shared_enums = shared_enums.clone();
+                resolve::spec(&mut spec);
                 check::spec(&mut p.cx, &spec);
                 if !p.cx.has_errors() {
                     if let Some(d) = module_clash(&specs, &spec, &p.spans) {
@@ -255,6 +278,7 @@ fn load_texts(texts: Vec<(String, String)>, diagnostics: &mut Vec<Diagnostic>) -
     SpecSet {
         specs,
         shared,
+        shared_enums,
         files: relative.iter().map(PathBuf::from).collect(),
         relative,
         sources,

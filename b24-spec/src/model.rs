@@ -32,6 +32,9 @@ pub struct Spec {
     /// Object types from the set's type libraries (`specs/types/*.yaml`), visible to this
     /// spec by name and generated once, outside the method's module.
     pub shared_types: Vec<TypeDef>,
+    /// Named enums from the set's type libraries; references to them are already resolved
+    /// into [`TypeKind::Enum`] with [`EnumDef::shared`] set.
+    pub shared_enums: Vec<EnumDef>,
     pub errors: Vec<ErrorDef>,
     pub example: Option<Example>,
     /// How the emulator answers the method from its fixture data.
@@ -121,6 +124,183 @@ pub enum TypeKind {
     Enum(EnumDef),
     /// A type from the spec's `types:` section.
     Named(String),
+    /// A filter parameter: an object whose keys are field names, each optionally prefixed by
+    /// an operator (`>=ID`, `%NAME`, `@ID`).
+    Filter(FilterDef),
+}
+
+/// The fields and operators of a `type: filter` parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilterDef {
+    /// Rust name of the generated filter builder (`UserGetFilter`).
+    pub name: String,
+    pub fields: Vec<FilterField>,
+    /// The operator prefixes the method accepts; empty means exact matches only.
+    pub operators: Vec<FilterOp>,
+}
+
+/// A field a filter may test.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilterField {
+    /// Field name on the wire, without an operator (`ID`, `UF_DEPARTMENT`).
+    pub wire: String,
+    /// Rust name of the builder method (snake case, without `r#`).
+    pub rust: String,
+    /// Type of the compared value; scalar types and enums only.
+    pub ty: TypeRef,
+    pub doc: Option<String>,
+    pub path: KeyPath,
+}
+
+/// An operator prefix of a filter key, as Bitrix24 documents it for `user.get`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FilterOp {
+    /// `=`: equal (also what a key without a prefix means).
+    Eq,
+    /// `!=`: not equal.
+    NotEq,
+    /// `!`: not equal (a second spelling of `!=`).
+    Not,
+    /// `>`.
+    Gt,
+    /// `>=`.
+    Ge,
+    /// `<`.
+    Lt,
+    /// `<=`.
+    Le,
+    /// `@`: one of a list.
+    In,
+    /// `!@`: none of a list.
+    NotIn,
+    /// `%`: contains the text.
+    Like,
+    /// `!%`: does not contain the text.
+    NotLike,
+    /// `=%`: SQL `LIKE` with the `%` wildcards written in the value.
+    Pattern,
+    /// `%=`: like `=%`.
+    PatternAlt,
+    /// `!=%`: SQL `NOT LIKE` with the `%` wildcards written in the value.
+    NotPattern,
+    /// `!%=`: like `!=%`.
+    NotPatternAlt,
+}
+
+impl FilterOp {
+    /// Every operator, longest prefixes first, so the first match of a key is the right one.
+    pub const ALL: [FilterOp; 15] = [
+        FilterOp::NotPattern,
+        FilterOp::NotPatternAlt,
+        FilterOp::NotEq,
+        FilterOp::Ge,
+        FilterOp::Le,
+        FilterOp::NotIn,
+        FilterOp::NotLike,
+        FilterOp::Pattern,
+        FilterOp::PatternAlt,
+        FilterOp::Eq,
+        FilterOp::Not,
+        FilterOp::Gt,
+        FilterOp::Lt,
+        FilterOp::In,
+        FilterOp::Like,
+    ];
+
+    /// The prefix as written in front of a field name.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            FilterOp::Eq => "=",
+            FilterOp::NotEq => "!=",
+            FilterOp::Not => "!",
+            FilterOp::Gt => ">",
+            FilterOp::Ge => ">=",
+            FilterOp::Lt => "<",
+            FilterOp::Le => "<=",
+            FilterOp::In => "@",
+            FilterOp::NotIn => "!@",
+            FilterOp::Like => "%",
+            FilterOp::NotLike => "!%",
+            FilterOp::Pattern => "=%",
+            FilterOp::PatternAlt => "%=",
+            FilterOp::NotPattern => "!=%",
+            FilterOp::NotPatternAlt => "!%=",
+        }
+    }
+
+    /// The operator written as `prefix`.
+    pub fn from_prefix(prefix: &str) -> Option<FilterOp> {
+        FilterOp::ALL.into_iter().find(|op| op.prefix() == prefix)
+    }
+
+    /// Whether the value is a list (`@`, `!@`).
+    pub fn takes_list(self) -> bool {
+        matches!(self, FilterOp::In | FilterOp::NotIn)
+    }
+
+    /// The operator this one is a second spelling of (`!` of `!=`, `%=` of `=%`, `!%=` of
+    /// `!=%`); itself otherwise.
+    pub fn canonical(self) -> FilterOp {
+        match self {
+            FilterOp::Not => FilterOp::NotEq,
+            FilterOp::PatternAlt => FilterOp::Pattern,
+            FilterOp::NotPatternAlt => FilterOp::NotPattern,
+            other => other,
+        }
+    }
+}
+
+impl FilterDef {
+    /// Whether the filter accepts `op`, in any of its spellings (a key without a prefix,
+    /// equality, is always accepted).
+    pub fn accepts(&self, op: FilterOp) -> bool {
+        op == FilterOp::Eq
+            || self
+                .operators
+                .iter()
+                .any(|o| o.canonical() == op.canonical())
+    }
+
+    /// Whether the filter accepts some operators but not all: its Rust builder then takes a
+    /// comparison type of its own, `{name}Cmp`, with only those.
+    pub fn narrowed(&self) -> bool {
+        !self.operators.is_empty() && self.comparisons().len() < 12
+    }
+
+    /// The comparisons the filter accepts, one per meaning, equality first; what its Rust
+    /// builder offers.
+    pub fn comparisons(&self) -> Vec<FilterOp> {
+        [
+            FilterOp::Eq,
+            FilterOp::NotEq,
+            FilterOp::Gt,
+            FilterOp::Ge,
+            FilterOp::Lt,
+            FilterOp::Le,
+            FilterOp::In,
+            FilterOp::NotIn,
+            FilterOp::Like,
+            FilterOp::NotLike,
+            FilterOp::Pattern,
+            FilterOp::NotPattern,
+        ]
+        .into_iter()
+        .filter(|op| self.accepts(*op))
+        .collect()
+    }
+
+    /// Splits a filter key into its operator and field: `>=ID` → (`Some(Ge)`, `ID`). A key
+    /// without a prefix gives `None`. The longest prefix whose rest is a declared field wins.
+    pub fn split_key<'k>(&self, key: &'k str) -> Option<(Option<FilterOp>, &FilterField, &'k str)> {
+        if let Some(field) = self.fields.iter().find(|f| f.wire == key) {
+            return Some((None, field, key));
+        }
+        FilterOp::ALL.into_iter().find_map(|op| {
+            let rest = key.strip_prefix(op.prefix())?;
+            let field = self.fields.iter().find(|f| f.wire == rest)?;
+            Some((Some(op), field, rest))
+        })
+    }
 }
 
 /// A closed set of string values, plus a fallback for values added after the spec was written.
@@ -129,6 +309,35 @@ pub struct EnumDef {
     /// Rust type name; derived from the owner when the spec does not give one.
     pub name: String,
     pub values: Vec<EnumValue>,
+    /// The portal accepts (and may send) the values in any letter case: `asc` is `ASC`.
+    pub case_insensitive: bool,
+    /// Defined once, by name, in a type library (generated in the shared `types` module);
+    /// `false` for an enum written inline where it is used.
+    pub shared: bool,
+    /// What the enum means (named enums of type libraries).
+    pub doc: Option<String>,
+    /// For the field names of a `type: select` parameter: the record type they name. Such an
+    /// enum also accepts masks (`*`, `UF_*`) and custom `UF_…` fields.
+    pub select_of: Option<String>,
+    /// Where the enum is defined (its `type` key, or the library's `types.Name`).
+    pub path: KeyPath,
+    /// The type library that defines a named enum; empty for other enums.
+    pub file: String,
+}
+
+impl EnumDef {
+    /// The declared value `wire` stands for, honouring `case_insensitive`.
+    pub fn find(&self, wire: &str) -> Option<&EnumValue> {
+        self.values.iter().find(|v| v.wire == wire).or_else(|| {
+            self.case_insensitive
+                .then(|| {
+                    self.values
+                        .iter()
+                        .find(|v| v.wire.eq_ignore_ascii_case(wire))
+                })
+                .flatten()
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -198,6 +407,8 @@ pub const PRIMITIVES: &[&str] = &[
     "json",
     "array",
     "enum",
+    "filter",
+    "select",
 ];
 
 pub use crate::emulation::{

@@ -7,8 +7,8 @@ use serde_yaml::Value;
 
 use crate::diag::{Ctxt, did_you_mean};
 use crate::model::{
-    EnumDef, EnumValue, ErrorDef, Example, Field, PRIMITIVES, Param, ResultDef, Spec, TypeDef,
-    TypeKind, TypeRef,
+    EnumDef, EnumValue, ErrorDef, Example, Field, FilterDef, FilterField, FilterOp, PRIMITIVES,
+    Param, ResultDef, Spec, TypeDef, TypeKind, TypeRef,
 };
 use crate::names::pascal_case;
 use crate::path::KeyPath;
@@ -30,8 +30,22 @@ const TOP_KEYS: &[&str] = &[
     "emulator",
 ];
 const TYPE_KEYS: &[&str] = &[
-    "type", "items", "values", "name", "or_false", "or_empty", "nullable",
+    "type",
+    "items",
+    "values",
+    "name",
+    "case_insensitive",
+    "fields",
+    "operators",
+    "of",
+    "or_false",
+    "or_empty",
+    "nullable",
 ];
+/// Keys of a field of a `type: filter` (next to its type's own keys).
+const FILTER_FIELD_KEYS: &[&str] = &["doc", "rust_name"];
+/// Keys of a named enum in a type library's `types:`.
+const NAMED_ENUM_KEYS: &[&str] = &["type", "values", "case_insensitive", "doc"];
 const PARAM_KEYS: &[&str] = &["doc", "required", "default", "min", "invalid", "rust_name"];
 const FIELD_KEYS: &[&str] = &["doc", "optional", "rust_name"];
 const RESULT_KEYS: &[&str] = &["doc"];
@@ -55,14 +69,16 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
     let paged = optional_bool(cx, map, &path, "paged").unwrap_or(false);
 
     let mut params = match get(map, "params") {
-        Some(v) if !v.is_null() => params(cx, v, &path.key("params")),
+        Some(v) if !v.is_null() => {
+            params(cx, v, &path.key("params"), method.as_deref().unwrap_or(""))
+        }
         _ => Vec::new(),
     };
     if paged && !params.iter().any(|p| p.wire.eq_ignore_ascii_case("start")) {
         params.push(start_param(&path.key("paged")));
     }
     let types = match get(map, "types") {
-        Some(v) if !v.is_null() => types(cx, v, &path.key("types"), file),
+        Some(v) if !v.is_null() => types(cx, v, &path.key("types"), file, false).0,
         _ => Vec::new(),
     };
     let errors = match get(map, "errors") {
@@ -99,13 +115,14 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
         result: result?,
         types,
         shared_types: Vec::new(),
+        shared_enums: Vec::new(),
         errors,
         example,
         emulator,
     })
 }
 
-fn params(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<Param> {
+fn params(cx: &mut Ctxt, v: &Value, path: &KeyPath, method: &str) -> Vec<Param> {
     let Some(map) = mapping(cx, v, path, "`params`") else {
         return Vec::new();
     };
@@ -115,7 +132,13 @@ fn params(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<Param> {
             continue;
         };
         let p = path.key(&wire);
-        let default_name = pascal_case(&wire);
+        let default_name = match value.as_mapping().and_then(|m| get(m, "type")) {
+            // A filter builder is named after its method too: `UserGetFilter`.
+            Some(Value::String(t)) if t == "filter" => {
+                format!("{}{}", pascal_case(method), pascal_case(&wire))
+            }
+            _ => pascal_case(&wire),
+        };
         let Some(ty) = type_node(cx, value, &p, &[PARAM_KEYS], &default_name) else {
             continue;
         };
@@ -197,11 +220,12 @@ pub(crate) fn is_library(root: &Value) -> bool {
 
 const LIBRARY_KEYS: &[&str] = &["description", "types"];
 
-/// Reads a type library: shared object types, defined once for several methods.
-pub(crate) fn library(cx: &mut Ctxt, file: &str, root: &Value) -> Vec<TypeDef> {
+/// Reads a type library: shared object types and named enums, defined once for several
+/// methods.
+pub(crate) fn library(cx: &mut Ctxt, file: &str, root: &Value) -> (Vec<TypeDef>, Vec<EnumDef>) {
     let path = KeyPath::root();
     let Some(map) = mapping(cx, root, &path, "a type library") else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     for key in map.keys().filter_map(Value::as_str) {
         if !LIBRARY_KEYS.contains(&key) {
@@ -211,16 +235,24 @@ pub(crate) fn library(cx: &mut Ctxt, file: &str, root: &Value) -> Vec<TypeDef> {
     }
     optional_str(cx, map, &path, "description");
     match get(map, "types") {
-        Some(v) => types(cx, v, &path.key("types"), file),
-        None => Vec::new(),
+        Some(v) => types(cx, v, &path.key("types"), file, true),
+        None => (Vec::new(), Vec::new()),
     }
 }
 
-fn types(cx: &mut Ctxt, v: &Value, path: &KeyPath, file: &str) -> Vec<TypeDef> {
+/// Object types, and (in a type library, `library` set) named enums.
+fn types(
+    cx: &mut Ctxt,
+    v: &Value,
+    path: &KeyPath,
+    file: &str,
+    library: bool,
+) -> (Vec<TypeDef>, Vec<EnumDef>) {
     let Some(map) = mapping(cx, v, path, "`types`") else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let mut out = Vec::new();
+    let mut enums = Vec::new();
     for (key, value) in map {
         let Some(name) = key_str(cx, key, path) else {
             continue;
@@ -229,6 +261,17 @@ fn types(cx: &mut Ctxt, v: &Value, path: &KeyPath, file: &str) -> Vec<TypeDef> {
         let Some(m) = mapping(cx, value, &p, "a type definition") else {
             continue;
         };
+        if let Some(kind) = get(m, "type") {
+            if library {
+                if let Some(e) = named_enum(cx, m, kind, &p, &name, file) {
+                    enums.push(e);
+                }
+            } else {
+                cx.key_error(&p.key("type"), format!("`{name}` is a named enum, but named enums live in type libraries"))
+                    .help("define it under `types:` of a type library (such as `specs/types/user.yaml`), or write the enum inline where it is used, with `name:`");
+            }
+            continue;
+        }
         check_keys(cx, m, &p, &[TYPEDEF_KEYS]);
         let doc = optional_str(cx, m, &p, "doc");
         let fields = match get(m, "fields") {
@@ -251,7 +294,37 @@ fn types(cx: &mut Ctxt, v: &Value, path: &KeyPath, file: &str) -> Vec<TypeDef> {
             path: p,
         });
     }
-    out
+    (out, enums)
+}
+
+/// A named enum of a type library: `Gender: { type: enum, values: {…}, doc: … }`.
+fn named_enum(
+    cx: &mut Ctxt,
+    m: &serde_yaml::Mapping,
+    kind: &Value,
+    path: &KeyPath,
+    name: &str,
+    file: &str,
+) -> Option<EnumDef> {
+    check_keys(cx, m, path, &[NAMED_ENUM_KEYS]);
+    if kind.as_str() != Some("enum") {
+        cx.error(&path.key("type"), "a named type of a type library is an object type (with `fields`) or an enum (`type: enum`)")
+            .help("write `type: enum` with `values:`, or remove `type` and list the object's `fields`");
+        return None;
+    }
+    let doc = optional_str(cx, m, path, "doc");
+    let case_insensitive = optional_bool(cx, m, path, "case_insensitive").unwrap_or(false);
+    let values = enum_values(cx, get(m, "values"), path)?;
+    Some(EnumDef {
+        name: name.to_owned(),
+        values,
+        case_insensitive,
+        shared: true,
+        doc,
+        select_of: None,
+        path: path.clone(),
+        file: file.to_owned(),
+    })
 }
 
 fn fields(cx: &mut Ctxt, v: &Value, path: &KeyPath, owner: &str) -> Vec<Field> {
@@ -386,6 +459,11 @@ fn type_node(
     default_name: &str,
 ) -> Option<TypeRef> {
     match v {
+        Value::String(name) if name == "filter" || name == "select" => {
+            let (key, what) = kind_keys(name);
+            missing(cx, path, key, what);
+            None
+        }
         Value::String(name) => type_name(cx, name, path, path),
         Value::Mapping(m) => {
             let mut allowed = vec![TYPE_KEYS];
@@ -414,7 +492,52 @@ fn type_node(
                 }
             };
             let mut ty = type_name(cx, &name, path, &type_path)?;
+            let own_keys: &[&str] = match (&ty.kind, name.as_str()) {
+                (_, "select") => &["of"],
+                (TypeKind::Array(_), _) => &["items"],
+                (TypeKind::Enum(_), _) => &["values", "name", "case_insensitive"],
+                (TypeKind::Filter(_), _) => &["fields", "operators", "name"],
+                _ => &[],
+            };
+            for key in KIND_KEYS {
+                if get(m, key).is_some() && !own_keys.contains(&key) {
+                    cx.key_error(
+                        &path.key(key),
+                        format!("`{key}` applies only to {}", kind_of_key(key)),
+                    )
+                    .help(format!("remove `{key}`, or change `type`"));
+                }
+            }
             match &mut ty.kind {
+                TypeKind::Array(items) if name == "select" => {
+                    let Some(of) = optional_str(cx, m, path, "of") else {
+                        let (key, what) = kind_keys("select");
+                        if get(m, "of").is_none() {
+                            missing(cx, path, key, what);
+                        }
+                        return None;
+                    };
+                    if let TypeKind::Enum(def) = &mut items.kind {
+                        def.name = format!("{of}Field");
+                        def.select_of = Some(of);
+                        def.path = path.key("of");
+                    }
+                    items.path = path.key("of");
+                }
+                TypeKind::Filter(def) => {
+                    def.name = optional_str(cx, m, path, "name")
+                        .unwrap_or_else(|| default_name.to_owned());
+                    def.operators = match get(m, "operators") {
+                        None => DOCUMENTED_OPERATORS.to_vec(),
+                        Some(v) => operators(cx, v, &path.key("operators")),
+                    };
+                    let Some(fields) = get(m, "fields") else {
+                        let (key, what) = kind_keys("filter");
+                        missing(cx, path, key, what);
+                        return None;
+                    };
+                    def.fields = filter_fields(cx, fields, &path.key("fields"), &def.name);
+                }
                 TypeKind::Array(items) => match get(m, "items") {
                     Some(item) => {
                         let item_name = format!("{default_name}Item");
@@ -431,21 +554,11 @@ fn type_node(
                         None => default_name.to_owned(),
                     };
                     def.values = enum_values(cx, get(m, "values"), path)?;
+                    def.case_insensitive =
+                        optional_bool(cx, m, path, "case_insensitive").unwrap_or(false);
+                    def.path = type_path.clone();
                 }
-                _ => {
-                    for key in ["items", "values", "name"] {
-                        if get(m, key).is_some() {
-                            cx.key_error(
-                                &path.key(key),
-                                format!(
-                                    "`{key}` applies only to `type: {}`",
-                                    if key == "items" { "array" } else { "enum" }
-                                ),
-                            )
-                            .help(format!("remove `{key}`, or change `type`"));
-                        }
-                    }
-                }
+                _ => {}
             }
             ty.or_false = optional_bool(cx, m, path, "or_false").unwrap_or(false);
             ty.or_empty = optional_bool(cx, m, path, "or_empty").unwrap_or(false);
@@ -477,9 +590,15 @@ fn type_name(cx: &mut Ctxt, name: &str, owner: &KeyPath, at: &KeyPath) -> Option
         "date" => TypeKind::Date,
         "json" => TypeKind::Json,
         "array" => TypeKind::Array(Box::new(TypeRef::plain(TypeKind::Json, at.clone()))),
-        "enum" => TypeKind::Enum(EnumDef {
+        "enum" => TypeKind::Enum(empty_enum(at)),
+        "select" => TypeKind::Array(Box::new(TypeRef::plain(
+            TypeKind::Enum(empty_enum(at)),
+            at.clone(),
+        ))),
+        "filter" => TypeKind::Filter(FilterDef {
             name: String::new(),
-            values: Vec::new(),
+            fields: Vec::new(),
+            operators: Vec::new(),
         }),
         other if other.starts_with(|c: char| c.is_ascii_uppercase()) => {
             TypeKind::Named(other.to_owned())
@@ -498,6 +617,157 @@ fn type_name(cx: &mut Ctxt, name: &str, owner: &KeyPath, at: &KeyPath) -> Option
     };
     let _ = owner;
     Some(TypeRef::plain(kind, at.clone()))
+}
+
+/// Keys that belong to one kind of type only.
+const KIND_KEYS: [&str; 7] = [
+    "items",
+    "values",
+    "name",
+    "case_insensitive",
+    "fields",
+    "operators",
+    "of",
+];
+
+/// Which types a kind-specific key belongs to, for "applies only to" messages.
+fn kind_of_key(key: &str) -> &'static str {
+    match key {
+        "items" => "`type: array`",
+        "name" => "`type: enum` and `type: filter`",
+        "values" | "case_insensitive" => "`type: enum`",
+        "fields" | "operators" => "`type: filter`",
+        _ => "`type: select`",
+    }
+}
+
+/// The key a `filter` or `select` cannot do without, and what to write there.
+fn kind_keys(kind: &str) -> (&'static str, &'static str) {
+    if kind == "filter" {
+        (
+            "fields",
+            "the fields the filter may test and their types, e.g. `{ ID: id, NAME: string }`",
+        )
+    } else {
+        (
+            "of",
+            "the record type whose field names may be selected, e.g. `of: PortalUser`",
+        )
+    }
+}
+
+/// The operators Bitrix24 documents for `user.get`'s `FILTER`, in the documentation's order:
+/// what a filter without `operators:` accepts.
+const DOCUMENTED_OPERATORS: [FilterOp; 15] = [
+    FilterOp::Ge,
+    FilterOp::Gt,
+    FilterOp::Le,
+    FilterOp::Lt,
+    FilterOp::In,
+    FilterOp::NotIn,
+    FilterOp::Like,
+    FilterOp::Pattern,
+    FilterOp::PatternAlt,
+    FilterOp::NotLike,
+    FilterOp::NotPattern,
+    FilterOp::NotPatternAlt,
+    FilterOp::Eq,
+    FilterOp::NotEq,
+    FilterOp::Not,
+];
+
+fn empty_enum(at: &KeyPath) -> EnumDef {
+    EnumDef {
+        name: String::new(),
+        values: Vec::new(),
+        case_insensitive: false,
+        shared: false,
+        doc: None,
+        select_of: None,
+        path: at.clone(),
+        file: String::new(),
+    }
+}
+
+/// `operators: [">=", "@"]`: each a documented prefix, once.
+fn operators(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<FilterOp> {
+    let items = match v {
+        Value::Null => return Vec::new(),
+        Value::Sequence(items) => items,
+        other => {
+            wrong_kind(
+                cx,
+                other,
+                path,
+                "a list of operator prefixes such as [\">=\", \"@\"]",
+            );
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = path.index(i);
+        let Some(text) = item.as_str() else {
+            wrong_kind(
+                cx,
+                item,
+                &at,
+                "an operator prefix in quotes, such as \">=\"",
+            );
+            continue;
+        };
+        match FilterOp::from_prefix(text) {
+            Some(op) if out.contains(&op) => {
+                cx.error(&at, format!("operator `{text}` is listed twice"))
+                    .help("list each operator once");
+            }
+            Some(op) => out.push(op),
+            None => {
+                let known: Vec<&str> = DOCUMENTED_OPERATORS.iter().map(|o| o.prefix()).collect();
+                cx.error(&at, format!("unknown filter operator `{text}`"))
+                    .help(format!(
+                        "operators are the documented prefixes: {}",
+                        known.join(" ")
+                    ));
+            }
+        }
+    }
+    out
+}
+
+/// The fields of a `type: filter`: wire name → a type, optionally with `doc` and `rust_name`.
+fn filter_fields(cx: &mut Ctxt, v: &Value, path: &KeyPath, owner: &str) -> Vec<FilterField> {
+    let Some(map) = mapping(cx, v, path, "`fields`") else {
+        return Vec::new();
+    };
+    if map.is_empty() {
+        cx.error(path, "a filter needs at least one field")
+            .help("list the fields the method filters on, e.g. `{ ID: id, NAME: string }`");
+    }
+    let mut out = Vec::new();
+    for (key, value) in map {
+        let Some(wire) = key_str(cx, key, path) else {
+            continue;
+        };
+        let p = path.key(&wire);
+        let default_name = format!("{owner}{}", pascal_case(&wire));
+        let Some(ty) = type_node(cx, value, &p, &[FILTER_FIELD_KEYS], &default_name) else {
+            continue;
+        };
+        let m = value.as_mapping();
+        let doc = m.and_then(|m| optional_str(cx, m, &p, "doc"));
+        let rust = m
+            .and_then(|m| optional_str(cx, m, &p, "rust_name"))
+            .unwrap_or_else(|| crate::names::snake_case(&wire));
+        out.push(FilterField {
+            wire,
+            rust,
+            ty,
+            doc,
+            path: p,
+        });
+    }
+    out
 }
 
 fn enum_values(cx: &mut Ctxt, v: Option<&Value>, path: &KeyPath) -> Option<Vec<EnumValue>> {

@@ -17,6 +17,8 @@ fn im_user_get_expansion_is_stable() {
     let mut set = b24_spec::load_path(&workspace(), "specs").unwrap();
     set.specs.retain(|s| s.method == "im.user.get");
     set.shared.retain(|t| t.file == "specs/types/im.yaml");
+    // `User.gender` is the named enum `Gender` of `specs/types/user.yaml`.
+    set.shared_enums.retain(|e| e.name == "Gender");
     let keep: Vec<usize> = (0..set.relative.len())
         .filter(|&i| {
             set.relative[i].ends_with("im.user.get.yaml")
@@ -35,6 +37,33 @@ fn im_user_get_expansion_is_stable() {
         },
     );
     insta::assert_snapshot!("im_user_get", code);
+}
+
+#[test]
+fn user_get_expansion_is_stable() {
+    // A typed filter, a select over a library record, and named enums of a type library.
+    let mut set = b24_spec::load_path(&workspace(), "specs").unwrap();
+    set.specs.retain(|s| s.method == "user.get");
+    set.shared.retain(|t| t.file == "specs/types/user.yaml");
+    set.shared_enums
+        .retain(|e| e.file == "specs/types/user.yaml");
+    let keep: Vec<usize> = (0..set.relative.len())
+        .filter(|&i| {
+            set.relative[i] == "specs/user/user.get.yaml"
+                || set.relative[i] == "specs/types/user.yaml"
+        })
+        .collect();
+    set.relative = keep.iter().map(|&i| set.relative[i].clone()).collect();
+    set.sources = keep.iter().map(|&i| set.sources[i].clone()).collect();
+    set.files = set.relative.iter().map(PathBuf::from).collect();
+    let code = expand(
+        &set,
+        &Options {
+            client_methods: ClientMethods::Inherent,
+            ..Options::default()
+        },
+    );
+    insta::assert_snapshot!("user_get", code);
 }
 
 #[test]
@@ -62,6 +91,7 @@ fn code_in_spec_text_is_emitted_as_text_blocks_not_doctests() {
     let set = b24_spec::SpecSet {
         specs: vec![spec],
         shared: Vec::new(),
+        shared_enums: Vec::new(),
         files: vec![PathBuf::from("specs/im.thing.get.yaml")],
         relative: vec!["specs/im.thing.get.yaml".into()],
         sources: vec![src.into()],

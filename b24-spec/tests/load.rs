@@ -246,3 +246,70 @@ fn yaml_data_files_load_as_json_with_duplicate_checks() {
         ("fixture.yaml", Some(Position { line: 2, column: 1 }))
     );
 }
+
+#[test]
+fn named_enums_and_selects_resolve_across_the_set() {
+    let library = "\
+types:
+  Person:
+    fields:
+      ID: id
+      KIND: { type: Kind, optional: true }
+  Kind:
+    type: enum
+    case_insensitive: true
+    values: { staff: staff, guest: guest }
+    doc: Kind of person
+";
+    let spec = "\
+method: im.person.list
+scope: im
+summary: List people
+docs: https://apidocs.bitrix24.com/x.html
+access: any user
+params:
+  KIND: { type: Kind, doc: Kind }
+  select: { type: select, of: Person, doc: Fields }
+  FILTER: { type: filter, operators: ['!'], fields: { KIND: Kind }, doc: Conditions }
+result: { type: array, items: Person }
+";
+    let set = b24_spec::load_sources(&[
+        ("specs/types/people.yaml", library),
+        ("specs/im.person.list.yaml", spec),
+    ])
+    .unwrap();
+    assert_eq!(set.shared_enums.len(), 1);
+    let spec = &set.specs[0];
+    // A reference to a named enum is that enum, marked as shared, wherever it is used.
+    let TypeKind::Enum(kind) = &spec.params[0].ty.kind else {
+        panic!("KIND is not resolved: {:?}", spec.params[0].ty.kind)
+    };
+    assert!(kind.shared && kind.case_insensitive && kind.name == "Kind");
+    assert_eq!(kind.find("GUEST").map(|v| v.name.as_str()), Some("guest"));
+    let TypeKind::Enum(field) = &set.shared[0].fields[1].ty.kind else {
+        panic!("the library field is not resolved")
+    };
+    assert_eq!(field, kind);
+    // A select over a library record lists its fields and the masks, shared like the record.
+    let TypeKind::Array(items) = &spec.params[1].ty.kind else {
+        panic!("select is a list")
+    };
+    let TypeKind::Enum(select) = &items.kind else {
+        panic!("select items are an enum")
+    };
+    let wires: Vec<&str> = select.values.iter().map(|v| v.wire.as_str()).collect();
+    assert_eq!(
+        (select.name.as_str(), select.shared, wires),
+        ("PersonField", true, vec!["ID", "KIND", "*", "UF_*"])
+    );
+    // `!` is a second spelling of `!=`: the filter accepts both, and offers only those.
+    let TypeKind::Filter(filter) = &spec.params[2].ty.kind else {
+        panic!("FILTER is a filter")
+    };
+    assert!(filter.accepts(b24_spec::FilterOp::NotEq) && !filter.accepts(b24_spec::FilterOp::Gt));
+    assert!(filter.narrowed());
+    assert_eq!(
+        filter.comparisons(),
+        [b24_spec::FilterOp::Eq, b24_spec::FilterOp::NotEq]
+    );
+}

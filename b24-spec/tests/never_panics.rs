@@ -28,6 +28,7 @@ fn exercise(file: &str, src: &str) {
             let set = b24_spec::SpecSet {
                 specs: vec![spec],
                 shared: Vec::new(),
+                shared_enums: Vec::new(),
                 files: vec![PathBuf::from(file)],
                 relative: vec![file.to_owned()],
                 sources: vec![src.to_owned()],

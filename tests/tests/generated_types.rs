@@ -54,7 +54,7 @@ fn documented_example_decodes() {
     assert!(user.active);
     assert_eq!(user.name, "John Smith");
     assert_eq!(user.work_position, "Manager");
-    assert_eq!(user.gender, UserGender::Male);
+    assert_eq!(user.gender, Gender::Male);
     // `""` is the "no birthday" marker (`or_empty`), `false` the "never" marker (`or_false`).
     assert_eq!(user.birthday, None);
     assert_eq!(user.idle, None);
@@ -96,7 +96,7 @@ fn quirky_variant_decodes() {
     assert_eq!(idle.to_rfc3339(), "2026-03-02T10:15:00+03:00");
     assert_eq!(idle.offset().local_minus_utc(), 3 * 3600);
     // A gender this spec does not know is kept, not refused.
-    assert_eq!(user.gender, UserGender::Unknown("X".to_owned()));
+    assert_eq!(user.gender, Gender::Unknown("X".to_owned()));
     assert_eq!(user.gender.as_str(), "X");
     assert_eq!(user.birthday.as_deref(), Some("24-12"));
     assert_eq!(user.bot_data, Some(json!({ "code": "helper" })));

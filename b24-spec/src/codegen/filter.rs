@@ -1,0 +1,370 @@
+//! Filter builders (`type: filter`) and the enums defined once in type libraries: named enums
+//! and the field-name enums of `type: select` over library records.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc_lines, encode_value, rust_type, sentence};
+use crate::SpecSet;
+use crate::model::{EnumDef, FilterDef, FilterField, FilterOp, Spec, TypeKind, TypeRef};
+use crate::names::ident;
+
+/// The filter builders of a spec's parameters.
+pub(super) fn filter_defs(spec: &Spec, rt: &TokenStream) -> Vec<TokenStream> {
+    spec.params
+        .iter()
+        .filter_map(|p| match &p.ty.kind {
+            TypeKind::Filter(def) => Some(filter_def(def, &p.wire, &spec.method, rt)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The name of the comparison type of a filter that accepts only some operators
+/// (`{Filter}Cmp`); `None` when it accepts all of them (the runtime's `Cmp`) or none.
+fn restricted_cmp_name(def: &FilterDef) -> Option<String> {
+    def.narrowed().then(|| format!("{}Cmp", def.name))
+}
+
+/// Variant, constructor and what it means, per comparison (as in the runtime's `Cmp`).
+fn comparison(op: FilterOp) -> (&'static str, &'static str, &'static str) {
+    match op {
+        FilterOp::Eq => ("Eq", "eq", "Equal to `value`: the bare field name."),
+        FilterOp::NotEq | FilterOp::Not => ("Ne", "ne", "Not equal to `value`: `!=`."),
+        FilterOp::Gt => ("Gt", "gt", "Greater than `value`: `>`."),
+        FilterOp::Ge => ("Ge", "ge", "Greater than or equal to `value`: `>=`."),
+        FilterOp::Lt => ("Lt", "lt", "Less than `value`: `<`."),
+        FilterOp::Le => ("Le", "le", "Less than or equal to `value`: `<=`."),
+        FilterOp::In => ("In", "one_of", "Equal to one of `values`: `@`."),
+        FilterOp::NotIn => ("NotIn", "none_of", "Equal to none of `values`: `!@`."),
+        FilterOp::Like => ("Like", "like", "Contains the text `value`: `%`."),
+        FilterOp::NotLike => (
+            "NotLike",
+            "not_like",
+            "Does not contain the text `value`: `!%`.",
+        ),
+        FilterOp::Pattern | FilterOp::PatternAlt => (
+            "Pattern",
+            "pattern",
+            "Matches `value`, in which `%` stands for any text: `=%`.",
+        ),
+        FilterOp::NotPattern | FilterOp::NotPatternAlt => (
+            "NotPattern",
+            "not_pattern",
+            "Does not match `value` (with `%` wildcards): `!=%`.",
+        ),
+    }
+}
+
+/// `{Filter}Cmp<T>`: the runtime's `Cmp` narrowed to the comparisons the filter accepts, so
+/// an operator the method does not take does not compile.
+fn restricted_cmp(def: &FilterDef, name: &str, rt: &TokenStream) -> TokenStream {
+    let ident_name = ident(name);
+    let ops = def.comparisons();
+    let prefixes: Vec<String> = ops
+        .iter()
+        .filter(|o| **o != FilterOp::Eq)
+        .map(|o| format!("`{}`", o.prefix()))
+        .collect();
+    let doc = doc_lines(&format!(
+        "A condition of [`{}`]: equality or {}, the comparisons the method accepts. It converts into [`Cmp`]({rt}::Cmp).",
+        def.name,
+        prefixes.join(", "),
+        rt = super::compact(rt)
+    ));
+    let variants = ops.iter().map(|op| {
+        let (variant, _, what) = comparison(*op);
+        let variant = ident(variant);
+        let doc = doc_lines(what);
+        if op.takes_list() {
+            quote!(#doc #variant(::std::vec::Vec<T>),)
+        } else {
+            quote!(#doc #variant(T),)
+        }
+    });
+    let constructors = ops.iter().map(|op| {
+        let (variant, function, what) = comparison(*op);
+        let variant = ident(variant);
+        let function = ident(function);
+        let doc = doc_lines(what);
+        if op.takes_list() {
+            quote! {
+                #doc
+                pub fn #function(values: impl ::core::iter::IntoIterator<Item = T>) -> Self {
+                    Self::#variant(values.into_iter().collect())
+                }
+            }
+        } else {
+            quote! {
+                #doc
+                pub fn #function(value: T) -> Self {
+                    Self::#variant(value)
+                }
+            }
+        }
+    });
+    let arms = ops.iter().map(|op| {
+        let variant = ident(comparison(*op).0);
+        quote!(#ident_name::#variant(v) => #rt::Cmp::#variant(v),)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #ident_name<T> {
+            #(#variants)*
+        }
+
+        impl<T> #ident_name<T> {
+            #(#constructors)*
+        }
+
+        impl<T> ::core::convert::From<#ident_name<T>> for #rt::Cmp<T> {
+            fn from(condition: #ident_name<T>) -> Self {
+                match condition {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
+
+fn filter_def(def: &FilterDef, param: &str, method: &str, rt: &TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    let exact = def.operators.is_empty();
+    let restricted = restricted_cmp_name(def);
+    let cmp_def = restricted
+        .as_deref()
+        .map(|n| restricted_cmp(def, n, rt))
+        .unwrap_or_default();
+    let operators: Vec<String> = def
+        .operators
+        .iter()
+        .map(|o| format!("`{}`", o.prefix()))
+        .collect();
+    let doc = doc_lines(&if exact {
+        format!(
+            "The `{param}` filter of `{method}`: each field takes a plain value; the method accepts no operator prefixes.\n\nBuild it with [`{}::new`] and one method per field.",
+            def.name
+        )
+    } else {
+        format!(
+            "The `{param}` filter of `{method}`: each condition keeps only the records that meet it.\n\nBuild it with [`{}::new`] and one method per field, each taking a {cmp} of the field's type; call a method again to add another condition on the same field (`>=` and `<=` for a range). Two conditions with the same operator on one field are one key on the wire: the later one wins.\n\nOperators the method accepts: {}.",
+            def.name,
+            operators.join(" "),
+            cmp = match &restricted {
+                Some(n) => format!("[`{n}`]"),
+                None => format!("[`Cmp`]({}::Cmp)", super::compact(rt)),
+            }
+        )
+    });
+    let fields = def.fields.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let ty = rust_type(&f.ty, rt);
+        let doc = doc_lines(&field_doc(f, exact));
+        if exact {
+            quote!(#doc pub #fname: ::core::option::Option<#ty>,)
+        } else {
+            quote!(#doc pub #fname: ::std::vec::Vec<#rt::Cmp<#ty>>,)
+        }
+    });
+    let setters = def
+        .fields
+        .iter()
+        .map(|f| setter(f, exact, restricted.as_deref(), rt));
+    let inserts = def.fields.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let wire = &f.wire;
+        if exact {
+            let value = encode_value(&f.ty, quote!(value), rt);
+            quote! {
+                if let ::core::option::Option::Some(value) = &filter.#fname {
+                    map.insert(#wire.to_owned(), #value);
+                }
+            }
+        } else {
+            let encode = encoder(&f.ty, rt);
+            quote! {
+                for condition in &filter.#fname {
+                    map.insert(condition.key(#wire), condition.encode(#encode));
+                }
+            }
+        }
+    });
+    quote! {
+        #cmp_def
+
+        #doc
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            /// A filter without conditions; it keeps every record.
+            #[must_use]
+            pub fn new() -> Self {
+                Self::default()
+            }
+            #(#setters)*
+        }
+
+        impl #rt::wire::Encode for #name {
+            type Out = Self;
+            fn encode(filter: &Self) -> #rt::__private::serde_json::Value {
+                let mut map = #rt::__private::serde_json::Map::new();
+                #(#inserts)*
+                #rt::__private::serde_json::Value::Object(map)
+            }
+        }
+    }
+}
+
+fn field_doc(f: &FilterField, exact: bool) -> String {
+    let how = if exact {
+        "The value to look for; `None` leaves the field out."
+    } else {
+        "Its conditions, one entry each."
+    };
+    match &f.doc {
+        Some(doc) => format!("`{}`: {} {how}", f.wire, sentence(doc)),
+        None => format!("`{}`: {how}", f.wire),
+    }
+}
+
+/// `<Adapter as Encode>::encode`: writes one value of the field in its wire form.
+fn encoder(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
+    let adapter = super::adapter(ty, rt).unwrap_or_else(|| {
+        let base = super::base_type(ty, rt);
+        quote!(#rt::wire::Plain<#base>)
+    });
+    quote!(<#adapter as #rt::wire::Encode>::encode)
+}
+
+fn setter(f: &FilterField, exact: bool, restricted: Option<&str>, rt: &TokenStream) -> TokenStream {
+    let fname = ident(&f.rust);
+    let wire = &f.wire;
+    let string = matches!(f.ty.kind, TypeKind::String);
+    let what = f.doc.as_deref().map(sentence).unwrap_or_default();
+    if exact {
+        let doc = doc_lines(&format!("Sets `{wire}` in the filter. {what}"));
+        let ty = rust_type(&f.ty, rt);
+        let (arg, value) = if string {
+            (
+                quote!(impl ::core::convert::Into<::std::string::String>),
+                quote!(value.into()),
+            )
+        } else {
+            (ty, quote!(value))
+        };
+        quote! {
+            #doc
+            #[must_use]
+            pub fn #fname(mut self, value: #arg) -> Self {
+                self.#fname = ::core::option::Option::Some(#value);
+                self
+            }
+        }
+    } else {
+        let (cmp, condition) = match restricted {
+            Some(n) => {
+                let n = ident(n);
+                (quote!(#n), quote!(#rt::Cmp::from(condition)))
+            }
+            None => (quote!(#rt::Cmp), quote!(condition)),
+        };
+        let shown = restricted.unwrap_or("Cmp");
+        let doc = doc_lines(&format!(
+            "Adds a condition on `{wire}`, e.g. `{shown}::eq(..)`. {what}"
+        ));
+        let ty = rust_type(&f.ty, rt);
+        if string {
+            quote! {
+                #doc
+                #[must_use]
+                pub fn #fname(mut self, condition: #cmp<impl ::core::convert::Into<::std::string::String>>) -> Self {
+                    self.#fname.push(#condition.map(::core::convert::Into::into));
+                    self
+                }
+            }
+        } else {
+            quote! {
+                #doc
+                #[must_use]
+                pub fn #fname(mut self, condition: #cmp<#ty>) -> Self {
+                    self.#fname.push(#condition);
+                    self
+                }
+            }
+        }
+    }
+}
+
+/// Every enum a spec uses that lives in the shared module: named enums of type libraries
+/// (wherever the spec refers to them, also through library types it reaches) and the
+/// field-name enums of its selects over library records.
+pub(super) fn shared_enums_used<'a>(spec: &'a Spec, reached: &[String]) -> Vec<&'a EnumDef> {
+    let mut out = Vec::new();
+    for p in &spec.params {
+        walk(&p.ty, &mut out);
+    }
+    for t in &spec.types {
+        for f in &t.fields {
+            walk(&f.ty, &mut out);
+        }
+    }
+    walk(&spec.result.ty, &mut out);
+    for t in spec
+        .shared_types
+        .iter()
+        .filter(|t| reached.contains(&t.name))
+    {
+        for f in &t.fields {
+            walk(&f.ty, &mut out);
+        }
+    }
+    out
+}
+
+fn walk<'a>(ty: &'a TypeRef, out: &mut Vec<&'a EnumDef>) {
+    match &ty.kind {
+        TypeKind::Enum(e) if e.shared => out.push(e),
+        TypeKind::Array(items) => walk(items, out),
+        TypeKind::Filter(def) => {
+            for f in &def.fields {
+                walk(&f.ty, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The enums generated once in the shared module besides the inline enums of library types:
+/// every named enum, and each select enum over a library record, once.
+pub(super) fn shared_module_enums(set: &SpecSet) -> Vec<TypeRef> {
+    let mut out: Vec<TypeRef> = set
+        .shared_enums
+        .iter()
+        .map(|e| TypeRef {
+            kind: TypeKind::Enum(e.clone()),
+            or_false: false,
+            or_empty: false,
+            nullable: false,
+            path: e.path.clone(),
+        })
+        .collect();
+    for spec in &set.specs {
+        for p in &spec.params {
+            if let TypeKind::Array(items) = &p.ty.kind
+                && let TypeKind::Enum(e) = &items.kind
+                && e.shared
+                && e.select_of.is_some()
+                && !out
+                    .iter()
+                    .any(|t| matches!(&t.kind, TypeKind::Enum(o) if o.name == e.name))
+            {
+                out.push((**items).clone());
+            }
+        }
+    }
+    out
+}
