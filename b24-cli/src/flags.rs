@@ -147,6 +147,7 @@ fn value_name(ty: &TypeRef) -> &'static str {
         TypeKind::Date => "DATE",
         TypeKind::Enum(_) => "VALUE",
         TypeKind::Array(_) => "JSON_ARRAY",
+        TypeKind::Map { .. } => "JSON_OBJECT",
         TypeKind::Json | TypeKind::Named(_) => "JSON",
     }
 }
@@ -206,6 +207,11 @@ fn encode(ty: &TypeRef, text: &str) -> Result<Value, String> {
             Ok(Value::Array(items)) => Ok(Value::Array(items)),
             Ok(_) => Err("expected a JSON array such as [1, 2]".into()),
             Err(e) => Err(format!("expected a JSON array such as [1, 2] ({e})")),
+        },
+        TypeKind::Map { .. } => match serde_json::from_str(text) {
+            Ok(Value::Object(entries)) => Ok(Value::Object(entries)),
+            Ok(_) => Err("expected a JSON object such as {\"5\": 1}".into()),
+            Err(e) => Err(format!("expected a JSON object such as {{\"5\": 1}} ({e})")),
         },
         TypeKind::Json | TypeKind::Named(_) => {
             serde_json::from_str(text).map_err(|e| format!("expected JSON ({e})"))

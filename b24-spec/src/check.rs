@@ -86,6 +86,7 @@ pub(crate) fn spec(cx: &mut Ctxt, spec: &Spec) {
     cycles(cx, spec);
     error_codes(cx, spec);
     emulation(cx, spec);
+    result_choice(cx, spec);
     if spec.paged && !matches!(spec.result.ty.kind, TypeKind::Array(_)) {
         cx.error(
             &KeyPath::root().key("paged"),
@@ -225,8 +226,15 @@ fn param_names(cx: &mut Ctxt, spec: &Spec) {
                 .help("a default only makes sense for an optional parameter: drop `required: true` or `default`");
         }
         if p.ty.has_none() {
-            cx.error(&p.ty.path, format!("parameter `{}` uses `or_false`, `or_empty` or `nullable`", p.wire))
+            cx.error(&p.ty.path, format!("parameter `{}` uses `or_false`, `or_empty`, `nullable`, `or_empty_object` or `or_empty_list`", p.wire))
                 .help("those describe response quirks; a parameter that may be left out is just not `required`");
+        }
+        if p.ty.min_items.is_some() && !matches!(p.ty.kind, TypeKind::Array(_)) {
+            cx.error(
+                &p.path.key("min_items"),
+                "`min_items` applies only to `array` parameters",
+            )
+            .help("remove `min_items`, or change the parameter's `type`");
         }
         nested_enums(cx, &p.ty);
     }
@@ -235,10 +243,13 @@ fn param_names(cx: &mut Ctxt, spec: &Spec) {
 /// Type and field names: valid, distinct, and not clashing with the generated items.
 fn type_names(cx: &mut Ctxt, spec: &Spec) {
     let base = pascal_case(&spec.method);
-    let reserved: Vec<String> = ["Request", "Call", "Error"]
-        .iter()
-        .map(|s| format!("{base}{s}"))
-        .collect();
+    // A result chosen by a parameter is an enum named `{Method}Result`.
+    let generated: &[&str] = if spec.result.by_param.is_some() {
+        &["Request", "Call", "Error", "Result"]
+    } else {
+        &["Request", "Call", "Error"]
+    };
+    let reserved: Vec<String> = generated.iter().map(|s| format!("{base}{s}")).collect();
     let mut names: HashMap<String, KeyPath> = HashMap::new();
     let mut claim = |cx: &mut Ctxt, name: &str, path: &KeyPath| {
         if name.is_empty() {
@@ -303,7 +314,9 @@ fn type_names(cx: &mut Ctxt, spec: &Spec) {
     for p in &spec.params {
         collect_enums(&p.ty, &mut enums);
     }
-    collect_enums(&spec.result.ty, &mut enums);
+    for ty in spec.result.shapes() {
+        collect_enums(ty, &mut enums);
+    }
     for (name, path) in enums {
         claim(cx, &name, &path);
         if let Some((_, file)) = shared_names.iter().find(|(n, _)| *n == name) {
@@ -316,7 +329,9 @@ fn type_names(cx: &mut Ctxt, spec: &Spec) {
     }
 
     fields_of(cx, &spec.types);
-    nested_enums(cx, &spec.result.ty);
+    for ty in spec.result.shapes() {
+        nested_enums(cx, ty);
+    }
 }
 
 /// Field names of object types: valid, distinct snake_case identifiers; enums inside valid.
@@ -352,7 +367,7 @@ fn fields_of(cx: &mut Ctxt, types: &[TypeDef]) {
 fn collect_enums(ty: &TypeRef, out: &mut Vec<(String, KeyPath)>) {
     match &ty.kind {
         TypeKind::Enum(e) => out.push((e.name.clone(), ty.path.clone())),
-        TypeKind::Array(items) => collect_enums(items, out),
+        TypeKind::Array(items) | TypeKind::Map { values: items, .. } => collect_enums(items, out),
         _ => {}
     }
 }
@@ -388,17 +403,14 @@ fn nested_enums(cx: &mut Ctxt, ty: &TypeRef) {
                 }
             }
         }
-        TypeKind::Array(items) => nested_enums(cx, items),
+        TypeKind::Array(items) | TypeKind::Map { values: items, .. } => nested_enums(cx, items),
         _ => {}
     }
 }
 
 /// A named type must be defined: under the spec's `types:` or in a type library.
 fn named_type_exists(cx: &mut Ctxt, defined: &HashSet<&str>, ty: &TypeRef) {
-    let mut ty = ty;
-    while let TypeKind::Array(items) = &ty.kind {
-        ty = items;
-    }
+    let ty = innermost(ty);
     if let TypeKind::Named(name) = &ty.kind
         && !defined.contains(name.as_str())
     {
@@ -412,6 +424,14 @@ fn named_type_exists(cx: &mut Ctxt, defined: &HashSet<&str>, ty: &TypeRef) {
     }
 }
 
+/// The element type below any arrays and maps: `User` in a map of lists of `User`.
+fn innermost(mut ty: &TypeRef) -> &TypeRef {
+    while let TypeKind::Array(items) | TypeKind::Map { values: items, .. } = &ty.kind {
+        ty = items;
+    }
+    ty
+}
+
 /// Every named type must be defined in `types:` or a type library.
 fn references(cx: &mut Ctxt, spec: &Spec) {
     let defined: HashSet<&str> = spec
@@ -423,11 +443,7 @@ fn references(cx: &mut Ctxt, spec: &Spec) {
     let check = |cx: &mut Ctxt, ty: &TypeRef| named_type_exists(cx, &defined, ty);
     for p in &spec.params {
         check(cx, &p.ty);
-        let mut inner = &p.ty;
-        while let TypeKind::Array(items) = &inner.kind {
-            inner = items;
-        }
-        if matches!(inner.kind, TypeKind::Named(_)) {
+        if matches!(innermost(&p.ty).kind, TypeKind::Named(_)) {
             cx.error(
                 &p.ty.path,
                 format!("parameter `{}` uses an object type", p.wire),
@@ -440,7 +456,9 @@ fn references(cx: &mut Ctxt, spec: &Spec) {
             check(cx, &f.ty);
         }
     }
-    check(cx, &spec.result.ty);
+    for ty in spec.result.shapes() {
+        check(cx, ty);
+    }
 }
 
 /// A type that contains itself without an array in between would be infinitely large.
@@ -663,11 +681,26 @@ fn example_response(cx: &mut Ctxt, spec: &Spec, response: &Value) {
     };
     match obj.get("result") {
         Some(result) => {
-            if let Err(e) = conform::check(spec, &spec.result.ty, result, Mode::Result) {
+            let params = spec
+                .example
+                .as_ref()
+                .map(|e| e.params.clone())
+                .unwrap_or_default();
+            let (ty, which) = match conform::result_case(spec, &params) {
+                Some((choice, case)) => (
+                    &case.ty,
+                    match &case.when {
+                        Some(when) => format!(" for {}={when}", choice.param),
+                        None => format!(" for the `otherwise` case of {}", choice.param),
+                    },
+                ),
+                None => (&spec.result.ty, String::new()),
+            };
+            if let Err(e) = conform::check(spec, ty, result, Mode::Result) {
                 cx.error(
                     &path.key("result").join(&e.path),
                     format!(
-                        "example response does not decode as the declared result: {}",
+                        "example response does not decode as the declared result{which}: {}",
                         e.message
                     ),
                 )
@@ -677,6 +710,75 @@ fn example_response(cx: &mut Ctxt, spec: &Spec, response: &Value) {
         None => {
             cx.error(&path, "the example response has no `result`")
                 .help("paste the documented success response, including `result` and `time`");
+        }
+    }
+}
+
+/// Parameters that pick the result's shape must exist and have values that can be compared;
+/// each case value must be one the parameter can take, and variants must be distinct names.
+fn result_choice(cx: &mut Ctxt, spec: &Spec) {
+    let Some(choice) = &spec.result.by_param else {
+        return;
+    };
+    let param = spec.params.iter().find(|p| p.wire == choice.param);
+    match param {
+        None => {
+            let p = cx.error(
+                &choice.path,
+                format!("`{}` is not a declared parameter", choice.param),
+            );
+            match did_you_mean(&choice.param, spec.params.iter().map(|p| p.wire.as_str())) {
+                Some(s) => p.help(format!("did you mean `{s}`?")),
+                None => p.help("declare the parameter under `params:`"),
+            };
+        }
+        Some(p) if !conform::can_choose_result(&p.ty) => {
+            cx.error(
+                &choice.path,
+                format!(
+                    "parameter `{}` cannot choose the result's shape: it is not a `string`, `yn`, `boolean`, `integer`, `id` or `enum`",
+                    p.wire
+                ),
+            )
+            .help("pick a parameter with single values, or declare the result as `json`");
+        }
+        Some(p) => {
+            for case in &choice.cases {
+                let Some(when) = &case.when else { continue };
+                if let Err(expected) = conform::case_value(&p.ty, when) {
+                    cx.key_error(
+                        &case.path,
+                        format!(
+                            "`{when}` is not a value of the parameter `{}`: expected {expected}",
+                            p.wire
+                        ),
+                    )
+                    .help("write the value as the request sends it, e.g. `Y` for a `yn` parameter");
+                }
+            }
+        }
+    }
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for case in choice.cases.iter().chain([&choice.otherwise]) {
+        let variant = pascal_case(&case.variant);
+        let at = case.path.key("variant");
+        if let Some(reason) =
+            snake_name_problem(&case.variant).or_else(|| invalid_ident_reason(&variant))
+        {
+            cx.error(
+                &at,
+                format!("variant name `{}` is not usable: {reason}", case.variant),
+            )
+            .help("name the variant in snake_case words, e.g. `variant: by_id`");
+        } else if let Some(first) = seen.insert(variant.clone(), &case.variant) {
+            cx.error(
+                &at,
+                format!(
+                    "variants `{first}` and `{}` both become `{variant}`",
+                    case.variant
+                ),
+            )
+            .help("give every case its own variant name");
         }
     }
 }

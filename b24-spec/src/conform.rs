@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::model::{Spec, TypeKind, TypeRef};
+use crate::model::{MapKeys, ResultCase, ResultChoice, Spec, TypeKind, TypeRef};
 use crate::path::KeyPath;
 
 /// Deeper nesting than this is refused rather than followed (cycles, hostile input).
@@ -53,6 +53,107 @@ pub fn integer_of(v: &Value) -> Option<i128> {
     }
 }
 
+/// For a result chosen by a parameter (`by_param`), the case that request `params` select:
+/// the case whose value the parameter has (or, when it is left out, its `default`), else
+/// `otherwise`. `None` for a result with one shape.
+pub fn result_case<'a>(
+    spec: &'a Spec,
+    params: &serde_json::Map<String, Value>,
+) -> Option<(&'a ResultChoice, &'a ResultCase)> {
+    let choice = spec.result.by_param.as_ref()?;
+    let param = spec.params.iter().find(|p| p.wire == choice.param);
+    let value = params
+        .get(&choice.param)
+        .or_else(|| param.and_then(|p| p.default.as_ref()));
+    let case = match (param, value) {
+        (Some(p), Some(v)) => choice.cases.iter().find(|c| {
+            c.when
+                .as_deref()
+                .is_some_and(|when| request_value_is(&p.ty, v, when))
+        }),
+        _ => None,
+    };
+    Some((choice, case.unwrap_or(&choice.otherwise)))
+}
+
+/// The type `result` has for a request with `params`: the selected case's, or the one type.
+pub fn result_type<'a>(spec: &'a Spec, params: &serde_json::Map<String, Value>) -> &'a TypeRef {
+    match result_case(spec, params) {
+        Some((_, case)) => &case.ty,
+        None => &spec.result.ty,
+    }
+}
+
+/// Whether a parameter of this type can choose the shape of a result: it holds one plain
+/// value the generated code can compare.
+pub fn can_choose_result(ty: &TypeRef) -> bool {
+    matches!(
+        ty.kind,
+        TypeKind::String
+            | TypeKind::Yn
+            | TypeKind::Boolean
+            | TypeKind::Integer
+            | TypeKind::Id
+            | TypeKind::Enum(_)
+    )
+}
+
+/// Checks a `cases` key against the parameter's type: `Err` says what was expected.
+pub fn case_value(ty: &TypeRef, when: &str) -> Result<(), String> {
+    let ok = match &ty.kind {
+        TypeKind::String => true,
+        TypeKind::Yn => when == "Y" || when == "N",
+        TypeKind::Boolean => when == "true" || when == "false",
+        TypeKind::Integer => when.parse::<i64>().is_ok(),
+        TypeKind::Id => when.parse::<u64>().is_ok(),
+        TypeKind::Enum(def) => def.values.iter().any(|v| v.wire == when),
+        _ => false,
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(match &ty.kind {
+        TypeKind::Yn => "`Y` or `N`".to_owned(),
+        TypeKind::Boolean => "`true` or `false`".to_owned(),
+        TypeKind::Integer => "a whole number".to_owned(),
+        TypeKind::Id => "a non-negative whole number".to_owned(),
+        TypeKind::Enum(def) => {
+            let known: Vec<String> = def.values.iter().map(|v| format!("`{}`", v.wire)).collect();
+            format!("one of {}", known.join(", "))
+        }
+        _ => "a single value".to_owned(),
+    })
+}
+
+/// Whether the request value `v` of a parameter typed `ty` stands for the case value `when`,
+/// read as leniently as the portal reads form data (`"5"` is `5`, `1` is `true`).
+fn request_value_is(ty: &TypeRef, v: &Value, when: &str) -> bool {
+    match (&ty.kind, v) {
+        (TypeKind::Integer | TypeKind::Id, _) => {
+            integer_of(v).is_some_and(|n| when.parse::<i128>() == Ok(n))
+        }
+        (TypeKind::Boolean, Value::Bool(b)) => when == b.to_string(),
+        (TypeKind::Boolean, _) => match integer_of(v) {
+            Some(n) => when == (n != 0).to_string(),
+            None => v
+                .as_str()
+                .is_some_and(|s| s.trim().eq_ignore_ascii_case(when)),
+        },
+        (_, Value::String(s)) => s == when,
+        (TypeKind::String, Value::Number(n)) => n.to_string() == when,
+        _ => false,
+    }
+}
+
+/// Whether `key`, an object key, is a key of the kind a map declares.
+fn map_key_fits(keys: MapKeys, key: &str) -> bool {
+    match keys {
+        MapKeys::Id => key.parse::<u64>().is_ok(),
+        MapKeys::Integer => key.parse::<i64>().is_ok(),
+        MapKeys::String => true,
+    }
+}
+
 struct Checker<'a> {
     spec: &'a Spec,
     mode: Mode,
@@ -68,6 +169,8 @@ impl Checker<'_> {
             Value::Bool(false) if ty.or_false => return Ok(()),
             Value::String(s) if s.is_empty() && ty.or_empty => return Ok(()),
             Value::Null if ty.nullable => return Ok(()),
+            Value::Object(o) if o.is_empty() && ty.or_empty_object => return Ok(()),
+            Value::Array(a) if a.is_empty() && ty.or_empty_list => return Ok(()),
             _ => {}
         }
         let request = self.mode == Mode::Request;
@@ -126,8 +229,42 @@ impl Checker<'_> {
                 }
             }
             (TypeKind::Array(items), Value::Array(values)) => {
+                if let Some(min) = ty.min_items
+                    && values.len() < min
+                {
+                    return fail(
+                        path,
+                        format!(
+                            "expected a list of at least {min} item{}, found {}",
+                            if min == 1 { "" } else { "s" },
+                            show(v)
+                        ),
+                    );
+                }
                 for (i, item) in values.iter().enumerate() {
                     self.check(items, item, path.index(i), depth + 1)?;
+                }
+                true
+            }
+            // PHP writes an empty associative array as `[]`.
+            (TypeKind::Map { .. }, Value::Array(values)) => values.is_empty(),
+            (TypeKind::Map { keys, values }, Value::Object(obj)) => {
+                for (key, value) in obj {
+                    let key_path = path.key(key);
+                    if !map_key_fits(*keys, key) {
+                        return fail(
+                            key_path,
+                            format!(
+                                "map key {key:?} is not {}",
+                                if *keys == MapKeys::Id {
+                                    "an id"
+                                } else {
+                                    "an integer"
+                                }
+                            ),
+                        );
+                    }
+                    self.check(values, value, key_path, depth + 1)?;
                 }
                 true
             }
@@ -183,6 +320,14 @@ fn describe(ty: &TypeRef, mode: Mode) -> String {
         TypeKind::Date => "a date such as \"2024-07-23\"".to_owned(),
         TypeKind::Json => "any JSON".to_owned(),
         TypeKind::Array(_) => "a list".to_owned(),
+        TypeKind::Map { keys, .. } => format!(
+            "an object keyed by {} (or [] when empty)",
+            match keys {
+                MapKeys::Id => "ids",
+                MapKeys::Integer => "integers",
+                MapKeys::String => "text",
+            }
+        ),
         TypeKind::Enum(_) => "a string".to_owned(),
         TypeKind::Named(n) => format!("a `{n}` object"),
     };
@@ -190,6 +335,8 @@ fn describe(ty: &TypeRef, mode: Mode) -> String {
         (ty.or_false, "false"),
         (ty.or_empty, "\"\""),
         (ty.nullable, "null"),
+        (ty.or_empty_object, "{}"),
+        (ty.or_empty_list, "[]"),
     ]
     .into_iter()
     .filter_map(|(on, m)| on.then_some(m))
