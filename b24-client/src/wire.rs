@@ -309,13 +309,13 @@ impl<
 {
     type Out = Option<A::Out>;
     /// `None` is written as the first marker the field declares (in the order `false`, `""`,
-    /// `null`, `{}`, `[]`), so it reads back as `None`.
+    /// `{}`, `[]`, `null`), so it reads back as `None`. `null` comes last because an
+    /// `optional` field reads it too, whatever else it declares.
     fn encode(value: &Option<A::Out>) -> Value {
         match value {
             Some(v) => A::encode(v),
             None if FALSE => Value::Bool(false),
             None if EMPTY => Value::String(String::new()),
-            None if NULL => Value::Null,
             None if EMPTY_OBJECT => Value::Object(serde_json::Map::new()),
             None if EMPTY_LIST => Value::Array(Vec::new()),
             None => Value::Null,

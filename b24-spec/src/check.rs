@@ -261,11 +261,16 @@ fn type_names(cx: &mut Ctxt, spec: &Spec) {
             cx.key_error(path, format!("type name `{name}` is not a Rust type name"))
                 .help("type names are PascalCase letters and digits, e.g. `User` or `UserPhones`");
         } else if reserved.iter().any(|r| r == name) {
+            let help = if name.ends_with("Result") {
+                "pick another name; the enum of the result's shapes (`by_param`) uses it"
+            } else {
+                "pick another name; the method's request, call and error types use it"
+            };
             cx.key_error(
                 path,
                 format!("type name `{name}` clashes with a generated item"),
             )
-            .help("pick another name; the method's request, call and error types use it");
+            .help(help);
         } else if let Some(first) = names.insert(name.to_owned(), path.clone()) {
             cx.key_error(
                 path,
@@ -758,7 +763,7 @@ fn result_choice(cx: &mut Ctxt, spec: &Spec) {
             }
         }
     }
-    let mut seen: HashMap<String, &str> = HashMap::new();
+    let mut seen: HashMap<String, &crate::model::ResultCase> = HashMap::new();
     for case in choice.cases.iter().chain([&choice.otherwise]) {
         let variant = pascal_case(&case.variant);
         let at = case.path.key("variant");
@@ -770,15 +775,21 @@ fn result_choice(cx: &mut Ctxt, spec: &Spec) {
                 format!("variant name `{}` is not usable: {reason}", case.variant),
             )
             .help("name the variant in snake_case words, e.g. `variant: by_id`");
-        } else if let Some(first) = seen.insert(variant.clone(), &case.variant) {
-            cx.error(
-                &at,
+        } else if let Some(first) = seen.insert(variant.clone(), case) {
+            let owner = match &first.when {
+                Some(when) => format!("the case `{when}`"),
+                None => "`otherwise`".to_owned(),
+            };
+            let message = if first.variant == case.variant {
+                format!("variant `{}` is already used by {owner}", case.variant)
+            } else {
                 format!(
-                    "variants `{first}` and `{}` both become `{variant}`",
-                    case.variant
-                ),
-            )
-            .help("give every case its own variant name");
+                    "variants `{}` (of {owner}) and `{}` both become `{variant}`",
+                    first.variant, case.variant
+                )
+            };
+            cx.error(&at, message)
+                .help("give every case its own variant name");
         }
     }
 }

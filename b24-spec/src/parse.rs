@@ -185,6 +185,11 @@ fn params(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<Param> {
             Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n >= 1) => {
                 n.as_u64().and_then(|n| usize::try_from(n).ok())
             }
+            Some(Value::Number(n)) if n.as_u64() == Some(0) => {
+                cx.error(&p.key("min_items"), "`min_items: 0` sets no limit")
+                    .help("a list may be empty unless `min_items` says otherwise: remove it, or write 1 or more");
+                None
+            }
             Some(other) => {
                 wrong_kind(
                     cx,
