@@ -563,7 +563,7 @@ mod tests {
         );
         type Flags = Map<Plain<String>, Yn>;
         let flags = decode::<Flags>(r#"{"a": "Y"}"#).unwrap();
-        assert_eq!(flags["a"], true);
+        assert!(flags["a"]);
         assert_eq!(Flags::encode(&flags), serde_json::json!({"a": "Y"}));
         type Signed = Map<Plain<i64>, List<Id>>;
         assert_eq!(

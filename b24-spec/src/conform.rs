@@ -478,6 +478,119 @@ types:
         assert!(check(&s, n, &json!("5"), Mode::Result).is_err());
     }
 
+    const SHAPES: &str = r#"
+method: test.thing.list
+scope: test
+summary: Test
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  IDS: { type: array, items: id, min_items: 1, doc: ids }
+  RESULT_TYPE: { type: string, doc: shape }
+  FULL: { type: yn, default: Y, doc: full }
+  LEVEL: { type: integer, doc: level }
+result:
+  by_param: RESULT_TYPE
+  cases:
+    array: { variant: list, type: array, items: Counts }
+  otherwise: { variant: by_id, type: map, keys: id, values: Counts }
+types:
+  Counts:
+    fields:
+      per_chat: { type: map, keys: id, values: integer }
+      per_offset: { type: map, keys: integer, values: string }
+      seen: { type: naive_datetime, or_empty_object: true }
+      tags: { type: string, or_empty_list: true }
+"#;
+
+    fn shapes() -> Spec {
+        crate::load_str("test.thing.list.yaml", SHAPES).unwrap_or_else(|d| panic!("{d:?}"))
+    }
+
+    fn params(v: Value) -> serde_json::Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn min_items_refuses_short_lists_in_requests() {
+        let s = shapes();
+        assert_eq!(param(&s, "IDS", json!([1])), Ok(()));
+        let e = param(&s, "IDS", json!([])).unwrap_err();
+        assert_eq!(e.message, "expected a list of at least 1 item, found []");
+    }
+
+    #[test]
+    fn maps_take_php_empty_arrays_and_check_keys_and_values() {
+        let s = shapes();
+        let counts = |v: Value| {
+            let ty = TypeRef::plain(TypeKind::Named("Counts".into()), KeyPath::root());
+            check(&s, &ty, &v, Mode::Result)
+        };
+        let ok = json!({"per_chat": {"5": 1}, "per_offset": {"-1": "x"}, "seen": {}, "tags": []});
+        assert_eq!(counts(ok), Ok(()));
+        let empty =
+            json!({"per_chat": [], "per_offset": {}, "seen": "2024-07-23 08:08:50", "tags": "a"});
+        assert_eq!(counts(empty), Ok(()));
+        let e = counts(json!({"per_chat": {"x": 1}, "per_offset": [], "seen": {}, "tags": []}))
+            .unwrap_err();
+        assert_eq!(
+            (e.path.to_string(), e.message.as_str()),
+            ("per_chat.x".into(), "map key \"x\" is not an id")
+        );
+        let e = counts(json!({"per_chat": {"5": "1"}, "per_offset": [], "seen": {}, "tags": []}))
+            .unwrap_err();
+        assert_eq!(e.path.to_string(), "per_chat.5");
+        let e =
+            counts(json!({"per_chat": [1], "per_offset": [], "seen": {}, "tags": []})).unwrap_err();
+        assert!(
+            e.message
+                .contains("an object keyed by ids (or [] when empty)"),
+            "{}",
+            e.message
+        );
+        // The markers mean only the empty object or list, each where declared.
+        let e =
+            counts(json!({"per_chat": [], "per_offset": [], "seen": [], "tags": []})).unwrap_err();
+        assert!(e.message.ends_with("or {}, found []"), "{}", e.message);
+        assert!(counts(json!({"per_chat": [], "per_offset": [], "seen": {}, "tags": {}})).is_err());
+    }
+
+    #[test]
+    fn the_request_picks_the_result_shape() {
+        let s = shapes();
+        let kind = |p: Value| &result_type(&s, &params(p)).kind;
+        assert!(matches!(
+            kind(json!({"RESULT_TYPE": "array"})),
+            TypeKind::Array(_)
+        ));
+        assert!(matches!(
+            kind(json!({"RESULT_TYPE": "list"})),
+            TypeKind::Map { .. }
+        ));
+        assert!(matches!(kind(json!({})), TypeKind::Map { .. }));
+        let (choice, case) = result_case(&s, &params(json!({"RESULT_TYPE": "array"}))).unwrap();
+        assert_eq!(
+            (choice.param.as_str(), case.variant.as_str()),
+            ("RESULT_TYPE", "list")
+        );
+        assert!(result_case(&spec(), &serde_json::Map::new()).is_none());
+    }
+
+    #[test]
+    fn case_values_are_read_like_request_values() {
+        let s = shapes();
+        let ty = |name: &str| &s.params.iter().find(|p| p.wire == name).unwrap().ty;
+        assert!(request_value_is(ty("LEVEL"), &json!("5"), "5"));
+        assert!(request_value_is(ty("LEVEL"), &json!(5), "5"));
+        assert!(!request_value_is(ty("LEVEL"), &json!(6), "5"));
+        assert!(request_value_is(ty("FULL"), &json!("Y"), "Y"));
+        assert!(!request_value_is(ty("FULL"), &json!("y"), "Y"));
+        assert_eq!(case_value(ty("FULL"), "yes"), Err("`Y` or `N`".into()));
+        assert_eq!(case_value(ty("LEVEL"), "-2"), Ok(()));
+        assert!(case_value(ty("IDS"), "1").is_err());
+        assert!(can_choose_result(ty("FULL")) && !can_choose_result(ty("IDS")));
+    }
+
     #[test]
     fn integers_of_request_values() {
         assert_eq!(integer_of(&json!(5)), Some(5));
