@@ -87,7 +87,13 @@ pub(crate) fn spec(cx: &mut Ctxt, spec: &Spec) {
     error_codes(cx, spec);
     emulation(cx, spec);
     result_choice(cx, spec);
-    if spec.paged && !matches!(spec.result.ty.kind, TypeKind::Array(_)) {
+    if spec.paged && spec.result.by_param.is_some() {
+        cx.error(
+            &KeyPath::root().key("paged"),
+            "`paged: true` needs one list result, but `result` has shapes chosen by a parameter",
+        )
+        .help("remove `paged`, or `by_param` (a list method's pages must all be lists)");
+    } else if spec.paged && !matches!(spec.result.ty.kind, TypeKind::Array(_)) {
         cx.error(
             &KeyPath::root().key("paged"),
             "`paged: true` needs a list result, but `result` is not an `array`",
@@ -748,8 +754,29 @@ fn result_choice(cx: &mut Ctxt, spec: &Spec) {
             .help("pick a parameter with single values, or declare the result as `json`");
         }
         Some(p) => {
+            let mut values: Vec<&str> = Vec::new();
             for case in &choice.cases {
                 let Some(when) = &case.when else { continue };
+                // `5` and `05` are one integer: the second case could never be chosen.
+                let same = |other: &str| match p.ty.kind {
+                    TypeKind::Integer | TypeKind::Id => other
+                        .parse::<i128>()
+                        .ok()
+                        .is_some_and(|o| when.parse::<i128>() == Ok(o)),
+                    _ => other == when,
+                };
+                if let Some(first) = values.iter().find(|v| same(v)) {
+                    cx.key_error(
+                        &case.path,
+                        format!(
+                            "`{when}` is the same value of `{}` as the case `{first}`",
+                            p.wire
+                        ),
+                    )
+                    .help("keep one case per value");
+                    continue;
+                }
+                values.push(when);
                 if let Err(expected) = conform::case_value(&p.ty, when) {
                     cx.key_error(
                         &case.path,

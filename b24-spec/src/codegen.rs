@@ -1106,9 +1106,21 @@ fn result_choice_match(spec: &Spec, rt: &TokenStream) -> Option<TokenStream> {
     });
     let otherwise = ident(&pascal_case(&choice.otherwise.variant));
     let a = adapter_or_plain(&choice.otherwise.ty, rt);
+    // With both values of a `yn` or `boolean` listed (and the parameter required, or its
+    // default among them), nothing is left for `otherwise`; the arm stays for the type's sake.
+    let two_valued = matches!(param.ty.kind, TypeKind::Yn | TypeKind::Boolean);
+    let listed = |v: &[&str]| {
+        v.iter()
+            .all(|v| choice.cases.iter().any(|c| c.when.as_deref() == Some(*v)))
+    };
+    let covered = two_valued
+        && (listed(&["Y", "N"]) || listed(&["true", "false"]))
+        && (param.required || absent.is_some());
+    let allow = covered.then(|| quote!(#[allow(unreachable_patterns)]));
     Some(quote! {
         match #scrutinee {
             #(#arms)*
+            #allow
             _ => <#a as #rt::wire::Decode>::decode(d).map(#result::#otherwise),
         }
     })

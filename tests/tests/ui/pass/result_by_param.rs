@@ -1,5 +1,7 @@
 //! `result: { by_param: … }`: the result is an enum with a variant per case, and
 //! `decode_output` picks the variant from the request's value of the parameter.
+// The generated code is warning-free, even where `otherwise` can never be chosen.
+#![deny(warnings)]
 
 b24_client::generate!(specs = "result_by_param", relative_to = file);
 
@@ -9,6 +11,7 @@ use b24_client::Method;
 use im_thing_flags::{ImThingFlagsRequest, ImThingFlagsResult};
 use im_thing_list::{ImThingListRequest, ImThingListResult, Thing};
 use im_thing_members::{ImThingMembersRequest, ImThingMembersResult, Mode};
+use im_thing_toggle::{ImThingToggleRequest, ImThingToggleResult};
 use serde_json::json;
 
 fn main() {
@@ -85,5 +88,20 @@ fn main() {
         serde_json::to_value(ImThingFlagsResult::Two(BTreeMap::from([("a".to_owned(), true)])))
             .unwrap(),
         json!({ "a": "Y" })
+    );
+
+    // Left out, `FULL` is its default `N`.
+    assert_eq!(
+        ImThingToggleRequest::new()
+            .decode_output(&json!(["7"]))
+            .unwrap(),
+        ImThingToggleResult::Short(vec![7])
+    );
+    assert_eq!(
+        ImThingToggleRequest::new()
+            .full(true)
+            .decode_output(&json!({ "1": "one" }))
+            .unwrap(),
+        ImThingToggleResult::Full(BTreeMap::from([(1, "one".to_owned())]))
     );
 }
