@@ -370,6 +370,31 @@ impl Key for Plain<String> {
     }
 }
 
+/// An object key as text: JSON keys are strings, other formats may give numbers (`5:`).
+struct KeyText(String);
+
+impl<'de> Deserialize<'de> for KeyText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = KeyText;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_owned()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// A JSON object used as a dictionary, keys read by `K` and values by `V`, kept in key order
 /// in a `BTreeMap`. PHP sends an empty one as `[]` (an empty array), which reads as an empty
 /// map; any other list is an error. An empty map is written as `{}`.
@@ -386,7 +411,7 @@ impl<K: Key, V: Decode> Decode for Map<K, V> {
             }
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
                 let mut out = BTreeMap::new();
-                while let Some(key) = map.next_key::<String>()? {
+                while let Some(KeyText(key)) = map.next_key()? {
                     let key = K::parse(&key).map_err(M::Error::custom)?;
                     let value = map.next_value_seed(Seed::<V>(PhantomData))?;
                     out.insert(key, value);
