@@ -6,7 +6,7 @@ b24_client::generate!(specs = "maps", relative_to = file);
 use std::collections::BTreeMap;
 
 use b24_client::Method;
-use im_thing_counts::{Counts, CountsByCodeValue, ImThingCountsRequest};
+use im_thing_counts::{Counts, CountsByCodeValue, ImThingCountsRequest, WeightsValue};
 use im_thing_index::ImThingIndexRequest;
 use serde_json::json;
 
@@ -73,5 +73,11 @@ fn main() {
     assert_eq!(
         serde_json::Value::Object(ImThingCountsRequest::new(vec![]).params()),
         json!({ "CHAT_ID": [] })
+    );
+    // A map parameter is sent as an object, keys as text, values in their wire form.
+    let weights = BTreeMap::from([(3, WeightsValue::Heavy), (1, WeightsValue::Light)]);
+    assert_eq!(
+        serde_json::Value::Object(ImThingCountsRequest::new(vec![1]).weights(weights).params()),
+        json!({ "CHAT_ID": [1], "WEIGHTS": { "1": "N", "3": "Y" } })
     );
 }
