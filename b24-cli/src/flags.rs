@@ -263,6 +263,21 @@ result: boolean
     }
 
     #[test]
+    fn map_flags_take_a_json_object() {
+        let ty = b24_spec::TypeRef {
+            kind: TypeKind::Map {
+                keys: b24_spec::MapKeys::Id,
+                values: Box::new(spec().params[0].ty.clone()),
+            },
+            ..spec().params[0].ty.clone()
+        };
+        assert_eq!(encode(&ty, r#"{"5": 1}"#), Ok(json!({"5": 1})));
+        assert_eq!(value_name(&ty), "JSON_OBJECT");
+        let e = encode(&ty, "[1]").unwrap_err();
+        assert!(e.contains("JSON object"), "{e}");
+    }
+
+    #[test]
     fn flags_are_dashed_rust_names() {
         let spec = spec();
         let flags: Vec<String> = spec.params.iter().map(flag).collect();
