@@ -489,8 +489,10 @@ fn module_docs(spec: &Spec) -> String {
         )),
         None => doc.push_str(&format!("`{}`", type_label(&spec.result.ty))),
     }
-    if let Some(d) = &spec.result.doc {
-        doc.push_str(&format!(": {}", d.trim()));
+    match (&spec.result.doc, &spec.result.by_param) {
+        (Some(d), Some(_)) => doc.push_str(&format!(": {}", lower_first(d.trim()))),
+        (Some(d), None) => doc.push_str(&format!(": {}", d.trim())),
+        (None, _) => {}
     }
     doc.push('\n');
     if !spec.errors.is_empty() {
@@ -1185,7 +1187,7 @@ fn result_enum(spec: &Spec, rt: &TokenStream) -> TokenStream {
             None => format!("`{param}` has any other value or is left out"),
         };
         let text = match &c.doc {
-            Some(d) => format!("{when}: {}", sentence(d)),
+            Some(d) => format!("{when}: {}", lower_first(&sentence(d))),
             None => format!("{when}."),
         };
         doc_lines(&text)
@@ -1213,6 +1215,17 @@ fn result_enum(spec: &Spec, rt: &TokenStream) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+/// `The profiles` → `the profiles`, to follow a colon; `ID list` stays as it is.
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            first.to_lowercase().chain([second]).chain(chars).collect()
+        }
+        _ => text.to_owned(),
     }
 }
 
