@@ -298,6 +298,7 @@ fn value_name(ty: &TypeRef) -> &'static str {
         TypeKind::Date => "DATE",
         TypeKind::Enum(_) => "VALUE",
         TypeKind::Array(_) => "JSON_ARRAY",
+        TypeKind::Map { .. } => "JSON_OBJECT",
         TypeKind::Json | TypeKind::Named(_) => "JSON",
         TypeKind::Filter(_) => "CONDITION",
     }
@@ -359,6 +360,11 @@ fn encode(ty: &TypeRef, text: &str) -> Result<Value, String> {
             Ok(_) => Err("expected a JSON array such as [1, 2]".into()),
             Err(e) => Err(format!("expected a JSON array such as [1, 2] ({e})")),
         },
+        TypeKind::Map { .. } => match serde_json::from_str(text) {
+            Ok(Value::Object(entries)) => Ok(Value::Object(entries)),
+            Ok(_) => Err("expected a JSON object such as {\"5\": 1}".into()),
+            Err(e) => Err(format!("expected a JSON object such as {{\"5\": 1}} ({e})")),
+        },
         TypeKind::Json | TypeKind::Named(_) | TypeKind::Filter(_) => {
             serde_json::from_str(text).map_err(|e| format!("expected JSON ({e})"))
         }
@@ -406,6 +412,21 @@ result: boolean
         let m = command(&spec)
             .try_get_matches_from(std::iter::once("test.thing.set").chain(args.iter().copied()))?;
         Ok(params(&spec, &m))
+    }
+
+    #[test]
+    fn map_flags_take_a_json_object() {
+        let ty = b24_spec::TypeRef {
+            kind: TypeKind::Map {
+                keys: b24_spec::MapKeys::Id,
+                values: Box::new(spec().params[0].ty.clone()),
+            },
+            ..spec().params[0].ty.clone()
+        };
+        assert_eq!(encode(&ty, r#"{"5": 1}"#), Ok(json!({"5": 1})));
+        assert_eq!(value_name(&ty), "JSON_OBJECT");
+        let e = encode(&ty, "[1]").unwrap_err();
+        assert!(e.contains("JSON object"), "{e}");
     }
 
     #[test]

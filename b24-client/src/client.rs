@@ -5,6 +5,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use serde::Deserialize;
+use serde::de::DeserializeSeed;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -13,13 +14,24 @@ use crate::method::Method;
 use crate::response::{Response, Time};
 use crate::wire::{Decode, Plain};
 
-/// Decodes a method's `result` the way its spec says (ids from strings, `false` as `None`, …).
-struct OutputOf<M>(std::marker::PhantomData<M>);
+/// Decodes a method's `result` the way its spec says (ids from strings, `false` as `None`, …),
+/// for the request that was sent (some results take their shape from a parameter).
+struct OutputOf<'a, M>(&'a M);
 
-impl<M: Method> Decode for OutputOf<M> {
-    type Out = M::Output;
-    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<M::Output, D::Error> {
-        M::decode_output(d)
+impl<'de, M: Method> DeserializeSeed<'de> for OutputOf<'_, M> {
+    type Value = M::Output;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<M::Output, D::Error> {
+        self.0.decode_output(d)
+    }
+}
+
+/// Decodes `result` with a wire adapter, for calls without a typed method.
+struct Adapter<A>(std::marker::PhantomData<A>);
+
+impl<'de, A: Decode> DeserializeSeed<'de> for Adapter<A> {
+    type Value = A::Out;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<A::Out, D::Error> {
+        A::decode(d)
     }
 }
 
@@ -199,7 +211,7 @@ impl Client {
         method: &M,
     ) -> Result<Response<M::Output>, Error<M::Error>> {
         let (status, body) = self.post(M::NAME, method.params()).await?;
-        self.decode::<OutputOf<M>, M::Error>(M::NAME, status, &body)
+        self.decode_with::<_, _, M::Error>(OutputOf(method), M::NAME, status, &body)
     }
 
     /// Calls a list method page after page (the portal sends 50 records a page) and returns
@@ -298,6 +310,20 @@ impl Client {
         status: u16,
         body: &[u8],
     ) -> Result<Response<A::Out>, Error<C>> {
+        self.decode_with(Adapter::<A>(std::marker::PhantomData), method, status, body)
+    }
+
+    /// Parses an envelope and decodes `result` with `seed` (a request's decoder or an adapter).
+    fn decode_with<T, S, C: ErrorCode>(
+        &self,
+        seed: S,
+        method: &'static str,
+        status: u16,
+        body: &[u8],
+    ) -> Result<Response<T>, Error<C>>
+    where
+        S: for<'de> DeserializeSeed<'de, Value = T>,
+    {
         let envelope: Envelope<'_> = match serde_json::from_slice(body) {
             Ok(e) => e,
             Err(e) => {
@@ -329,18 +355,19 @@ impl Client {
         };
         let mut track = serde_path_to_error::Track::new();
         let mut reader = serde_json::Deserializer::from_str(raw.get());
-        let result = A::decode(serde_path_to_error::Deserializer::new(
-            &mut reader,
-            &mut track,
-        ))
-        .map_err(|e| Error::Decode {
-            method,
-            path: match track.path().to_string() {
-                p if p == "." => "result".to_owned(),
-                p => format!("result.{p}"),
-            },
-            message: e.to_string(),
-        })?;
+        let result = seed
+            .deserialize(serde_path_to_error::Deserializer::new(
+                &mut reader,
+                &mut track,
+            ))
+            .map_err(|e| Error::Decode {
+                method,
+                path: match track.path().to_string() {
+                    p if p == "." => "result".to_owned(),
+                    p => format!("result.{p}"),
+                },
+                message: e.to_string(),
+            })?;
         Ok(Response {
             result,
             time: envelope

@@ -1,7 +1,6 @@
 //! The contract between generated methods and the runtime.
 
 use serde::Deserializer;
-use serde::de::{Deserialize, DeserializeOwned};
 use serde_json::{Map, Value};
 
 use crate::ErrorCode;
@@ -18,17 +17,18 @@ pub trait Method {
     /// A list method: 50 records a page, chosen with `start`; responses carry `total`/`next`.
     const PAGED: bool = false;
     /// The decoded `result`.
-    type Output: DeserializeOwned;
+    type Output;
     /// The method's error codes.
     type Error: ErrorCode;
     /// Parameters, keyed by their wire names, values already in wire form.
     fn params(&self) -> Map<String, Value>;
 
-    /// Reads `result` in its wire form. Generated methods override this when the result
-    /// itself has quirks (an id as a string, `false` for none, …); the default is serde's.
-    fn decode_output<'de, D: Deserializer<'de>>(d: D) -> Result<Self::Output, D::Error> {
-        Self::Output::deserialize(d)
-    }
+    /// Reads `result` in its wire form, for this request: the result's quirks (an id as a
+    /// string, `false` for none, `[]` for an empty object, …) are the spec's, and when the
+    /// spec lets a parameter choose the result's shape (`RESULT_TYPE=array`), the request's
+    /// value of that parameter picks it. A hand-written method with a plain serde result can
+    /// simply call `Self::Output::deserialize(d)`.
+    fn decode_output<'de, D: Deserializer<'de>>(&self, d: D) -> Result<Self::Output, D::Error>;
 
     /// Asks for the page that begins at record `start`. Generated for `paged` methods; other
     /// methods have no pages and ignore it.

@@ -2,11 +2,15 @@
 //!
 //! Generated code names an adapter per field (`#[serde(deserialize_with = ...)]`) when the JSON
 //! form differs from what serde does for the Rust type: ids as numbers or numeric strings,
-//! `Y`/`N` booleans, `false`/`""`/`null` for "no value", and Bitrix24's date formats.
+//! `Y`/`N` booleans, `false`/`""`/`null`/`{}`/`[]` for "no value", objects keyed by id that
+//! PHP sends as `[]` when empty, and Bitrix24's date formats.
 
+use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
-use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, SeqAccess, Visitor};
+use serde::de::{
+    DeserializeOwned, DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
@@ -216,19 +220,22 @@ impl Encode for Date {
     }
 }
 
+/// Reads one value with adapter `A`, for `SeqAccess`/`MapAccess`.
+struct Seed<A>(PhantomData<A>);
+
+impl<'de, A: Decode> DeserializeSeed<'de> for Seed<A> {
+    type Value = A::Out;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<A::Out, D::Error> {
+        A::decode(d)
+    }
+}
+
 /// A JSON array whose items use adapter `A`.
 pub struct List<A>(PhantomData<A>);
 
 impl<A: Decode> Decode for List<A> {
     type Out = Vec<A::Out>;
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<A::Out>, D::Error> {
-        struct Seed<A>(PhantomData<A>);
-        impl<'de, A: Decode> DeserializeSeed<'de> for Seed<A> {
-            type Value = A::Out;
-            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<A::Out, D::Error> {
-                A::decode(d)
-            }
-        }
         struct V<A>(PhantomData<A>);
         impl<'de, A: Decode> Visitor<'de> for V<A> {
             type Value = Vec<A::Out>;
@@ -255,11 +262,25 @@ impl<A: Encode> Encode for List<A> {
 }
 
 /// `None` when the value is one of Bitrix24's "no value" markers: `false` (`FALSE`), `""`
-/// (`EMPTY`) or `null` (`NULL`); otherwise the value read by `A`.
-pub struct NoneIf<A, const FALSE: bool, const EMPTY: bool, const NULL: bool>(PhantomData<A>);
+/// (`EMPTY`), `null` (`NULL`), `{}` (`EMPTY_OBJECT`) or `[]` (`EMPTY_LIST`); otherwise the
+/// value read by `A`.
+pub struct NoneIf<
+    A,
+    const FALSE: bool,
+    const EMPTY: bool,
+    const NULL: bool,
+    const EMPTY_OBJECT: bool = false,
+    const EMPTY_LIST: bool = false,
+>(PhantomData<A>);
 
-impl<A: Decode, const FALSE: bool, const EMPTY: bool, const NULL: bool> Decode
-    for NoneIf<A, FALSE, EMPTY, NULL>
+impl<
+    A: Decode,
+    const FALSE: bool,
+    const EMPTY: bool,
+    const NULL: bool,
+    const EMPTY_OBJECT: bool,
+    const EMPTY_LIST: bool,
+> Decode for NoneIf<A, FALSE, EMPTY, NULL, EMPTY_OBJECT, EMPTY_LIST>
 {
     type Out = Option<A::Out>;
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Option<A::Out>, D::Error> {
@@ -269,24 +290,156 @@ impl<A: Decode, const FALSE: bool, const EMPTY: bool, const NULL: bool> Decode
             Value::Bool(false) if FALSE => return Ok(None),
             Value::String(s) if EMPTY && s.is_empty() => return Ok(None),
             Value::Null if NULL => return Ok(None),
+            Value::Object(o) if EMPTY_OBJECT && o.is_empty() => return Ok(None),
+            Value::Array(a) if EMPTY_LIST && a.is_empty() => return Ok(None),
             _ => {}
         }
         A::decode(value).map(Some).map_err(D::Error::custom)
     }
 }
 
-impl<A: Encode, const FALSE: bool, const EMPTY: bool, const NULL: bool> Encode
-    for NoneIf<A, FALSE, EMPTY, NULL>
+impl<
+    A: Encode,
+    const FALSE: bool,
+    const EMPTY: bool,
+    const NULL: bool,
+    const EMPTY_OBJECT: bool,
+    const EMPTY_LIST: bool,
+> Encode for NoneIf<A, FALSE, EMPTY, NULL, EMPTY_OBJECT, EMPTY_LIST>
 {
     type Out = Option<A::Out>;
-    /// `None` is written as the first marker the field declares, so it reads back as `None`.
+    /// `None` is written as the first marker the field declares (in the order `false`, `""`,
+    /// `{}`, `[]`, `null`), so it reads back as `None`. `null` comes last because an
+    /// `optional` field reads it too, whatever else it declares.
     fn encode(value: &Option<A::Out>) -> Value {
         match value {
             Some(v) => A::encode(v),
             None if FALSE => Value::Bool(false),
             None if EMPTY => Value::String(String::new()),
+            None if EMPTY_OBJECT => Value::Object(serde_json::Map::new()),
+            None if EMPTY_LIST => Value::Array(Vec::new()),
             None => Value::Null,
         }
+    }
+}
+
+/// How the keys of a [`Map`] are spelled: JSON object keys are always text.
+pub trait Key {
+    /// The Rust key type; maps keep their keys in order.
+    type Out: Ord;
+    /// Reads a key; `Err` says what was expected.
+    fn parse(key: &str) -> Result<Self::Out, String>;
+    /// The key as an object key.
+    fn write(key: &Self::Out) -> String;
+}
+
+/// Id keys: `"5"` is `5`.
+impl Key for Id {
+    type Out = u64;
+    fn parse(key: &str) -> Result<u64, String> {
+        key.trim()
+            .parse()
+            .map_err(|_| format!("map key {key:?} is not an id"))
+    }
+    fn write(key: &u64) -> String {
+        key.to_string()
+    }
+}
+
+/// Integer keys: `"-1"` is `-1`.
+impl Key for Plain<i64> {
+    type Out = i64;
+    fn parse(key: &str) -> Result<i64, String> {
+        key.trim()
+            .parse()
+            .map_err(|_| format!("map key {key:?} is not an integer"))
+    }
+    fn write(key: &i64) -> String {
+        key.to_string()
+    }
+}
+
+/// Text keys, kept as they are.
+impl Key for Plain<String> {
+    type Out = String;
+    fn parse(key: &str) -> Result<String, String> {
+        Ok(key.to_owned())
+    }
+    fn write(key: &String) -> String {
+        key.clone()
+    }
+}
+
+/// An object key as text: JSON keys are strings, other formats may give numbers (`5:`).
+struct KeyText(String);
+
+impl<'de> Deserialize<'de> for KeyText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = KeyText;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_owned()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A JSON object used as a dictionary, keys read by `K` and values by `V`, kept in key order
+/// in a `BTreeMap`. PHP sends an empty one as `[]` (an empty array), which reads as an empty
+/// map; any other list is an error. An empty map is written as `{}`.
+pub struct Map<K, V>(PhantomData<(K, V)>);
+
+impl<K: Key, V: Decode> Decode for Map<K, V> {
+    type Out = BTreeMap<K::Out, V::Out>;
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Self::Out, D::Error> {
+        struct Vis<K, V>(PhantomData<(K, V)>);
+        impl<'de, K: Key, V: Decode> Visitor<'de> for Vis<K, V> {
+            type Value = BTreeMap<K::Out, V::Out>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (or [] for an empty one)")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(KeyText(key)) = map.next_key()? {
+                    let key = K::parse(&key).map_err(M::Error::custom)?;
+                    let value = map.next_value_seed(Seed::<V>(PhantomData))?;
+                    out.insert(key, value);
+                }
+                Ok(out)
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+                if seq.next_element::<IgnoredAny>()?.is_some() {
+                    return Err(S::Error::custom(
+                        "expected an object, found a non-empty list (only an empty list stands for an empty object)",
+                    ));
+                }
+                Ok(BTreeMap::new())
+            }
+        }
+        d.deserialize_any(Vis::<K, V>(PhantomData))
+    }
+}
+
+impl<K: Key, V: Encode> Encode for Map<K, V> {
+    type Out = BTreeMap<K::Out, V::Out>;
+    fn encode(value: &Self::Out) -> Value {
+        Value::Object(
+            value
+                .iter()
+                .map(|(k, v)| (K::write(k), V::encode(v)))
+                .collect(),
+        )
     }
 }
 
@@ -415,6 +568,46 @@ mod tests {
         assert_eq!(decode::<Opt<Id>>("null").unwrap(), None);
         assert_eq!(decode::<Opt<Id>>("\"7\"").unwrap(), Some(7));
         assert!(decode::<Opt<Id>>("\"x\"").is_err());
+    }
+
+    #[test]
+    fn maps_read_php_empty_arrays_and_key_adapters() {
+        type ById = Map<Id, Plain<i64>>;
+        assert_eq!(decode::<ById>("[]").unwrap(), BTreeMap::new());
+        assert_eq!(decode::<ById>("{}").unwrap(), BTreeMap::new());
+        let counts = decode::<ById>(r#"{"547": 1, "12": 3}"#).unwrap();
+        assert_eq!(counts, BTreeMap::from([(12, 3), (547, 1)]));
+        let e = decode::<ById>(r#"{"x": 1}"#).unwrap_err().to_string();
+        assert!(e.contains("\"x\" is not an id"), "{e}");
+        assert!(decode::<ById>("[1]").is_err());
+        assert!(decode::<ById>(r#"{"5": "a"}"#).is_err());
+        assert_eq!(ById::encode(&BTreeMap::new()), serde_json::json!({}));
+        assert_eq!(
+            ById::encode(&counts),
+            serde_json::json!({"12": 3, "547": 1})
+        );
+        type Flags = Map<Plain<String>, Yn>;
+        let flags = decode::<Flags>(r#"{"a": "Y"}"#).unwrap();
+        assert!(flags["a"]);
+        assert_eq!(Flags::encode(&flags), serde_json::json!({"a": "Y"}));
+        type Signed = Map<Plain<i64>, List<Id>>;
+        assert_eq!(
+            decode::<Signed>(r#"{"-1": ["2"]}"#).unwrap(),
+            BTreeMap::from([(-1, vec![2])])
+        );
+    }
+
+    #[test]
+    fn empty_object_and_list_markers() {
+        type Obj = NoneIf<NaiveDateTime, false, false, false, true, false>;
+        assert_eq!(decode::<Obj>("{}").unwrap(), None);
+        assert!(decode::<Obj>("[]").is_err());
+        assert!(decode::<Obj>("\"2024-07-23 08:08:50\"").unwrap().is_some());
+        assert_eq!(Obj::encode(&None), serde_json::json!({}));
+        type Lst = NoneIf<Plain<String>, false, false, false, false, true>;
+        assert_eq!(decode::<Lst>("[]").unwrap(), None);
+        assert!(decode::<Lst>("{}").is_err());
+        assert_eq!(Lst::encode(&None), serde_json::json!([]));
     }
 
     #[test]

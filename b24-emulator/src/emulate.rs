@@ -599,11 +599,9 @@ mod tests {
         );
         // A missing `value` field is the type's "no value" marker.
         let ty = |or_false, nullable| TypeRef {
-            kind: TypeKind::String,
             or_false,
-            or_empty: false,
             nullable,
-            path: Default::default(),
+            ..TypeRef::plain(TypeKind::String, Default::default())
         };
         let form = Form {
             value: Some("status".into()),

@@ -591,13 +591,7 @@ fn check_fixture(spec: &Spec, fixture: &Fixture) -> Result<(), EmulatorError> {
         message: m.message,
     };
     if let Some(name) = &emulation.record {
-        let ty = TypeRef {
-            kind: TypeKind::Named(name.clone()),
-            or_false: false,
-            or_empty: false,
-            nullable: false,
-            path: KeyPath::root(),
-        };
+        let ty = TypeRef::plain(TypeKind::Named(name.clone()), KeyPath::root());
         for (i, record) in records.iter().enumerate() {
             let value = serde_json::Value::Object(record.clone());
             conform::check(spec, &ty, &value, Mode::Result).map_err(|m| mismatch(i, m))?;

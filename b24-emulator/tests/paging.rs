@@ -127,6 +127,14 @@ impl b24_client::Method for ItemList {
         params(self.start as i64)
     }
 
+    // This crate has no serde of its own; the client's re-export names the trait.
+    fn decode_output<'de, D: b24_client::__private::serde::Deserializer<'de>>(
+        &self,
+        d: D,
+    ) -> Result<Vec<Value>, D::Error> {
+        <b24_client::wire::Plain<Vec<Value>> as b24_client::wire::Decode>::decode(d)
+    }
+
     fn set_start(&mut self, start: u64) {
         self.start = start;
     }

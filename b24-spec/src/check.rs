@@ -140,7 +140,14 @@ pub(crate) fn spec(cx: &mut Ctxt, spec: &Spec) {
     error_codes(cx, spec);
     emulation(cx, spec);
     filters_and_selects(cx, spec);
-    if spec.paged && !matches!(spec.result.ty.kind, TypeKind::Array(_)) {
+    result_choice(cx, spec);
+    if spec.paged && spec.result.by_param.is_some() {
+        cx.error(
+            &KeyPath::root().key("paged"),
+            "`paged: true` needs one list result, but `result` has shapes chosen by a parameter",
+        )
+        .help("remove `paged`, or `by_param` (a list method's pages must all be lists)");
+    } else if spec.paged && !matches!(spec.result.ty.kind, TypeKind::Array(_)) {
         cx.error(
             &KeyPath::root().key("paged"),
             "`paged: true` needs a list result, but `result` is not an `array`",
@@ -279,8 +286,15 @@ fn param_names(cx: &mut Ctxt, spec: &Spec) {
                 .help("a default only makes sense for an optional parameter: drop `required: true` or `default`");
         }
         if p.ty.has_none() {
-            cx.error(&p.ty.path, format!("parameter `{}` uses `or_false`, `or_empty` or `nullable`", p.wire))
+            cx.error(&p.ty.path, format!("parameter `{}` uses `or_false`, `or_empty`, `nullable`, `or_empty_object` or `or_empty_list`", p.wire))
                 .help("those describe response quirks; a parameter that may be left out is just not `required`");
+        }
+        if p.ty.min_items.is_some() && !matches!(p.ty.kind, TypeKind::Array(_)) {
+            cx.error(
+                &p.path.key("min_items"),
+                "`min_items` applies only to `array` parameters",
+            )
+            .help("remove `min_items`, or change the parameter's `type`");
         }
         nested_enums(cx, &p.ty);
         if let TypeKind::Filter(filter) = &p.ty.kind {
@@ -294,10 +308,13 @@ fn param_names(cx: &mut Ctxt, spec: &Spec) {
 /// Type and field names: valid, distinct, and not clashing with the generated items.
 fn type_names(cx: &mut Ctxt, spec: &Spec) {
     let base = pascal_case(&spec.method);
-    let reserved: Vec<String> = ["Request", "Call", "Error"]
-        .iter()
-        .map(|s| format!("{base}{s}"))
-        .collect();
+    // A result chosen by a parameter is an enum named `{Method}Result`.
+    let generated: &[&str] = if spec.result.by_param.is_some() {
+        &["Request", "Call", "Error", "Result"]
+    } else {
+        &["Request", "Call", "Error"]
+    };
+    let reserved: Vec<String> = generated.iter().map(|s| format!("{base}{s}")).collect();
     let mut names: HashMap<String, KeyPath> = HashMap::new();
     let mut claim = |cx: &mut Ctxt, name: &str, path: &KeyPath| {
         if name.is_empty() {
@@ -309,11 +326,16 @@ fn type_names(cx: &mut Ctxt, spec: &Spec) {
             cx.key_error(path, format!("type name `{name}` is not a Rust type name"))
                 .help("type names are PascalCase letters and digits, e.g. `User` or `UserPhones`");
         } else if reserved.iter().any(|r| r == name) {
+            let help = if name.ends_with("Result") {
+                "pick another name; the enum of the result's shapes (`by_param`) uses it"
+            } else {
+                "pick another name; the method's request, call and error types use it"
+            };
             cx.key_error(
                 path,
                 format!("type name `{name}` clashes with a generated item"),
             )
-            .help("pick another name; the method's request, call and error types use it");
+            .help(help);
         } else if let Some(first) = names.insert(name.to_owned(), path.clone()) {
             cx.key_error(
                 path,
@@ -386,7 +408,9 @@ fn type_names(cx: &mut Ctxt, spec: &Spec) {
             }
         }
     }
-    collect_enums(&spec.result.ty, &mut enums);
+    for ty in spec.result.shapes() {
+        collect_enums(ty, &mut enums);
+    }
     // A select of a library record has its enum in the shared module: no library name may
     // be the same (two selects of one record share it).
     for p in &spec.params {
@@ -415,7 +439,9 @@ fn type_names(cx: &mut Ctxt, spec: &Spec) {
     }
 
     fields_of(cx, &spec.types);
-    nested_enums(cx, &spec.result.ty);
+    for ty in spec.result.shapes() {
+        nested_enums(cx, ty);
+    }
 }
 
 /// Field names of object types: valid, distinct snake_case identifiers; enums inside valid.
@@ -454,7 +480,7 @@ fn collect_enums(ty: &TypeRef, out: &mut Vec<(String, KeyPath)>) {
         // A select's enum is claimed by its parameter (a select elsewhere is refused).
         TypeKind::Enum(e) if e.shared || e.select_of.is_some() => {}
         TypeKind::Enum(e) => out.push((e.name.clone(), ty.path.clone())),
-        TypeKind::Array(items) => collect_enums(items, out),
+        TypeKind::Array(items) | TypeKind::Map { values: items, .. } => collect_enums(items, out),
         _ => {}
     }
 }
@@ -505,7 +531,7 @@ fn nested_enums(cx: &mut Ctxt, ty: &TypeRef) {
                 }
             }
         }
-        TypeKind::Array(items) => nested_enums(cx, items),
+        TypeKind::Array(items) | TypeKind::Map { values: items, .. } => nested_enums(cx, items),
         _ => {}
     }
 }
@@ -513,10 +539,7 @@ fn nested_enums(cx: &mut Ctxt, ty: &TypeRef) {
 /// A named type must be defined: under the spec's `types:` or in a type library (where a
 /// named enum is resolved before the checks, so `enums` only serve suggestions).
 fn named_type_exists(cx: &mut Ctxt, defined: &HashSet<&str>, enums: &[&str], ty: &TypeRef) {
-    let mut ty = ty;
-    while let TypeKind::Array(items) = &ty.kind {
-        ty = items;
-    }
+    let ty = innermost(ty);
     if let TypeKind::Enum(e) = &ty.kind
         && let Some(of) = &e.select_of
         && !defined.contains(of.as_str())
@@ -545,6 +568,14 @@ fn named_type_exists(cx: &mut Ctxt, defined: &HashSet<&str>, enums: &[&str], ty:
     }
 }
 
+/// The element type below any arrays and maps: `User` in a map of lists of `User`.
+fn innermost(mut ty: &TypeRef) -> &TypeRef {
+    while let TypeKind::Array(items) | TypeKind::Map { values: items, .. } = &ty.kind {
+        ty = items;
+    }
+    ty
+}
+
 /// Every named type must be defined in `types:` or a type library.
 fn references(cx: &mut Ctxt, spec: &Spec) {
     let defined: HashSet<&str> = spec
@@ -557,11 +588,7 @@ fn references(cx: &mut Ctxt, spec: &Spec) {
     let check = |cx: &mut Ctxt, ty: &TypeRef| named_type_exists(cx, &defined, &enums, ty);
     for p in &spec.params {
         check(cx, &p.ty);
-        let mut inner = &p.ty;
-        while let TypeKind::Array(items) = &inner.kind {
-            inner = items;
-        }
-        if matches!(inner.kind, TypeKind::Named(_)) {
+        if matches!(innermost(&p.ty).kind, TypeKind::Named(_)) {
             cx.error(
                 &p.ty.path,
                 format!("parameter `{}` uses an object type", p.wire),
@@ -575,8 +602,10 @@ fn references(cx: &mut Ctxt, spec: &Spec) {
             parameter_only_types(cx, &f.ty, "a field");
         }
     }
-    check(cx, &spec.result.ty);
-    parameter_only_types(cx, &spec.result.ty, "`result`");
+    for ty in spec.result.shapes() {
+        check(cx, ty);
+        parameter_only_types(cx, ty, "`result`");
+    }
 }
 
 /// `filter` and `select` describe what a request sends; nothing else may use them.
@@ -586,6 +615,7 @@ fn parameter_only_types(cx: &mut Ctxt, ty: &TypeRef, place: &str) {
             cx.error(&ty.path, format!("{place} cannot be a `filter`"))
                 .help("`type: filter` describes a request parameter; use it under `params:`");
         }
+        TypeKind::Map { values, .. } => parameter_only_types(cx, values, place),
         TypeKind::Array(items) => match &items.kind {
             TypeKind::Enum(e) if e.select_of.is_some() => {
                 cx.error(&ty.path, format!("{place} cannot be a `select`"))
@@ -654,7 +684,11 @@ fn filter_fields(cx: &mut Ctxt, filter: &FilterDef) {
         }
         let scalar = match &f.ty.kind {
             TypeKind::Enum(e) => e.select_of.is_none(),
-            TypeKind::Array(_) | TypeKind::Json | TypeKind::Named(_) | TypeKind::Filter(_) => false,
+            TypeKind::Array(_)
+            | TypeKind::Map { .. }
+            | TypeKind::Json
+            | TypeKind::Named(_)
+            | TypeKind::Filter(_) => false,
             _ => true,
         };
         if !scalar {
@@ -868,11 +902,26 @@ fn example_response(cx: &mut Ctxt, spec: &Spec, response: &Value) {
     };
     match obj.get("result") {
         Some(result) => {
-            if let Err(e) = conform::check(spec, &spec.result.ty, result, Mode::Result) {
+            let params = spec
+                .example
+                .as_ref()
+                .map(|e| e.params.clone())
+                .unwrap_or_default();
+            let (ty, which) = match conform::result_case(spec, &params) {
+                Some((choice, case)) => (
+                    &case.ty,
+                    match &case.when {
+                        Some(when) => format!(" for {}={when}", choice.param),
+                        None => format!(" for the `otherwise` case of {}", choice.param),
+                    },
+                ),
+                None => (&spec.result.ty, String::new()),
+            };
+            if let Err(e) = conform::check(spec, ty, result, Mode::Result) {
                 cx.error(
                     &path.key("result").join(&e.path),
                     format!(
-                        "example response does not decode as the declared result: {}",
+                        "example response does not decode as the declared result{which}: {}",
                         e.message
                     ),
                 )
@@ -882,6 +931,102 @@ fn example_response(cx: &mut Ctxt, spec: &Spec, response: &Value) {
         None => {
             cx.error(&path, "the example response has no `result`")
                 .help("paste the documented success response, including `result` and `time`");
+        }
+    }
+}
+
+/// Parameters that pick the result's shape must exist and have values that can be compared;
+/// each case value must be one the parameter can take, and variants must be distinct names.
+fn result_choice(cx: &mut Ctxt, spec: &Spec) {
+    let Some(choice) = &spec.result.by_param else {
+        return;
+    };
+    let param = spec.params.iter().find(|p| p.wire == choice.param);
+    match param {
+        None => {
+            let p = cx.error(
+                &choice.path,
+                format!("`{}` is not a declared parameter", choice.param),
+            );
+            match did_you_mean(&choice.param, spec.params.iter().map(|p| p.wire.as_str())) {
+                Some(s) => p.help(format!("did you mean `{s}`?")),
+                None => p.help("declare the parameter under `params:`"),
+            };
+        }
+        Some(p) if !conform::can_choose_result(&p.ty) => {
+            cx.error(
+                &choice.path,
+                format!(
+                    "parameter `{}` cannot choose the result's shape: it is not a `string`, `yn`, `boolean`, `integer`, `id` or `enum`",
+                    p.wire
+                ),
+            )
+            .help("pick a parameter with single values, or declare the result as `json`");
+        }
+        Some(p) => {
+            let mut values: Vec<&str> = Vec::new();
+            for case in &choice.cases {
+                let Some(when) = &case.when else { continue };
+                // `5` and `05` are one integer: the second case could never be chosen.
+                let same = |other: &str| match p.ty.kind {
+                    TypeKind::Integer | TypeKind::Id => other
+                        .parse::<i128>()
+                        .ok()
+                        .is_some_and(|o| when.parse::<i128>() == Ok(o)),
+                    _ => other == when,
+                };
+                if let Some(first) = values.iter().find(|v| same(v)) {
+                    cx.key_error(
+                        &case.path,
+                        format!(
+                            "`{when}` is the same value of `{}` as the case `{first}`",
+                            p.wire
+                        ),
+                    )
+                    .help("keep one case per value");
+                    continue;
+                }
+                values.push(when);
+                if let Err(expected) = conform::case_value(&p.ty, when) {
+                    cx.key_error(
+                        &case.path,
+                        format!(
+                            "`{when}` is not a value of the parameter `{}`: expected {expected}",
+                            p.wire
+                        ),
+                    )
+                    .help("write the value as the request sends it, e.g. `Y` for a `yn` parameter");
+                }
+            }
+        }
+    }
+    let mut seen: HashMap<String, &crate::model::ResultCase> = HashMap::new();
+    for case in choice.cases.iter().chain([&choice.otherwise]) {
+        let variant = pascal_case(&case.variant);
+        let at = case.path.key("variant");
+        if let Some(reason) =
+            snake_name_problem(&case.variant).or_else(|| invalid_ident_reason(&variant))
+        {
+            cx.error(
+                &at,
+                format!("variant name `{}` is not usable: {reason}", case.variant),
+            )
+            .help("name the variant in snake_case words, e.g. `variant: by_id`");
+        } else if let Some(first) = seen.insert(variant.clone(), case) {
+            let owner = match &first.when {
+                Some(when) => format!("the case `{when}`"),
+                None => "`otherwise`".to_owned(),
+            };
+            let message = if first.variant == case.variant {
+                format!("variant `{}` is already used by {owner}", case.variant)
+            } else {
+                format!(
+                    "variants `{}` (of {owner}) and `{}` both become `{variant}`",
+                    first.variant, case.variant
+                )
+            };
+            cx.error(&at, message)
+                .help("give every case its own variant name");
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::model::{FilterDef, Spec, TypeKind, TypeRef};
+use crate::model::{FilterDef, MapKeys, ResultCase, ResultChoice, Spec, TypeKind, TypeRef};
 use crate::path::KeyPath;
 
 /// Deeper nesting than this is refused rather than followed (cycles, hostile input).
@@ -53,6 +53,107 @@ pub fn integer_of(v: &Value) -> Option<i128> {
     }
 }
 
+/// For a result chosen by a parameter (`by_param`), the case that request `params` select:
+/// the case whose value the parameter has (or, when it is left out, its `default`), else
+/// `otherwise`. `None` for a result with one shape.
+pub fn result_case<'a>(
+    spec: &'a Spec,
+    params: &serde_json::Map<String, Value>,
+) -> Option<(&'a ResultChoice, &'a ResultCase)> {
+    let choice = spec.result.by_param.as_ref()?;
+    let param = spec.params.iter().find(|p| p.wire == choice.param);
+    let value = params
+        .get(&choice.param)
+        .or_else(|| param.and_then(|p| p.default.as_ref()));
+    let case = match (param, value) {
+        (Some(p), Some(v)) => choice.cases.iter().find(|c| {
+            c.when
+                .as_deref()
+                .is_some_and(|when| request_value_is(&p.ty, v, when))
+        }),
+        _ => None,
+    };
+    Some((choice, case.unwrap_or(&choice.otherwise)))
+}
+
+/// The type `result` has for a request with `params`: the selected case's, or the one type.
+pub fn result_type<'a>(spec: &'a Spec, params: &serde_json::Map<String, Value>) -> &'a TypeRef {
+    match result_case(spec, params) {
+        Some((_, case)) => &case.ty,
+        None => &spec.result.ty,
+    }
+}
+
+/// Whether a parameter of this type can choose the shape of a result: it holds one plain
+/// value the generated code can compare.
+pub fn can_choose_result(ty: &TypeRef) -> bool {
+    matches!(
+        ty.kind,
+        TypeKind::String
+            | TypeKind::Yn
+            | TypeKind::Boolean
+            | TypeKind::Integer
+            | TypeKind::Id
+            | TypeKind::Enum(_)
+    )
+}
+
+/// Checks a `cases` key against the parameter's type: `Err` says what was expected.
+pub fn case_value(ty: &TypeRef, when: &str) -> Result<(), String> {
+    let ok = match &ty.kind {
+        TypeKind::String => true,
+        TypeKind::Yn => when == "Y" || when == "N",
+        TypeKind::Boolean => when == "true" || when == "false",
+        TypeKind::Integer => when.parse::<i64>().is_ok(),
+        TypeKind::Id => when.parse::<u64>().is_ok(),
+        TypeKind::Enum(def) => def.values.iter().any(|v| v.wire == when),
+        _ => false,
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(match &ty.kind {
+        TypeKind::Yn => "`Y` or `N`".to_owned(),
+        TypeKind::Boolean => "`true` or `false`".to_owned(),
+        TypeKind::Integer => "a whole number".to_owned(),
+        TypeKind::Id => "a non-negative whole number".to_owned(),
+        TypeKind::Enum(def) => {
+            let known: Vec<String> = def.values.iter().map(|v| format!("`{}`", v.wire)).collect();
+            format!("one of {}", known.join(", "))
+        }
+        _ => "a single value".to_owned(),
+    })
+}
+
+/// Whether the request value `v` of a parameter typed `ty` stands for the case value `when`,
+/// read as leniently as the portal reads form data (`"5"` is `5`, `1` is `true`).
+fn request_value_is(ty: &TypeRef, v: &Value, when: &str) -> bool {
+    match (&ty.kind, v) {
+        (TypeKind::Integer | TypeKind::Id, _) => {
+            integer_of(v).is_some_and(|n| when.parse::<i128>() == Ok(n))
+        }
+        (TypeKind::Boolean, Value::Bool(b)) => when == b.to_string(),
+        (TypeKind::Boolean, _) => match integer_of(v) {
+            Some(n) => when == (n != 0).to_string(),
+            None => v
+                .as_str()
+                .is_some_and(|s| s.trim().eq_ignore_ascii_case(when)),
+        },
+        (_, Value::String(s)) => s == when,
+        (TypeKind::String, Value::Number(n)) => n.to_string() == when,
+        _ => false,
+    }
+}
+
+/// Whether `key`, an object key, is a key of the kind a map declares.
+fn map_key_fits(keys: MapKeys, key: &str) -> bool {
+    match keys {
+        MapKeys::Id => key.parse::<u64>().is_ok(),
+        MapKeys::Integer => key.parse::<i64>().is_ok(),
+        MapKeys::String => true,
+    }
+}
+
 struct Checker<'a> {
     spec: &'a Spec,
     mode: Mode,
@@ -68,6 +169,8 @@ impl Checker<'_> {
             Value::Bool(false) if ty.or_false => return Ok(()),
             Value::String(s) if s.is_empty() && ty.or_empty => return Ok(()),
             Value::Null if ty.nullable => return Ok(()),
+            Value::Object(o) if o.is_empty() && ty.or_empty_object => return Ok(()),
+            Value::Array(a) if a.is_empty() && ty.or_empty_list => return Ok(()),
             _ => {}
         }
         let request = self.mode == Mode::Request;
@@ -141,8 +244,42 @@ impl Checker<'_> {
                 return self.filter(def, obj, path, depth);
             }
             (TypeKind::Array(items), Value::Array(values)) => {
+                if let Some(min) = ty.min_items
+                    && values.len() < min
+                {
+                    return fail(
+                        path,
+                        format!(
+                            "expected a list of at least {min} item{}, found {}",
+                            if min == 1 { "" } else { "s" },
+                            show(v)
+                        ),
+                    );
+                }
                 for (i, item) in values.iter().enumerate() {
                     self.check(items, item, path.index(i), depth + 1)?;
+                }
+                true
+            }
+            // PHP writes an empty associative array as `[]`.
+            (TypeKind::Map { .. }, Value::Array(values)) => values.is_empty(),
+            (TypeKind::Map { keys, values }, Value::Object(obj)) => {
+                for (key, value) in obj {
+                    let key_path = path.key(key);
+                    if !map_key_fits(*keys, key) {
+                        return fail(
+                            key_path,
+                            format!(
+                                "map key {key:?} is not {}",
+                                if *keys == MapKeys::Id {
+                                    "an id"
+                                } else {
+                                    "an integer"
+                                }
+                            ),
+                        );
+                    }
+                    self.check(values, value, key_path, depth + 1)?;
                 }
                 true
             }
@@ -274,6 +411,14 @@ fn describe(ty: &TypeRef, mode: Mode) -> String {
         TypeKind::Date => "a date such as \"2024-07-23\"".to_owned(),
         TypeKind::Json => "any JSON".to_owned(),
         TypeKind::Array(_) => "a list".to_owned(),
+        TypeKind::Map { keys, .. } => format!(
+            "an object keyed by {} (or [] when empty)",
+            match keys {
+                MapKeys::Id => "ids",
+                MapKeys::Integer => "integers",
+                MapKeys::String => "text",
+            }
+        ),
         TypeKind::Enum(_) => "a string".to_owned(),
         TypeKind::Named(n) => format!("a `{n}` object"),
         TypeKind::Filter(_) => "a filter object such as {\">=ID\": 5}".to_owned(),
@@ -282,6 +427,8 @@ fn describe(ty: &TypeRef, mode: Mode) -> String {
         (ty.or_false, "false"),
         (ty.or_empty, "\"\""),
         (ty.nullable, "null"),
+        (ty.or_empty_object, "{}"),
+        (ty.or_empty_list, "[]"),
     ]
     .into_iter()
     .filter_map(|(on, m)| on.then_some(m))
@@ -536,6 +683,119 @@ types:
             "{}",
             e.message
         );
+    }
+
+    const SHAPES: &str = r#"
+method: test.thing.list
+scope: test
+summary: Test
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  IDS: { type: array, items: id, min_items: 1, doc: ids }
+  RESULT_TYPE: { type: string, doc: shape }
+  FULL: { type: yn, default: Y, doc: full }
+  LEVEL: { type: integer, doc: level }
+result:
+  by_param: RESULT_TYPE
+  cases:
+    array: { variant: list, type: array, items: Counts }
+  otherwise: { variant: by_id, type: map, keys: id, values: Counts }
+types:
+  Counts:
+    fields:
+      per_chat: { type: map, keys: id, values: integer }
+      per_offset: { type: map, keys: integer, values: string }
+      seen: { type: naive_datetime, or_empty_object: true }
+      tags: { type: string, or_empty_list: true }
+"#;
+
+    fn shapes() -> Spec {
+        crate::load_str("test.thing.list.yaml", SHAPES).unwrap_or_else(|d| panic!("{d:?}"))
+    }
+
+    fn params(v: Value) -> serde_json::Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn min_items_refuses_short_lists_in_requests() {
+        let s = shapes();
+        assert_eq!(param(&s, "IDS", json!([1])), Ok(()));
+        let e = param(&s, "IDS", json!([])).unwrap_err();
+        assert_eq!(e.message, "expected a list of at least 1 item, found []");
+    }
+
+    #[test]
+    fn maps_take_php_empty_arrays_and_check_keys_and_values() {
+        let s = shapes();
+        let counts = |v: Value| {
+            let ty = TypeRef::plain(TypeKind::Named("Counts".into()), KeyPath::root());
+            check(&s, &ty, &v, Mode::Result)
+        };
+        let ok = json!({"per_chat": {"5": 1}, "per_offset": {"-1": "x"}, "seen": {}, "tags": []});
+        assert_eq!(counts(ok), Ok(()));
+        let empty =
+            json!({"per_chat": [], "per_offset": {}, "seen": "2024-07-23 08:08:50", "tags": "a"});
+        assert_eq!(counts(empty), Ok(()));
+        let e = counts(json!({"per_chat": {"x": 1}, "per_offset": [], "seen": {}, "tags": []}))
+            .unwrap_err();
+        assert_eq!(
+            (e.path.to_string(), e.message.as_str()),
+            ("per_chat.x".into(), "map key \"x\" is not an id")
+        );
+        let e = counts(json!({"per_chat": {"5": "1"}, "per_offset": [], "seen": {}, "tags": []}))
+            .unwrap_err();
+        assert_eq!(e.path.to_string(), "per_chat.5");
+        let e =
+            counts(json!({"per_chat": [1], "per_offset": [], "seen": {}, "tags": []})).unwrap_err();
+        assert!(
+            e.message
+                .contains("an object keyed by ids (or [] when empty)"),
+            "{}",
+            e.message
+        );
+        // The markers mean only the empty object or list, each where declared.
+        let e =
+            counts(json!({"per_chat": [], "per_offset": [], "seen": [], "tags": []})).unwrap_err();
+        assert!(e.message.ends_with("or {}, found []"), "{}", e.message);
+        assert!(counts(json!({"per_chat": [], "per_offset": [], "seen": {}, "tags": {}})).is_err());
+    }
+
+    #[test]
+    fn the_request_picks_the_result_shape() {
+        let s = shapes();
+        let kind = |p: Value| &result_type(&s, &params(p)).kind;
+        assert!(matches!(
+            kind(json!({"RESULT_TYPE": "array"})),
+            TypeKind::Array(_)
+        ));
+        assert!(matches!(
+            kind(json!({"RESULT_TYPE": "list"})),
+            TypeKind::Map { .. }
+        ));
+        assert!(matches!(kind(json!({})), TypeKind::Map { .. }));
+        let (choice, case) = result_case(&s, &params(json!({"RESULT_TYPE": "array"}))).unwrap();
+        assert_eq!(
+            (choice.param.as_str(), case.variant.as_str()),
+            ("RESULT_TYPE", "list")
+        );
+        assert!(result_case(&spec(), &serde_json::Map::new()).is_none());
+    }
+
+    #[test]
+    fn case_values_are_read_like_request_values() {
+        let s = shapes();
+        let ty = |name: &str| &s.params.iter().find(|p| p.wire == name).unwrap().ty;
+        assert!(request_value_is(ty("LEVEL"), &json!("5"), "5"));
+        assert!(request_value_is(ty("LEVEL"), &json!(5), "5"));
+        assert!(!request_value_is(ty("LEVEL"), &json!(6), "5"));
+        assert!(request_value_is(ty("FULL"), &json!("Y"), "Y"));
+        assert!(!request_value_is(ty("FULL"), &json!("y"), "Y"));
+        assert_eq!(case_value(ty("FULL"), "yes"), Err("`Y` or `N`".into()));
+        assert_eq!(case_value(ty("LEVEL"), "-2"), Ok(()));
+        assert!(case_value(ty("IDS"), "1").is_err());
+        assert!(can_choose_result(ty("FULL")) && !can_choose_result(ty("IDS")));
     }
 
     #[test]

@@ -63,9 +63,53 @@ pub struct Param {
 /// The `result` of a successful call.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResultDef {
+    /// The result's type; with `by_param`, the type of the `otherwise` case (so code that
+    /// looks at one shape only sees the default one).
     pub ty: TypeRef,
     pub doc: Option<String>,
     pub path: KeyPath,
+    /// The shape of `result` is chosen by the value of a request parameter.
+    pub by_param: Option<ResultChoice>,
+}
+
+/// `result: { by_param: P, cases: { value: … }, otherwise: … }`: one shape per value of the
+/// request parameter `P`, and a shape for every other value (or none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultChoice {
+    /// Wire name of the request parameter that picks the shape.
+    pub param: String,
+    /// The listed values, in spec order.
+    pub cases: Vec<ResultCase>,
+    /// The shape for any other value, or for the parameter left out.
+    pub otherwise: ResultCase,
+    pub path: KeyPath,
+}
+
+/// One shape of a parameter-dependent result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultCase {
+    /// The parameter's value in its wire spelling (`array`, `Y`, `5`); `None` for `otherwise`.
+    pub when: Option<String>,
+    /// Variant name as written in the spec (snake case); the Rust variant is its Pascal case.
+    pub variant: String,
+    pub ty: TypeRef,
+    pub doc: Option<String>,
+    pub path: KeyPath,
+}
+
+impl ResultDef {
+    /// Every shape the result may have: the cases and `otherwise`, or the one type.
+    pub fn shapes(&self) -> Vec<&TypeRef> {
+        match &self.by_param {
+            Some(choice) => choice
+                .cases
+                .iter()
+                .chain([&choice.otherwise])
+                .map(|c| &c.ty)
+                .collect(),
+            None => vec![&self.ty],
+        }
+    }
 }
 
 /// A type expression: what a value is on the wire and which quirks it has.
@@ -78,6 +122,12 @@ pub struct TypeRef {
     pub or_empty: bool,
     /// `null` stands for "no value".
     pub nullable: bool,
+    /// `{}` (an empty object) stands for "no value".
+    pub or_empty_object: bool,
+    /// `[]` (an empty list) stands for "no value".
+    pub or_empty_list: bool,
+    /// Smallest number of items of an `array` parameter (`min_items`); `None` for no limit.
+    pub min_items: Option<usize>,
     pub path: KeyPath,
 }
 
@@ -94,7 +144,11 @@ impl Spec {
 impl TypeRef {
     /// Whether the Rust type is wrapped in `Option` because of a "no value" marker.
     pub fn has_none(&self) -> bool {
-        self.or_false || self.or_empty || self.nullable
+        self.or_false
+            || self.or_empty
+            || self.nullable
+            || self.or_empty_object
+            || self.or_empty_list
     }
 }
 
@@ -121,6 +175,12 @@ pub enum TypeKind {
     /// Any JSON, kept as it came.
     Json,
     Array(Box<TypeRef>),
+    /// A JSON object used as a dictionary: keys of one kind, values of one type. PHP sends an
+    /// empty one as `[]`.
+    Map {
+        keys: MapKeys,
+        values: Box<TypeRef>,
+    },
     Enum(EnumDef),
     /// A type from the spec's `types:` section.
     Named(String),
@@ -303,6 +363,28 @@ impl FilterDef {
     }
 }
 
+/// What the keys of a `map` are (on the wire they are always object keys, so text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapKeys {
+    /// Ids: `"5"` read as `5u64`.
+    Id,
+    /// Whole numbers, possibly negative: `"-1"` read as `-1i64`.
+    Integer,
+    /// Any text, kept as it is.
+    String,
+}
+
+impl MapKeys {
+    /// The spelling in a spec (`keys: id`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Integer => "integer",
+            Self::String => "string",
+        }
+    }
+}
+
 /// A closed set of string values, plus a fallback for values added after the spec was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumDef {
@@ -406,6 +488,7 @@ pub const PRIMITIVES: &[&str] = &[
     "date",
     "json",
     "array",
+    "map",
     "enum",
     "filter",
     "select",

@@ -7,8 +7,8 @@ use serde_yaml::Value;
 
 use crate::diag::{Ctxt, did_you_mean};
 use crate::model::{
-    EnumDef, EnumValue, ErrorDef, Example, Field, FilterDef, FilterField, FilterOp, PRIMITIVES,
-    Param, ResultDef, Spec, TypeDef, TypeKind, TypeRef,
+    EnumDef, EnumValue, ErrorDef, Example, Field, FilterDef, FilterField, FilterOp, MapKeys,
+    PRIMITIVES, Param, ResultCase, ResultChoice, ResultDef, Spec, TypeDef, TypeKind, TypeRef,
 };
 use crate::names::pascal_case;
 use crate::path::KeyPath;
@@ -32,6 +32,7 @@ const TOP_KEYS: &[&str] = &[
 const TYPE_KEYS: &[&str] = &[
     "type",
     "items",
+    "keys",
     "values",
     "name",
     "case_insensitive",
@@ -40,15 +41,27 @@ const TYPE_KEYS: &[&str] = &[
     "of",
     "or_false",
     "or_empty",
+    "or_empty_object",
+    "or_empty_list",
     "nullable",
 ];
 /// Keys of a field of a `type: filter` (next to its type's own keys).
 const FILTER_FIELD_KEYS: &[&str] = &["doc", "rust_name"];
 /// Keys of a named enum in a type library's `types:`.
 const NAMED_ENUM_KEYS: &[&str] = &["type", "values", "case_insensitive", "doc"];
-const PARAM_KEYS: &[&str] = &["doc", "required", "default", "min", "invalid", "rust_name"];
+const PARAM_KEYS: &[&str] = &[
+    "doc",
+    "required",
+    "default",
+    "min",
+    "min_items",
+    "invalid",
+    "rust_name",
+];
 const FIELD_KEYS: &[&str] = &["doc", "optional", "rust_name"];
 const RESULT_KEYS: &[&str] = &["doc"];
+const CHOICE_KEYS: &[&str] = &["by_param", "cases", "otherwise", "doc"];
+const CASE_KEYS: &[&str] = &["variant", "doc"];
 const TYPEDEF_KEYS: &[&str] = &["doc", "fields"];
 const ERROR_KEYS: &[&str] = &["status", "doc", "rust_name"];
 const EXAMPLE_KEYS: &[&str] = &["params", "response"];
@@ -139,9 +152,29 @@ fn params(cx: &mut Ctxt, v: &Value, path: &KeyPath, method: &str) -> Vec<Param> 
             }
             _ => pascal_case(&wire),
         };
-        let Some(ty) = type_node(cx, value, &p, &[PARAM_KEYS], &default_name) else {
+        let Some(mut ty) = type_node(cx, value, &p, &[PARAM_KEYS], &default_name) else {
             continue;
         };
+        ty.min_items = value.as_mapping().and_then(|m| match get(m, "min_items") {
+            None => None,
+            Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n >= 1) => {
+                n.as_u64().and_then(|n| usize::try_from(n).ok())
+            }
+            Some(Value::Number(n)) if n.as_u64() == Some(0) => {
+                cx.error(&p.key("min_items"), "`min_items: 0` sets no limit")
+                    .help("a list may be empty unless `min_items` says otherwise: remove it, or write 1 or more");
+                None
+            }
+            Some(other) => {
+                wrong_kind(
+                    cx,
+                    other,
+                    &p.key("min_items"),
+                    "a whole number of at least 1",
+                );
+                None
+            }
+        });
         let (doc, required, default, min, invalid) = match value.as_mapping() {
             Some(m) => (
                 optional_str(cx, m, &p, "doc"),
@@ -201,6 +234,11 @@ fn start_param(path: &KeyPath) -> Param {
 
 fn result(cx: &mut Ctxt, v: &Value, path: &KeyPath, method: &str) -> Option<ResultDef> {
     let default_name = format!("{}Result", pascal_case(method));
+    if let Some(m) = v.as_mapping()
+        && get(m, "by_param").is_some()
+    {
+        return result_choice(cx, m, path, &default_name);
+    }
     let ty = type_node(cx, v, path, &[RESULT_KEYS], &default_name)?;
     let doc = v
         .as_mapping()
@@ -209,6 +247,7 @@ fn result(cx: &mut Ctxt, v: &Value, path: &KeyPath, method: &str) -> Option<Resu
         ty,
         doc,
         path: path.clone(),
+        by_param: None,
     })
 }
 
@@ -416,6 +455,111 @@ fn errors(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<ErrorDef> {
     out
 }
 
+/// `result: { by_param: P, cases: { value: { variant: …, type: … } }, otherwise: { … } }`.
+fn result_choice(
+    cx: &mut Ctxt,
+    m: &serde_yaml::Mapping,
+    path: &KeyPath,
+    enum_name: &str,
+) -> Option<ResultDef> {
+    check_keys(cx, m, path, &[CHOICE_KEYS]);
+    let param = optional_str(cx, m, path, "by_param");
+    let doc = optional_str(cx, m, path, "doc");
+    let mut cases = Vec::new();
+    match get(m, "cases") {
+        None => missing(
+            cx,
+            path,
+            "cases",
+            "a mapping from each parameter value to the result's shape for it",
+        ),
+        Some(v) => {
+            let cp = path.key("cases");
+            if let Some(map) = mapping(cx, v, &cp, "`cases`") {
+                for (key, value) in map {
+                    // Parameter values are text on the wire even when YAML reads `5` or `true`.
+                    let when = match key {
+                        Value::String(s) => s.clone(),
+                        Value::Number(n) => n.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        other => {
+                            wrong_kind(cx, other, &cp, "a parameter value as key");
+                            continue;
+                        }
+                    };
+                    let p = cp.key(&when);
+                    if let Some(case) = result_case(cx, value, &p, Some(when), enum_name) {
+                        cases.push(case);
+                    }
+                }
+                if map.is_empty() {
+                    cx.error(&cp, "`cases` lists no value")
+                        .help("list each parameter value with its shape, e.g. `cases: { array: { variant: list, type: array, items: User } }`");
+                }
+            }
+        }
+    }
+    let otherwise = match get(m, "otherwise") {
+        Some(v) => result_case(cx, v, &path.key("otherwise"), None, enum_name),
+        None => {
+            missing(
+                cx,
+                path,
+                "otherwise",
+                "the shape for any other value of the parameter, or for none",
+            );
+            None
+        }
+    };
+    let otherwise = otherwise?;
+    Some(ResultDef {
+        ty: otherwise.ty.clone(),
+        doc,
+        path: path.clone(),
+        by_param: Some(ResultChoice {
+            param: param?,
+            cases,
+            otherwise,
+            path: path.key("by_param"),
+        }),
+    })
+}
+
+fn result_case(
+    cx: &mut Ctxt,
+    v: &Value,
+    path: &KeyPath,
+    when: Option<String>,
+    enum_name: &str,
+) -> Option<ResultCase> {
+    let m = mapping(cx, v, path, "a result case (`variant`, `type`, …)")?;
+    let variant = match get(m, "variant") {
+        Some(_) => optional_str(cx, m, path, "variant"),
+        None => {
+            missing(
+                cx,
+                path,
+                "variant",
+                "the snake_case name of this case's variant, e.g. `variant: list`",
+            );
+            None
+        }
+    };
+    let default_name = format!(
+        "{enum_name}{}",
+        pascal_case(variant.as_deref().unwrap_or(""))
+    );
+    let ty = type_node(cx, v, path, &[CASE_KEYS], &default_name);
+    let doc = optional_str(cx, m, path, "doc");
+    Some(ResultCase {
+        when,
+        variant: variant?,
+        ty: ty?,
+        doc,
+        path: path.clone(),
+    })
+}
+
 fn example(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Option<Example> {
     let m = mapping(cx, v, path, "`example`")?;
     check_keys(cx, m, path, &[EXAMPLE_KEYS]);
@@ -497,6 +641,7 @@ fn type_node(
                 (TypeKind::Array(_), _) => &["items"],
                 (TypeKind::Enum(_), _) => &["values", "name", "case_insensitive"],
                 (TypeKind::Filter(_), _) => &["fields", "operators", "name"],
+                (TypeKind::Map { .. }, _) => &["keys", "values"],
                 _ => &[],
             };
             for key in KIND_KEYS {
@@ -558,11 +703,26 @@ fn type_node(
                         optional_bool(cx, m, path, "case_insensitive").unwrap_or(false);
                     def.path = type_path.clone();
                 }
+                TypeKind::Map { keys, values } => {
+                    *keys = map_keys(cx, m, path)?;
+                    match get(m, "values") {
+                        Some(v) => {
+                            let value_name = format!("{default_name}Value");
+                            **values = type_node(cx, v, &path.key("values"), &[], &value_name)?;
+                        }
+                        None => {
+                            missing(cx, path, "values", "the type of the map's values");
+                            return None;
+                        }
+                    }
+                }
                 _ => {}
             }
             ty.or_false = optional_bool(cx, m, path, "or_false").unwrap_or(false);
             ty.or_empty = optional_bool(cx, m, path, "or_empty").unwrap_or(false);
             ty.nullable = optional_bool(cx, m, path, "nullable").unwrap_or(false);
+            ty.or_empty_object = optional_bool(cx, m, path, "or_empty_object").unwrap_or(false);
+            ty.or_empty_list = optional_bool(cx, m, path, "or_empty_list").unwrap_or(false);
             Some(ty)
         }
         other => {
@@ -590,6 +750,10 @@ fn type_name(cx: &mut Ctxt, name: &str, owner: &KeyPath, at: &KeyPath) -> Option
         "date" => TypeKind::Date,
         "json" => TypeKind::Json,
         "array" => TypeKind::Array(Box::new(TypeRef::plain(TypeKind::Json, at.clone()))),
+        "map" => TypeKind::Map {
+            keys: MapKeys::String,
+            values: Box::new(TypeRef::plain(TypeKind::Json, at.clone())),
+        },
         "enum" => TypeKind::Enum(empty_enum(at)),
         "select" => TypeKind::Array(Box::new(TypeRef::plain(
             TypeKind::Enum(empty_enum(at)),
@@ -620,8 +784,9 @@ fn type_name(cx: &mut Ctxt, name: &str, owner: &KeyPath, at: &KeyPath) -> Option
 }
 
 /// Keys that belong to one kind of type only.
-const KIND_KEYS: [&str; 7] = [
+const KIND_KEYS: [&str; 8] = [
     "items",
+    "keys",
     "values",
     "name",
     "case_insensitive",
@@ -635,7 +800,9 @@ fn kind_of_key(key: &str) -> &'static str {
     match key {
         "items" => "`type: array`",
         "name" => "`type: enum` and `type: filter`",
-        "values" | "case_insensitive" => "`type: enum`",
+        "keys" => "`type: map`",
+        "values" => "`type: enum` and `type: map`",
+        "case_insensitive" => "`type: enum`",
         "fields" | "operators" => "`type: filter`",
         _ => "`type: select`",
     }
@@ -770,6 +937,37 @@ fn filter_fields(cx: &mut Ctxt, v: &Value, path: &KeyPath, owner: &str) -> Vec<F
     out
 }
 
+/// `keys:` of a map: `id`, `integer` or `string`.
+fn map_keys(cx: &mut Ctxt, m: &serde_yaml::Mapping, path: &KeyPath) -> Option<MapKeys> {
+    let Some(v) = get(m, "keys") else {
+        missing(
+            cx,
+            path,
+            "keys",
+            "what the map's keys are: `id`, `integer` or `string`",
+        );
+        return None;
+    };
+    let kp = path.key("keys");
+    match v.as_str() {
+        Some("id") => Some(MapKeys::Id),
+        Some("integer") => Some(MapKeys::Integer),
+        Some("string") => Some(MapKeys::String),
+        Some(other) => {
+            let p = cx.error(&kp, format!("unknown map key type `{other}`"));
+            match did_you_mean(other, ["id", "integer", "string"]) {
+                Some(s) => p.help(format!("did you mean `{s}`?")),
+                None => p.help("map keys are `id`, `integer` or `string`"),
+            };
+            None
+        }
+        None => {
+            wrong_kind(cx, v, &kp, "`id`, `integer` or `string`");
+            None
+        }
+    }
+}
+
 fn enum_values(cx: &mut Ctxt, v: Option<&Value>, path: &KeyPath) -> Option<Vec<EnumValue>> {
     let Some(v) = v else {
         missing(
@@ -814,12 +1012,16 @@ fn enum_values(cx: &mut Ctxt, v: Option<&Value>, path: &KeyPath) -> Option<Vec<E
 }
 
 impl TypeRef {
-    pub(crate) fn plain(kind: TypeKind, path: KeyPath) -> Self {
+    /// A type without quirks: no "no value" marker, no `min_items`.
+    pub fn plain(kind: TypeKind, path: KeyPath) -> Self {
         Self {
             kind,
             or_false: false,
             or_empty: false,
             nullable: false,
+            or_empty_object: false,
+            or_empty_list: false,
+            min_items: None,
             path,
         }
     }

@@ -344,13 +344,7 @@ pub(super) fn shared_module_enums(set: &SpecSet) -> Vec<TypeRef> {
     let mut out: Vec<TypeRef> = set
         .shared_enums
         .iter()
-        .map(|e| TypeRef {
-            kind: TypeKind::Enum(e.clone()),
-            or_false: false,
-            or_empty: false,
-            nullable: false,
-            path: e.path.clone(),
-        })
+        .map(|e| TypeRef::plain(TypeKind::Enum(e.clone()), e.path.clone()))
         .collect();
     for spec in &set.specs {
         for p in &spec.params {

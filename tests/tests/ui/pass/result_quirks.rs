@@ -5,8 +5,10 @@ b24_client::generate!(specs = "result_quirks", relative_to = file);
 
 use b24_client::Method;
 
-fn read<M: Method>(json: &str) -> M::Output {
-    M::decode_output(&mut serde_json::Deserializer::from_str(json)).expect("decodes")
+fn read<M: Method + Default>(json: &str) -> M::Output {
+    M::default()
+        .decode_output(&mut serde_json::Deserializer::from_str(json))
+        .expect("decodes")
 }
 
 fn main() {
@@ -23,8 +25,7 @@ fn main() {
         "2024-07-23 08:08:50"
     );
     assert_eq!(read::<im_quirk_ids::ImQuirkIdsRequest>("[1, \"2\"]"), vec![1, 2]);
-    let wrong = im_quirk_id::ImQuirkIdRequest::decode_output(
-        &mut serde_json::Deserializer::from_str("\"five\""),
-    );
+    let wrong = im_quirk_id::ImQuirkIdRequest::new()
+        .decode_output(&mut serde_json::Deserializer::from_str("\"five\""));
     assert!(wrong.is_err());
 }

@@ -11,12 +11,11 @@ use serde_json::json;
 fn same_type<T>(_: &T, _: &T) {}
 
 fn main() {
-    let ann: types::Person = ImPersonGetRequest::decode_output(
-        &mut serde_json::Deserializer::from_str(
+    let ann: types::Person = ImPersonGetRequest::new(3)
+        .decode_output(&mut serde_json::Deserializer::from_str(
             r#"{"id": "3", "name": "Ann", "gender": "F", "idle": false, "manager": {"id": 1}}"#,
-        ),
-    )
-    .unwrap();
+        ))
+        .unwrap();
     assert_eq!((ann.id, ann.gender.clone()), (3, types::PersonGender::Female));
     assert_eq!(ann.manager.as_ref().map(|m| m.id), Some(1));
 
