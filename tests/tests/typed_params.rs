@@ -54,12 +54,14 @@ async fn post_form(url: String, body: &'static str) -> (u16, String) {
 #[tokio::test]
 async fn typed_filters_and_selects_are_accepted() {
     let (_running, client) = start().await;
+    // The built-in fixture's online employees with an id from 1 and "Jo" in the first name:
+    // John Smith only (Alex has no "jo", Maria is offline).
     let users = client
         .user_get()
         .filter(
             UserGetFilter::new()
                 .id(Cmp::ge(1))
-                .name(Cmp::like("Va"))
+                .name(Cmp::like("Jo"))
                 .user_type(Cmp::one_of([UserType::Employee]))
                 .is_online(Cmp::eq(true)),
         )
@@ -68,14 +70,28 @@ async fn typed_filters_and_selects_are_accepted() {
         .send()
         .await
         .unwrap();
-    assert_eq!(users[0].id, 1);
-    let found = client
-        .user_search()
-        .filter(UserSearchFilter::new().find("Vadim"))
+    assert_eq!(users.iter().map(|u| u.id).collect::<Vec<_>>(), [5]);
+    // Operators narrow the list: ids 5 to 7, but not 6.
+    let users = client
+        .user_get()
+        .filter(
+            UserGetFilter::new()
+                .id(Cmp::ge(5))
+                .id(Cmp::le(7))
+                .id(Cmp::ne(6)),
+        )
         .send()
         .await
         .unwrap();
-    assert!(!found.is_empty());
+    assert_eq!(users.iter().map(|u| u.id).collect::<Vec<_>>(), [5, 7]);
+    // user.search takes plain values only.
+    let found = client
+        .user_search()
+        .filter(UserSearchFilter::new().last_name("Smith"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(found.iter().map(|u| u.id).collect::<Vec<_>>(), [5]);
 }
 
 #[tokio::test]
