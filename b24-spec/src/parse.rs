@@ -477,15 +477,9 @@ fn result_choice(
             let cp = path.key("cases");
             if let Some(map) = mapping(cx, v, &cp, "`cases`") {
                 for (key, value) in map {
-                    // Parameter values are text on the wire even when YAML reads `5` or `true`.
-                    let when = match key {
-                        Value::String(s) => s.clone(),
-                        Value::Number(n) => n.to_string(),
-                        Value::Bool(b) => b.to_string(),
-                        other => {
-                            wrong_kind(cx, other, &cp, "a parameter value as key");
-                            continue;
-                        }
+                    let Some(when) = wire_text(key) else {
+                        wrong_kind(cx, key, &cp, "a parameter value as key");
+                        continue;
                     };
                     let p = cp.key(&when);
                     if let Some(case) = result_case(cx, value, &p, Some(when), enum_name) {
@@ -968,6 +962,17 @@ fn map_keys(cx: &mut Ctxt, m: &serde_yaml::Mapping, path: &KeyPath) -> Option<Ma
     }
 }
 
+/// A mapping key that stands for a value on the wire, as text: values are text on the wire
+/// even where YAML reads `1` or `true` as a number or a boolean.
+fn wire_text(key: &Value) -> Option<String> {
+    match key {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
 fn enum_values(cx: &mut Ctxt, v: Option<&Value>, path: &KeyPath) -> Option<Vec<EnumValue>> {
     let Some(v) = v else {
         missing(
@@ -982,15 +987,9 @@ fn enum_values(cx: &mut Ctxt, v: Option<&Value>, path: &KeyPath) -> Option<Vec<E
     let map = mapping(cx, v, &p, "`values`")?;
     let mut out = Vec::new();
     for (key, name) in map {
-        // Wire values are strings on the wire even when YAML reads `1` as a number.
-        let wire = match key {
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
-            other => {
-                wrong_kind(cx, other, &p, "a string wire value as key");
-                continue;
-            }
+        let Some(wire) = wire_text(key) else {
+            wrong_kind(cx, key, &p, "a string wire value as key");
+            continue;
         };
         let vp = p.key(&wire);
         let Some(name) = name.as_str() else {
