@@ -68,6 +68,8 @@ impl Call<'_> {
         let fixture = &*fixture;
         let records = fixture.collection(&emu.collection).unwrap_or_default();
         let form = emu.form_for(|name| self.param_text(name));
+        let selection = self.selection();
+        let selection = selection.as_ref();
 
         if let Some(group) = &emu.group {
             let item_ty = item_type(&self.spec.result.ty);
@@ -77,7 +79,7 @@ impl Call<'_> {
                     .iter()
                     .map(|&i| &records[i])
                     .filter(|r| field_matches(field(r, &group.field), &wanted))
-                    .map(|r| project(r, &form, fixture, item_ty))
+                    .map(|r| project(r, &form, selection, fixture, item_ty))
                     .collect();
                 entries.push((text_of(&wanted), Value::Array(items)));
             }
@@ -93,7 +95,13 @@ impl Call<'_> {
             Shape::One => {
                 let ty = &self.spec.result.ty;
                 match picked.first() {
-                    Some(&i) => Ok(Answer::from(project(&records[i], &form, fixture, Some(ty)))),
+                    Some(&i) => Ok(Answer::from(project(
+                        &records[i],
+                        &form,
+                        selection,
+                        fixture,
+                        Some(ty),
+                    ))),
                     None => match (&emu.not_found, no_value(ty)) {
                         (None, Some(marker)) => Ok(Answer::from(marker)),
                         _ => Err(self.not_found(None)),
@@ -104,7 +112,7 @@ impl Call<'_> {
                 let item_ty = item_type(&self.spec.result.ty);
                 let items: Vec<Value> = picked
                     .iter()
-                    .map(|&i| project(&records[i], &form, fixture, item_ty))
+                    .map(|&i| project(&records[i], &form, selection, fixture, item_ty))
                     .collect();
                 if self.spec.paged {
                     page(&items, self.params)
@@ -118,7 +126,7 @@ impl Call<'_> {
                     .map(|&i| {
                         let r = &records[i];
                         let k = field(r, &key).map_or_else(String::new, text_of);
-                        (k, project(r, &form, fixture, None))
+                        (k, project(r, &form, selection, fixture, None))
                     })
                     .collect();
                 Ok(Answer::from(php_array(entries)))
@@ -151,7 +159,19 @@ impl Call<'_> {
         if let Some(name) = &emu.filter
             && let Some(value) = self.params.get(name)
         {
-            let conditions = Condition::parse_all(name, value)?;
+            let mut conditions = Condition::parse_all(name, value)?;
+            if let Some(search) = &emu.search
+                && let Some(at) = conditions.iter().position(|c| {
+                    !c.negate && c.op == Op::Eq && c.field.eq_ignore_ascii_case(&search.key)
+                })
+            {
+                let needle = text_of(&conditions.remove(at).value).to_lowercase();
+                keep(&|r| {
+                    search.fields.iter().any(|f| {
+                        any_item(field(r, f), |v| text_of(v).to_lowercase().contains(&needle))
+                    })
+                });
+            }
             keep(&|r| conditions.iter().all(|c| c.accepts(r)));
         }
         if let Some(sort) = &emu.sort
@@ -169,6 +189,23 @@ impl Call<'_> {
             });
         }
         Ok(picked)
+    }
+
+    /// The fields the `select` parameter asks for; `None` when it is absent or empty.
+    fn selection(&self) -> Option<Selection> {
+        let select = self.emulation.select.as_ref()?;
+        let names: Vec<String> = list_of(self.params.get(&select.param))
+            .iter()
+            .map(text_of)
+            .filter(|n| !n.is_empty())
+            .collect();
+        if names.is_empty() {
+            return None;
+        }
+        Some(Selection {
+            names,
+            always: select.always.clone(),
+        })
     }
 
     /// The value of a parameter as text, or its declared default.
@@ -254,11 +291,34 @@ fn no_value(ty: &TypeRef) -> Option<Value> {
     }
 }
 
-/// One record as the answer shows it: joined, cut to `fields`, without `omit`, or just
-/// `value` (the type's "no value" marker when the record lacks it).
+/// The fields a request selects: names, the masks `*` (every field not starting with `UF_`)
+/// and `UF_*` (every field that does), and the fields answered whatever is selected.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Selection {
+    pub names: Vec<String>,
+    pub always: Vec<String>,
+}
+
+impl Selection {
+    /// Whether the answer keeps the field `key`. Names compare without case, as the portal's
+    /// do; names of fields the records lack select nothing.
+    pub fn keeps(&self, key: &str) -> bool {
+        let custom = key.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("UF_"));
+        self.always.iter().any(|a| a == key)
+            || self.names.iter().any(|n| match n.as_str() {
+                "*" => !custom,
+                m if m.eq_ignore_ascii_case("UF_*") => custom,
+                n => n.eq_ignore_ascii_case(key),
+            })
+    }
+}
+
+/// One record as the answer shows it: joined, cut to `fields` and to the `select`ed fields,
+/// without `omit`, or just `value` (the type's "no value" marker when the record lacks it).
 pub(crate) fn project(
     record: &Record,
     form: &Form,
+    selection: Option<&Selection>,
     fixture: &Fixture,
     ty: Option<&TypeRef>,
 ) -> Value {
@@ -279,6 +339,9 @@ pub(crate) fn project(
             .iter()
             .filter_map(|(key, f)| out.get(f).map(|v| (key.clone(), v.clone())))
             .collect();
+    }
+    if let Some(selection) = selection {
+        out.retain(|k, _| selection.keeps(k));
     }
     for o in &form.omit {
         out.shift_remove(o);
@@ -583,7 +646,7 @@ mod tests {
             ..Form::default()
         };
         assert_eq!(
-            project(&thing, &form, &fixture, None),
+            project(&thing, &form, None, &fixture, None),
             json!({"id": 1, "owner": "4", "name": "Box", "owner_data": {"id": 4, "name": "Ann"}})
         );
         let form = Form {
@@ -594,7 +657,7 @@ mod tests {
             ..Form::default()
         };
         assert_eq!(
-            project(&thing, &form, &fixture, None),
+            project(&thing, &form, None, &fixture, None),
             json!({"ID": 1, "NAME": "Box"})
         );
         // A missing `value` field is the type's "no value" marker.
@@ -608,18 +671,35 @@ mod tests {
             ..Form::default()
         };
         assert_eq!(
-            project(&thing, &form, &fixture, Some(&ty(true, false))),
+            project(&thing, &form, None, &fixture, Some(&ty(true, false))),
             json!(false)
         );
         assert_eq!(
-            project(&thing, &form, &fixture, Some(&ty(false, true))),
+            project(&thing, &form, None, &fixture, Some(&ty(false, true))),
             Value::Null
         );
         let form = Form {
             value: Some("name".into()),
             ..Form::default()
         };
-        assert_eq!(project(&thing, &form, &fixture, None), json!("Box"));
+        assert_eq!(project(&thing, &form, None, &fixture, None), json!("Box"));
+    }
+
+    #[test]
+    fn selections_take_names_and_masks() {
+        let sel = |names: &[&str]| Selection {
+            names: names.iter().map(|n| (*n).to_owned()).collect(),
+            always: vec!["ID".into()],
+        };
+        let s = sel(&["NAME"]);
+        assert!(s.keeps("ID") && s.keeps("NAME") && !s.keeps("LAST_NAME"));
+        assert!(sel(&["name"]).keeps("NAME"));
+        let all = sel(&["*"]);
+        assert!(all.keeps("EMAIL") && !all.keeps("UF_DEPARTMENT"));
+        let custom = sel(&["uf_*"]);
+        assert!(custom.keeps("UF_DEPARTMENT") && custom.keeps("uf_skype") && !custom.keeps("NAME"));
+        // Short and non-ASCII keys do not trip the mask test.
+        assert!(!custom.keeps("U") && !custom.keeps("ÜF_X") && !sel(&[]).keeps("NAME"));
     }
 
     #[test]

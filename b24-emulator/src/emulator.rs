@@ -7,10 +7,11 @@ use std::time::{Duration, SystemTime};
 
 use b24_client::SpecSource;
 use b24_spec::conform::{self, Mode};
-use b24_spec::{Diagnostic, KeyPath, Shape, Spec, TypeKind, TypeRef};
+use b24_spec::{Diagnostic, Emulation, KeyPath, Shape, Spec, TypeKind, TypeRef};
 
 use crate::auth::{Credentials, OAuthApp, Token, Webhook};
 use crate::clock::{Clock, Meter};
+use crate::emulate::Selection;
 use crate::fault::{Fault, FaultAnswer, Faults};
 use crate::fixture::{Fixture, FixtureError};
 use crate::limits::{Bucket, Plan};
@@ -601,27 +602,103 @@ fn check_fixture(spec: &Spec, fixture: &Fixture) -> Result<(), EmulatorError> {
     if !emulation.set.is_empty() || emulation.group.is_some() {
         return Ok(());
     }
-    let result = &spec.result.ty;
-    for form in emulation.forms() {
+    // Every answer the section can give, each checked against the result type the request
+    // that gets it selects (`by_param`): the answer with no parameters, with each `when` case,
+    // and with each result case. Each with every field and with only those `select` keeps.
+    let selections = match &emulation.select {
+        Some(select) => vec![
+            None,
+            Some(Selection {
+                names: Vec::new(),
+                always: select.always.clone(),
+            }),
+        ],
+        None => vec![None],
+    };
+    for params in answer_params(spec, emulation) {
+        let form = emulation.form_for(|name| {
+            params
+                .get(name)
+                .or_else(|| {
+                    spec.params
+                        .iter()
+                        .find(|p| p.wire == name)
+                        .and_then(|p| p.default.as_ref())
+                })
+                .map(crate::emulate::text_of)
+        });
+        let ty = conform::result_type(spec, &params);
         let list = match &form.shape {
             Some(Shape::One) => false,
             Some(Shape::List) => true,
-            // An object keyed by a field: its values are the items of a `json` result.
-            Some(Shape::KeyedBy(_)) => continue,
-            None => matches!(result.kind, TypeKind::Array(_)),
+            Some(Shape::KeyedBy(_)) => false,
+            None => matches!(spec.result.ty.kind, TypeKind::Array(_)),
         };
-        let item = match (&result.kind, list) {
-            (TypeKind::Array(items), true) => items.as_ref(),
-            (_, false) => result,
-            // A list answered where the result is not a list: only `json` can hold it.
-            (_, true) => continue,
-        };
-        for (i, record) in records.iter().enumerate() {
-            let value = crate::emulate::project(record, &form, fixture, Some(item));
-            conform::check(spec, item, &value, Mode::Result).map_err(|m| mismatch(i, m))?;
+        for selection in &selections {
+            for (i, record) in records.iter().enumerate() {
+                let item_ty = match (&form.shape, &ty.kind, list) {
+                    (Some(Shape::KeyedBy(_)), _, _) | (_, _, true) => None,
+                    (_, _, false) => Some(ty),
+                };
+                let item_ty = match (&ty.kind, list) {
+                    (TypeKind::Array(items), true) => Some(items.as_ref()),
+                    _ => item_ty,
+                };
+                let value =
+                    crate::emulate::project(record, &form, selection.as_ref(), fixture, item_ty);
+                let checked = match (&form.shape, list, &ty.kind) {
+                    (Some(Shape::KeyedBy(key)), _, _) => {
+                        let k = record
+                            .get(key)
+                            .map_or_else(String::new, crate::emulate::text_of);
+                        conform::check(spec, ty, &serde_json::json!({ k: value }), Mode::Result)
+                    }
+                    (_, true, TypeKind::Array(items)) => {
+                        conform::check(spec, items, &value, Mode::Result)
+                    }
+                    // A list where the result is not one: only `json` can hold it.
+                    (_, true, _) => conform::check(
+                        spec,
+                        ty,
+                        &serde_json::Value::Array(vec![value]),
+                        Mode::Result,
+                    ),
+                    (_, false, _) => conform::check(spec, ty, &value, Mode::Result),
+                };
+                checked.map_err(|m| mismatch(i, m))?;
+            }
         }
     }
     Ok(())
+}
+
+/// The parameters of the requests whose answers `check_fixture` checks: none, the value of
+/// each `when` case, and the value of each case of a result chosen by a parameter.
+fn answer_params(
+    spec: &Spec,
+    emulation: &Emulation,
+) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    let one = |param: &str, value: &str| {
+        let mut m = serde_json::Map::new();
+        m.insert(
+            param.to_owned(),
+            serde_json::Value::String(value.to_owned()),
+        );
+        m
+    };
+    let mut out = vec![serde_json::Map::new()];
+    for w in &emulation.when {
+        out.push(one(&w.param, &w.value));
+    }
+    if let Some(choice) = &spec.result.by_param {
+        for case in &choice.cases {
+            if let Some(value) = &case.when {
+                out.push(one(&choice.param, value));
+            }
+        }
+    }
+    out.dedup();
+    out
 }
 
 /// Why an emulator could not be configured. Messages never contain a webhook code or token.

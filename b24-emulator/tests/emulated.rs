@@ -213,6 +213,90 @@ async fn user_get_and_search_take_php_filters() {
     )
     .await;
     assert_eq!(ids(ok(&search), "ID"), ["6"]);
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn user_search_finds_text_in_any_name_field() {
+    let running = start(Emulator::builder()).await;
+    let hook = running.webhook_url();
+    let cases = [
+        // Given name, family name and job title, without case, anywhere in the field.
+        ("FILTER[FIND]=ar", vec!["4", "6", "9"]),
+        ("FILTER[FIND]=SMITH", vec!["5"]),
+        ("FILTER[FIND]=engineer", vec!["8"]),
+        ("FILTER[FIND]=o&UF_DEPARTMENT=12", vec!["7", "8"]),
+        ("FILTER[FIND]=nobody", vec![]),
+        // An empty text is in every field.
+        ("FILTER[FIND]=", vec!["1", "4", "5", "6", "7", "8", "9"]),
+    ];
+    for (query, expected) in cases {
+        let found = post_form(&format!("{hook}user.search"), query).await;
+        assert_eq!(ids(ok(&found), "ID"), expected, "{query}");
+    }
+    // user.get declares no `FIND` in its filter: the key is refused as unknown.
+    let plain = post_form(&format!("{hook}user.get"), "FILTER[FIND]=ar").await;
+    assert_eq!(plain.0, 400, "{}", plain.1);
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn select_answers_only_the_selected_fields() {
+    let running = start(Emulator::builder()).await;
+    let hook = running.webhook_url();
+    let keys = |answer: &(u16, Value)| -> Vec<String> {
+        ok(answer)[0].as_object().unwrap().keys().cloned().collect()
+    };
+    // `ID` is always answered, selected or not.
+    let two = post_form(
+        &format!("{hook}user.get"),
+        "FILTER[ID]=4&select[]=WORK_POSITION&select[]=NAME",
+    )
+    .await;
+    assert_eq!(keys(&two), ["ID", "NAME", "WORK_POSITION"]);
+    let custom = post_json(
+        &format!("{hook}user.search"),
+        &json!({"FILTER": {"NAME": "Emily"}, "select": ["UF_*", "EMAIL"]}),
+    )
+    .await;
+    assert_eq!(
+        keys(&custom),
+        [
+            "ID",
+            "EMAIL",
+            "UF_PHONE_INNER",
+            "UF_EMPLOYMENT_DATE",
+            "UF_DEPARTMENT"
+        ]
+    );
+    let all = post_json(
+        &format!("{hook}user.get"),
+        &json!({"FILTER": {"ID": 4}, "select": ["*"]}),
+    )
+    .await;
+    assert!(
+        keys(&all).iter().all(|k| !k.starts_with("UF_")),
+        "{:?}",
+        keys(&all)
+    );
+    assert!(keys(&all).contains(&"LAST_LOGIN".to_owned()));
+    // Without `select` (or with an empty one) every field comes.
+    let every = post_json(
+        &format!("{hook}user.get"),
+        &json!({"FILTER": {"ID": 4}, "select": []}),
+    )
+    .await;
+    assert!(
+        keys(&every).contains(&"UF_DEPARTMENT".to_owned())
+            && keys(&every).contains(&"NAME".to_owned())
+    );
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn user_get_refuses_non_object_filters() {
+    let running = start(Emulator::builder()).await;
+    let hook = running.webhook_url();
     let bad = post_json(&format!("{hook}user.get"), &json!({"FILTER": "ID=5"})).await;
     assert_eq!(error(&bad), (400, "INVALID_ARG_VALUE"));
     running.shutdown().await.unwrap();

@@ -193,3 +193,135 @@ impl<C: b24_client::ErrorCode> CodeStr for C {
         self.code()
     }
 }
+
+/// `im.user.list.get` as shipped, changed by `edit`, loaded with the shipped type libraries.
+fn user_list_spec(edit: impl Fn(&str) -> String) -> b24_spec::Spec {
+    let sources: Vec<SpecSource> = b24_client::SPECS
+        .iter()
+        .map(|s| SpecSource {
+            path: s.path,
+            text: if s.path.ends_with("im.user.list.get.yaml") {
+                Box::leak(edit(s.text).into_boxed_str())
+            } else {
+                s.text
+            },
+        })
+        .collect();
+    b24_emulator::load_specs(&sources)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.method == "im.user.list.get")
+        .unwrap()
+}
+
+/// The built-in fixture with a copy of `users` named `list_users`, in which user 5 lacks
+/// `name`, which `User` requires (only the edited spec reads it, so only it can refuse it).
+fn users_without_a_name() -> Fixture {
+    let mut users = Fixture::builtin().collection("users").unwrap().to_vec();
+    let five = users.iter_mut().find(|u| u["id"] == 5).unwrap();
+    five.shift_remove("name");
+    Fixture::builtin().with_collection("list_users", users)
+}
+
+/// The spec's own collection renamed to `list_users`, and without `record:`.
+fn without_record(text: &str) -> String {
+    text.replace("  record: User\n", "")
+        .replace("collection: users", "collection: list_users")
+}
+
+#[test]
+fn every_shape_a_parameter_selects_is_checked_against_the_fixture() {
+    // Without `record:` only the answers guard the data: the object keyed by id (the default
+    // shape) and the list (RESULT_TYPE=array) are each checked against their own type.
+    let no_record = user_list_spec(without_record);
+    assert!(no_record.emulator.as_ref().unwrap().record.is_none());
+    let e = Emulator::builder()
+        .spec(no_record.clone())
+        .fixture(users_without_a_name())
+        .build()
+        .unwrap_err();
+    match &e {
+        EmulatorError::FixtureMismatch {
+            method,
+            record,
+            path,
+            ..
+        } => {
+            assert_eq!(
+                (method.as_str(), record.as_str()),
+                ("im.user.list.get", "list_users[2]")
+            );
+            // The first shape checked is the default one, the object keyed by id.
+            assert_eq!(path, "5.name", "{e}");
+        }
+        other => panic!("{other}"),
+    }
+    // Sound data passes in every shape.
+    let sound = Fixture::builtin().with_collection(
+        "list_users",
+        Fixture::builtin().collection("users").unwrap().to_vec(),
+    );
+    Emulator::builder()
+        .spec(no_record)
+        .fixture(sound.clone())
+        .build()
+        .unwrap();
+
+    // A list answer that leaves out a required field is refused although the keyed one is fine.
+    let list_omits = user_list_spec(|t| {
+        without_record(t).replace(
+            "array: { shape: list }",
+            "array: { shape: list, omit: [color] }",
+        )
+    });
+    let e = Emulator::builder()
+        .spec(list_omits)
+        .fixture(sound)
+        .build()
+        .unwrap_err();
+    match &e {
+        EmulatorError::FixtureMismatch { path, .. } => assert_eq!(path, "color", "{e}"),
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn a_select_answer_keeps_the_fields_the_record_type_requires() {
+    // `user.get` answers `ID` whatever is selected; an `always` without it cannot load.
+    let spec = b24_emulator::load_specs(b24_client::SPECS)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.method == "user.get")
+        .unwrap();
+    assert_eq!(
+        spec.emulator
+            .as_ref()
+            .unwrap()
+            .select
+            .as_ref()
+            .unwrap()
+            .always,
+        ["ID"]
+    );
+    let sources: Vec<SpecSource> = b24_client::SPECS
+        .iter()
+        .map(|s| SpecSource {
+            path: s.path,
+            text: if s.path.ends_with("user.get.yaml") && !s.path.contains("im.") {
+                Box::leak(
+                    s.text
+                        .replace("always: [ID]", "always: []")
+                        .into_boxed_str(),
+                )
+            } else {
+                s.text
+            },
+        })
+        .collect();
+    let e = b24_emulator::load_specs(&sources).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("`select` can leave out `ID`, which `PortalUser` requires"),
+        "{e}"
+    );
+}

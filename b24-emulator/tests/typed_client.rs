@@ -203,3 +203,47 @@ async fn dropping_the_handle_stops_the_server() {
     }
     assert!(refused);
 }
+
+#[tokio::test]
+async fn selected_fields_decode_through_the_typed_client() {
+    use b24_client::types::PortalUserField;
+    use b24_client::user_search::UserSearchFilter;
+    let running = default_emulator().await;
+    let client = Client::webhook(&running.webhook_url()).unwrap();
+
+    // Only the given name: `ID` comes too, every other field is `None`.
+    let users = client
+        .user_get()
+        .select(vec![PortalUserField::Name])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(users.len(), 7);
+    let first = &users[0];
+    assert_eq!((first.id, first.name.as_deref()), (1, Some("Alex")));
+    assert!(first.last_name.is_none() && first.email.is_none() && first.active.is_none());
+    assert!(users.iter().all(|u| u.uf_department.is_none()));
+
+    // `UF_*`: the custom fields only (and `ID`).
+    let custom = client
+        .user_get()
+        .select(vec![PortalUserField::AllCustom])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(custom[0].uf_department.as_deref(), Some(&[1][..]));
+    assert!(custom[0].name.is_none() && custom[0].work_position.is_none());
+
+    // `*`: every standard field, no custom one.
+    let standard = client
+        .user_search()
+        .filter(UserSearchFilter::new().find("smith"))
+        .select(vec![PortalUserField::All])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(standard.len(), 1);
+    assert_eq!(standard[0].last_name.as_deref(), Some("Smith"));
+    assert!(standard[0].uf_department.is_none() && standard[0].uf_phone_inner.is_none());
+    running.shutdown().await.unwrap();
+}

@@ -21,6 +21,8 @@ const EMULATOR_KEYS: &[&str] = &[
     "lookup",
     "match",
     "filter",
+    "search",
+    "select",
     "sort",
     "group",
     "when",
@@ -36,6 +38,8 @@ const GROUP_KEYS: &[&str] = &["param", "field"];
 const JOIN_KEYS: &[&str] = &["collection", "field", "on"];
 const SOURCE_KEYS: &[&str] = &["param", "now", "minus_minutes", "value"];
 const REFUSE_KEYS: &[&str] = &["callers", "error"];
+const SELECT_KEYS: &[&str] = &["param", "always"];
+const SEARCH_KEYS: &[&str] = &["key", "fields"];
 
 /// How the emulator serves a method from fixture data, so no method needs Rust of its own.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +58,10 @@ pub struct Emulation {
     pub matches: Vec<Match>,
     /// A parameter holding a Bitrix24 filter object (`{">=ID": 5, "%NAME": "jo"}`).
     pub filter: Option<String>,
+    /// A key of the `filter` object whose text is looked for in several fields (`FIND`).
+    pub search: Option<Search>,
+    /// A list parameter naming the fields to answer (`select`).
+    pub select: Option<Select>,
     /// Order of the records, chosen by parameters.
     pub sort: Option<Sort>,
     /// Answer an object keyed by each value of a list parameter.
@@ -81,6 +89,31 @@ pub struct Refuse {
     /// Error code, declared under `errors:`.
     pub error: String,
     pub path: KeyPath,
+}
+
+/// `search: { key: FIND, fields: [NAME, LAST_NAME] }`: the `filter` object's `key` holds text
+/// that keeps the records where any of `fields` contains it, ignoring case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Search {
+    /// The filter key holding the text (`FIND`); it is not a condition on a field.
+    pub key: String,
+    /// Fields of the record the text is looked for in.
+    pub fields: Vec<String>,
+    pub path: KeyPath,
+}
+
+/// `select: { param: select, always: [ID] }`: the list parameter `param` names the fields to
+/// answer; `*` stands for every field not starting with `UF_`, `UF_*` for every one that does,
+/// and the `always` fields are answered whatever is selected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Select {
+    /// Wire name of the list parameter.
+    pub param: String,
+    /// Fields answered even when not selected.
+    pub always: Vec<String>,
+    pub path: KeyPath,
+    /// Where the parameter's name is written (`select`, or `select.param`).
+    pub param_path: KeyPath,
 }
 
 /// Picks the record whose `field` equals the value of `param`.
@@ -258,6 +291,26 @@ pub(crate) fn parse(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Option<Emulatio
     let not_found = optional_str(cx, m, path, "not_found");
     let filter = optional_str(cx, m, path, "filter");
     let lookup = get(m, "lookup").and_then(|l| lookup(cx, l, &path.key("lookup")));
+    let select = get(m, "select").and_then(|v| select(cx, v, &path.key("select")));
+    let search = get(m, "search").and_then(|v| {
+        let sp = path.key("search");
+        let sm = mapping(cx, v, &sp, "`search`")?;
+        check_keys(cx, sm, &sp, &[SEARCH_KEYS]);
+        let key = required_str(cx, sm, &sp, "key");
+        let fields = match get(sm, "fields") {
+            Some(f) => names(cx, f, &sp.key("fields")),
+            None => {
+                cx.key_error(&sp, "missing required key `fields` in `emulator.search`")
+                    .help("list the record fields the text is looked for in, e.g. `[NAME, LAST_NAME]`");
+                Vec::new()
+            }
+        };
+        Some(Search {
+            key: key?,
+            fields,
+            path: sp,
+        })
+    });
     let matches = match get(m, "match") {
         None => Vec::new(),
         Some(v) => pairs(cx, v, &path.key("match"), "`match`", "a parameter name")
@@ -304,6 +357,8 @@ pub(crate) fn parse(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Option<Emulatio
         lookup,
         matches,
         filter,
+        search,
+        select,
         sort,
         group,
         form,
@@ -313,6 +368,33 @@ pub(crate) fn parse(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Option<Emulatio
         not_found,
         path: path.clone(),
     })
+}
+
+/// `select: PARAM`, or `select: { param: PARAM, always: [FIELD, …] }`.
+fn select(cx: &mut Ctxt, v: &Value, sp: &KeyPath) -> Option<Select> {
+    match v {
+        Value::String(param) => Some(Select {
+            param: param.clone(),
+            always: Vec::new(),
+            path: sp.clone(),
+            param_path: sp.clone(),
+        }),
+        Value::Mapping(sm) => {
+            check_keys(cx, sm, sp, &[SELECT_KEYS]);
+            let always =
+                get(sm, "always").map_or_else(Vec::new, |a| names(cx, a, &sp.key("always")));
+            Some(Select {
+                param: required_str(cx, sm, sp, "param")?,
+                always,
+                path: sp.clone(),
+                param_path: sp.key("param"),
+            })
+        }
+        other => {
+            wrong_kind(cx, other, sp, "a parameter name, or `{ param, always }`");
+            None
+        }
+    }
 }
 
 fn refuse(cx: &mut Ctxt, v: &Value, rp: &KeyPath) -> Option<Refuse> {
@@ -653,6 +735,30 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
     if let Some(f) = &emu.filter {
         param(cx, f, &emu.path.key("filter"));
     }
+    if let Some(s) = &emu.select {
+        let at = &s.param_path;
+        if let Some(p) = param(cx, &s.param, at)
+            && !matches!(p.ty.kind, TypeKind::Array(_))
+        {
+            cx.error(
+                at,
+                format!(
+                    "`select` needs a list parameter, but `{}` is not a list",
+                    s.param
+                ),
+            )
+            .help("name a parameter declared with `type: select` (or `type: array`)");
+        }
+    }
+    if let Some(s) = &emu.search
+        && emu.filter.is_none()
+    {
+        cx.key_error(
+            &s.path,
+            "`search` reads a key of the `filter` object, but the section has no `filter`",
+        )
+        .help("add `filter: PARAM` naming the filter parameter that holds the search key");
+    }
     if let Some(s) = &emu.sort {
         param(cx, &s.by, &s.path.key("by"));
         if let Some(o) = &s.order {
@@ -758,6 +864,15 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
 
     // Fields of the records, when their type is known.
     let Some((record, record_path)) = record_type(cx, spec, emu) else {
+        if let Some(s) = &emu.select
+            && emu.record.is_none()
+        {
+            cx.key_error(
+                &s.path,
+                "`select` needs the records' type, to know which fields are required",
+            )
+            .help("set `record:` to the records' object type");
+        }
         return;
     };
     let field = |cx: &mut Ctxt, name: &str, at: &KeyPath| {
@@ -791,6 +906,31 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
     }
     for a in &emu.set {
         field(cx, &a.field, &a.path);
+    }
+    if let Some(s) = &emu.search {
+        for (i, f) in s.fields.iter().enumerate() {
+            field(cx, f, &s.path.key("fields").index(i));
+        }
+    }
+    if let Some(s) = &emu.select {
+        for (i, f) in s.always.iter().enumerate() {
+            field(cx, f, &s.path.key("always").index(i));
+        }
+        for f in record.fields.iter().filter(|f| !f.optional) {
+            if !s.always.contains(&f.wire) {
+                cx.error(
+                    &s.path,
+                    format!(
+                        "`select` can leave out `{}`, which `{}` requires",
+                        f.wire, record.name
+                    ),
+                )
+                .help(format!(
+                    "add `{}` to `always:` if the portal sends it whatever is selected, or make it `optional` in `{}`",
+                    f.wire, record.name
+                ));
+            }
+        }
     }
     for form in std::iter::once(&emu.form).chain(emu.when.iter().map(|w| &w.form)) {
         let at = &form.path;

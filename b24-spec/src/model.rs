@@ -495,5 +495,6 @@ pub const PRIMITIVES: &[&str] = &[
 ];
 
 pub use crate::emulation::{
-    Assign, Emulation, Form, Group, Join, Lookup, Match, Refuse, Shape, Sort, Source, When,
+    Assign, Emulation, Form, Group, Join, Lookup, Match, Refuse, Search, Select, Shape, Sort,
+    Source, When,
 };
