@@ -68,6 +68,19 @@ impl Call<'_> {
         let fixture = &*fixture;
         let records = fixture.collection(&emu.collection).unwrap_or_default();
         let form = emu.form_for(|name| self.param_text(name));
+        let picked: Vec<usize> = picked
+            .into_iter()
+            .filter(|&i| {
+                let r = &records[i];
+                form.only
+                    .iter()
+                    .all(|c| field_matches(dotted(r, &c.field), &c.value))
+                    && !form
+                        .exclude
+                        .iter()
+                        .any(|c| field_matches(dotted(r, &c.field), &c.value))
+            })
+            .collect();
         let selection = self.selection();
         let selection = selection.as_ref();
 
@@ -365,6 +378,19 @@ fn field<'r>(record: &'r Record, name: &str) -> Option<&'r Value> {
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v)
     })
+}
+
+/// A field reached by a dotted path (`chat.type`): each step a field of an object.
+fn dotted<'r>(record: &'r Record, path: &str) -> Option<&'r Value> {
+    let mut steps = path.split('.');
+    let mut value = field(record, steps.next()?)?;
+    for step in steps {
+        value = match value {
+            Value::Object(o) => field(o, step)?,
+            _ => return None,
+        };
+    }
+    Some(value)
 }
 
 /// Whether a field holds a wanted value: a list of wanted values matches any of them, and a

@@ -328,6 +328,37 @@ async fn the_caller_s_own_records() {
     assert_eq!(ok(&quiet)["CHAT"], json!([]));
     let recent = get(&format!("{five}im.recent.get")).await;
     assert_eq!(ids(ok(&recent), "id"), ["1", "chat2935"]);
+    assert!(
+        ok(&recent)[0].get("user_id").is_none(),
+        "the owner is fixture-only"
+    );
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn recent_conversations_follow_the_skip_switches() {
+    let running = start(Emulator::builder().webhook(1, "one")).await;
+    let hook = running.webhook_url();
+    let cases = [
+        ("", vec!["chat3010", "chat2935", "5", "chat1435"]),
+        ("SKIP_CHAT=Y", vec!["5"]),
+        ("SKIP_DIALOG=Y", vec!["chat3010", "chat2935", "chat1435"]),
+        ("SKIP_OPENLINES=Y", vec!["chat2935", "5", "chat1435"]),
+        ("ONLY_OPENLINES=Y", vec!["chat3010"]),
+        (
+            "SKIP_OPENLINES=Y&SKIP_DIALOG=Y",
+            vec!["chat2935", "chat1435"],
+        ),
+        // `N` is the same as leaving a switch out.
+        (
+            "SKIP_CHAT=N&ONLY_OPENLINES=N",
+            vec!["chat3010", "chat2935", "5", "chat1435"],
+        ),
+    ];
+    for (query, expected) in cases {
+        let recent = get(&format!("{hook}im.recent.get?{query}")).await;
+        assert_eq!(ids(ok(&recent), "id"), expected, "{query}");
+    }
     running.shutdown().await.unwrap();
 }
 

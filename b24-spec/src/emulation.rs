@@ -31,7 +31,9 @@ const EMULATOR_KEYS: &[&str] = &[
     "not_found",
 ];
 /// Keys that shape the answer; allowed at the top of `emulator:` and inside a `when` case.
-const FORM_KEYS: &[&str] = &["shape", "value", "fields", "omit", "join"];
+const FORM_KEYS: &[&str] = &[
+    "shape", "value", "fields", "omit", "join", "exclude", "only",
+];
 const LOOKUP_KEYS: &[&str] = &["param", "field", "absent"];
 const SORT_KEYS: &[&str] = &["by", "order"];
 const GROUP_KEYS: &[&str] = &["param", "field"];
@@ -167,6 +169,11 @@ pub struct Form {
     pub omit: Vec<String>,
     /// Add a record of another collection to each record.
     pub join: Vec<Join>,
+    /// Leave out of the answer the records whose field (a dotted path reaches into objects:
+    /// `chat.type`) equals the value, or any of a list of values.
+    pub exclude: Vec<Condition>,
+    /// Answer only the records whose field equals the value, for each condition.
+    pub only: Vec<Condition>,
     /// Where the form's keys are: `emulator`, or a `when` case.
     pub path: KeyPath,
 }
@@ -189,6 +196,15 @@ pub struct Join {
     pub collection: String,
     pub field: String,
     pub on: String,
+    pub path: KeyPath,
+}
+
+/// `field: value` under `exclude:` or `only:`: the record's field (a dotted path such as
+/// `chat.type` reaches into nested objects) equals the value, or any value of a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    pub field: String,
+    pub value: serde_json::Value,
     pub path: KeyPath,
 }
 
@@ -277,6 +293,8 @@ impl Form {
         }
         self.omit.extend(other.omit.iter().cloned());
         self.join.extend(other.join.iter().cloned());
+        self.exclude.extend(other.exclude.iter().cloned());
+        self.only.extend(other.only.iter().cloned());
     }
 }
 
@@ -580,14 +598,64 @@ fn form(cx: &mut Ctxt, m: &serde_yaml::Mapping, path: &KeyPath) -> Form {
             out
         }
     };
+    let exclude = get(m, "exclude").map_or_else(Vec::new, |v| {
+        conditions(cx, v, &path.key("exclude"), "`exclude`")
+    });
+    let only =
+        get(m, "only").map_or_else(Vec::new, |v| conditions(cx, v, &path.key("only"), "`only`"));
     Form {
         shape,
         value,
         fields,
         omit,
         join,
+        exclude,
+        only,
         path: path.clone(),
     }
+}
+
+/// `{ field: value, … }` of `exclude` or `only`; a value is a plain value or a list of them.
+fn conditions(cx: &mut Ctxt, v: &Value, path: &KeyPath, what: &str) -> Vec<Condition> {
+    let Some(m) = mapping(cx, v, path, what) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, v) in m {
+        let Some(field) = key_str(cx, k, path) else {
+            continue;
+        };
+        let p = path.key(&field);
+        let plain = |v: &Value| matches!(v, Value::Bool(_) | Value::Number(_) | Value::String(_));
+        if matches!(v, Value::Sequence(items) if items.is_empty()) {
+            cx.error(
+                &p,
+                format!("`{field}` has an empty list of values, which no record holds"),
+            )
+            .help("list at least one value, or remove the condition");
+            continue;
+        }
+        let ok = match v {
+            Value::Sequence(items) => items.iter().all(plain),
+            other => plain(other),
+        };
+        if !ok {
+            cx.error(
+                &p,
+                format!("`{field}` must be compared with a plain value or a list of them"),
+            )
+            .help("write a string, number or boolean (`type: chat`), or a list of them (`type: [chat, open]`)");
+            continue;
+        }
+        if let Some(value) = crate::parse::yaml_to_json(v) {
+            out.push(Condition {
+                field,
+                value,
+                path: p,
+            });
+        }
+    }
+    out
 }
 
 fn when(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<When> {
@@ -875,7 +943,12 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
         }
         return;
     };
+    // A field the section omits is fixture data the answer leaves out: it may be named
+    // although the record type (the answer's) lacks it.
     let field = |cx: &mut Ctxt, name: &str, at: &KeyPath| {
+        if emu.form.omit.iter().any(|o| o == name) {
+            return;
+        }
         if !record.fields.iter().any(|f| f.wire == name) {
             let p = cx.error(at, format!("`{}` has no field `{name}`", record.name));
             match did_you_mean(name, record.fields.iter().map(|f| f.wire.as_str())) {
@@ -946,6 +1019,44 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
         }
         for j in &form.join {
             field(cx, &j.on, &j.path.key("on"));
+        }
+        for c in form.exclude.iter().chain(&form.only) {
+            dotted_field(cx, spec, record, c);
+        }
+    }
+}
+
+/// The dotted path of an `exclude` or `only` condition must lead through object fields.
+fn dotted_field(cx: &mut Ctxt, spec: &Spec, record: &TypeDef, c: &Condition) {
+    let mut ty = record;
+    let mut segments = c.field.split('.').peekable();
+    while let Some(name) = segments.next() {
+        let Some(f) = ty.fields.iter().find(|f| f.wire == name) else {
+            let p = cx.key_error(&c.path, format!("`{}` has no field `{name}`", ty.name));
+            match did_you_mean(name, ty.fields.iter().map(|f| f.wire.as_str())) {
+                Some(s) => p.help(format!("did you mean `{s}`?")),
+                None => p.help(format!("name a field of `{}`", ty.name)),
+            };
+            return;
+        };
+        if segments.peek().is_none() {
+            return;
+        }
+        match &f.ty.kind {
+            TypeKind::Named(n) if spec.find_type(n).is_some() => {
+                ty = spec.find_type(n).unwrap_or(ty);
+            }
+            _ => {
+                cx.key_error(
+                    &c.path,
+                    format!(
+                        "`{name}` of `{}` is not an object, so `{}` leads nowhere",
+                        ty.name, c.field
+                    ),
+                )
+                .help("a dotted path may only go through fields of an object type");
+                return;
+            }
         }
     }
 }

@@ -495,6 +495,6 @@ pub const PRIMITIVES: &[&str] = &[
 ];
 
 pub use crate::emulation::{
-    Assign, Emulation, Form, Group, Join, Lookup, Match, Refuse, Search, Select, Shape, Sort,
-    Source, When,
+    Assign, Condition, Emulation, Form, Group, Join, Lookup, Match, Refuse, Search, Select, Shape,
+    Sort, Source, When,
 };
