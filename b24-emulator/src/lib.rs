@@ -137,7 +137,15 @@
 //!
 //! At build time the emulator refuses a fixture that lacks a collection a spec reads, and
 //! checks every record against the spec's `record:` type and, as the method answers it,
-//! against the result type, so emulated answers always decode with the generated types. Each
+//! against the result type: every answer the section can give (each `when` case, each shape a
+//! `by_param` result takes, the fewest fields a `select` keeps) against the type that request
+//! selects, so emulated answers always decode with the generated types.
+//!
+//! Besides picking records by the caller, by parameters and by Bitrix24 filter objects, the
+//! sections answer `select` (only the named fields, with the `*` and `UF_*` masks), search
+//! text in several fields (`user.search`'s `FIND`), and leave records out by parameter
+//! switches (`im.recent.get`'s `SKIP_*` and `ONLY_OPENLINES`). What they cannot express is
+//! listed under "Current limitations" in `docs/spec-format.md`. Each
 //! emulator works on its own copy of the fixture: writes (`im.user.status.set`,
 //! `im.user.status.idle.start`, …) are seen by later calls to that emulator only, and
 //! [`Emulator::fixture`] shows the data as they left it. Fixtures load from JSON
