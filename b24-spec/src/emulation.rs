@@ -1043,9 +1043,7 @@ fn dotted_field(cx: &mut Ctxt, spec: &Spec, record: &TypeDef, c: &Condition) {
             return;
         }
         match &f.ty.kind {
-            TypeKind::Named(n) if spec.find_type(n).is_some() => {
-                ty = spec.find_type(n).unwrap_or(ty);
-            }
+            TypeKind::Named(n) if let Some(inner) = spec.find_type(n) => ty = inner,
             _ => {
                 cx.key_error(
                     &c.path,

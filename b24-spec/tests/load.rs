@@ -313,3 +313,69 @@ result: { type: array, items: Person }
         [b24_spec::FilterOp::Eq, b24_spec::FilterOp::NotEq]
     );
 }
+
+#[test]
+fn emulator_select_search_and_exclusions_are_read() {
+    let spec = "\
+method: im.thing.list
+scope: im
+summary: List things
+docs: https://apidocs.bitrix24.com/x.html
+access: any user
+params:
+  FILTER: { type: json, doc: Conditions }
+  select: { type: array, items: string, doc: Fields }
+  SKIP: { type: yn, doc: Skip chats }
+result: { type: array, items: Thing }
+types:
+  Thing:
+    fields:
+      id: { type: id, doc: Id }
+      owner: { type: Owner, optional: true, doc: Owner }
+  Owner:
+    fields:
+      kind: { type: string, doc: Kind }
+emulator:
+  collection: things
+  filter: FILTER
+  search: { key: FIND, fields: [id] }
+  select: select
+  exclude: { owner.kind: [bot, robot] }
+  when:
+    SKIP:
+      Y: { only: { owner.kind: person } }
+";
+    // `select: select` is short for `{ param: select }`, which needs `id` in `always`.
+    let e = load_str("specs/im.thing.list.yaml", spec).unwrap_err();
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].message.contains("`select` can leave out `id`"),
+        "{e:?}"
+    );
+    let spec = load_str(
+        "specs/im.thing.list.yaml",
+        &spec.replace("select: select", "select: { param: select, always: [id] }"),
+    )
+    .unwrap();
+    let emu = spec.emulator.unwrap();
+    let select = emu.select.clone().unwrap();
+    assert_eq!(
+        (select.param.as_str(), select.always),
+        ("select", vec!["id".to_owned()])
+    );
+    let search = emu.search.clone().unwrap();
+    assert_eq!(
+        (search.key.as_str(), search.fields),
+        ("FIND", vec!["id".to_owned()])
+    );
+    assert_eq!(emu.form.exclude[0].field, "owner.kind");
+    assert_eq!(
+        emu.form.exclude[0].value,
+        serde_json::json!(["bot", "robot"])
+    );
+    // A `when` case adds its conditions to the section's.
+    let form = emu.form_for(|p| (p == "SKIP").then(|| "Y".to_owned()));
+    assert_eq!((form.exclude.len(), form.only.len()), (1, 1));
+    assert_eq!(form.only[0].value, serde_json::json!("person"));
+    assert!(emu.form_for(|_| None).only.is_empty());
+}
