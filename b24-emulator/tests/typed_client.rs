@@ -247,3 +247,33 @@ async fn selected_fields_decode_through_the_typed_client() {
     assert!(standard[0].uf_department.is_none() && standard[0].uf_phone_inner.is_none());
     running.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn recent_switches_through_the_typed_client() {
+    let running = start(Emulator::builder().webhook(1, "one").build().unwrap()).await;
+    let client = Client::webhook(&running.webhook_url()).unwrap();
+    let ids = |list: &[b24_client::im_recent_get::RecentEntry]| {
+        list.iter().map(|e| e.id.clone()).collect::<Vec<_>>()
+    };
+    let all = client.im_recent_get().send().await.unwrap();
+    assert_eq!(ids(&all), ["chat3010", "chat2935", "5", "chat1435"]);
+    let dialogs = client.im_recent_get().skip_chat(true).send().await.unwrap();
+    assert_eq!(ids(&dialogs), ["5"]);
+    assert_eq!(dialogs[0].user.as_ref().map(|u| u.id), Some(5));
+    let lines = client
+        .im_recent_get()
+        .only_openlines(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ids(&lines), ["chat3010"]);
+    let no_lines = client
+        .im_recent_get()
+        .skip_openlines(true)
+        .skip_dialog(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ids(&no_lines), ["chat2935", "chat1435"]);
+    running.shutdown().await.unwrap();
+}
