@@ -4,18 +4,10 @@
 
 use b24_client::im_user_get::{ImUserGetError, User};
 use b24_client::{Client, Error, ErrorCode, SystemError};
-use b24_emulator::{Emulator, Fault, RunningEmulator};
+use b24_emulator::{Emulator, Fault};
 
-async fn start(emulator: b24_emulator::EmulatorBuilder) -> (RunningEmulator, Client) {
-    let running = emulator
-        .build()
-        .unwrap()
-        .start("127.0.0.1:0")
-        .await
-        .unwrap();
-    let client = Client::webhook(&running.webhook_url()).unwrap();
-    (running, client)
-}
+mod support;
+use support::serve as start;
 
 /// The shipped spec of `im.user.get`, loaded with the rest of the set, since its types live in
 /// a type library.

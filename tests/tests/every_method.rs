@@ -1,9 +1,10 @@
 //! Every shipped method, driven by its spec alone: the documented example request, sent over
 //! HTTP to the emulator, is answered from the fixture with a result of the declared type.
 
-use b24_client::Client;
+mod support;
 use b24_emulator::Emulator;
 use b24_spec::conform::{self, Mode};
+use support::serve;
 
 #[tokio::test]
 async fn every_spec_answers_its_documented_example_request() {
@@ -11,13 +12,7 @@ async fn every_spec_answers_its_documented_example_request() {
         b24_emulator::load_specs(b24_client::SPECS).expect("the shipped specs load as a set");
     assert!(!specs.is_empty());
 
-    let running = Emulator::builder()
-        .build()
-        .unwrap()
-        .start("127.0.0.1:0")
-        .await
-        .unwrap();
-    let client = Client::webhook(&running.webhook_url()).unwrap();
+    let (running, client) = serve(Emulator::builder()).await;
     let mut checked = 0;
     for spec in &specs {
         let Some(example) = &spec.example else {

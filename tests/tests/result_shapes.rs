@@ -12,15 +12,10 @@ use b24_client::{Client, Error, Method};
 use b24_emulator::{Emulator, RunningEmulator};
 use serde_json::json;
 
+mod support;
+
 async fn start() -> (RunningEmulator, Client) {
-    let running = Emulator::builder()
-        .build()
-        .unwrap()
-        .start("127.0.0.1:0")
-        .await
-        .unwrap();
-    let client = Client::webhook(&running.webhook_url()).unwrap();
-    (running, client)
+    support::serve(Emulator::builder()).await
 }
 
 #[tokio::test]
@@ -159,14 +154,7 @@ async fn empty_object_dates_read_as_none() {
         .to_vec();
     users[1].insert("LAST_ACTIVITY_DATE".into(), json!({}));
     let fixture = b24_emulator::Fixture::builtin().with_collection("portal_users", users);
-    let running = Emulator::builder()
-        .fixture(fixture)
-        .build()
-        .unwrap()
-        .start("127.0.0.1:0")
-        .await
-        .unwrap();
-    let client = Client::webhook(&running.webhook_url()).unwrap();
+    let (running, client) = support::serve(Emulator::builder().fixture(fixture)).await;
     let users = client.user_get().send().await.unwrap();
     assert_eq!(users[1].last_activity_date, None);
     let me = client.user_current().send().await.unwrap();

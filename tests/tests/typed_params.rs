@@ -11,15 +11,10 @@ use b24_client::{Client, Cmp, Error};
 use b24_emulator::{Emulator, RunningEmulator};
 use serde_json::{Map, Value, json};
 
+mod support;
+
 async fn start() -> (RunningEmulator, Client) {
-    let running = Emulator::builder()
-        .build()
-        .unwrap()
-        .start("127.0.0.1:0")
-        .await
-        .unwrap();
-    let client = Client::webhook(&running.webhook_url()).unwrap();
-    (running, client)
+    support::serve(Emulator::builder()).await
 }
 
 fn params(value: Value) -> Map<String, Value> {
