@@ -19,23 +19,7 @@ fn im_user_get_expansion_is_stable() {
     set.shared.retain(|t| t.file == "specs/types/im.yaml");
     // `User.gender` is the named enum `Gender` of `specs/types/user.yaml`.
     set.shared_enums.retain(|e| e.name == "Gender");
-    let keep: Vec<usize> = (0..set.relative.len())
-        .filter(|&i| {
-            set.relative[i].ends_with("im.user.get.yaml")
-                || set.relative[i] == "specs/types/im.yaml"
-        })
-        .collect();
-    set.relative = keep.iter().map(|&i| set.relative[i].clone()).collect();
-    set.sources = keep.iter().map(|&i| set.sources[i].clone()).collect();
-    // Absolute paths differ per machine; the snapshot shows them relative.
-    set.files = set.relative.iter().map(PathBuf::from).collect();
-    let code = expand(
-        &set,
-        &Options {
-            client_methods: ClientMethods::Inherent,
-            ..Options::default()
-        },
-    );
+    let code = expand_files(set, &["specs/im/im.user.get.yaml", "specs/types/im.yaml"]);
     insta::assert_snapshot!("im_user_get", code);
 }
 
@@ -47,23 +31,31 @@ fn user_get_expansion_is_stable() {
     set.shared.retain(|t| t.file == "specs/types/user.yaml");
     set.shared_enums
         .retain(|e| e.file == "specs/types/user.yaml");
+    let code = expand_files(set, &["specs/user/user.get.yaml", "specs/types/user.yaml"]);
+    insta::assert_snapshot!("user_get", code);
+}
+
+/// Expands `set` (already narrowed to the specs and types of a snapshot) with only `files` as
+/// its tracked sources, named by their relative paths: absolute paths differ per machine.
+fn expand_files(mut set: b24_spec::SpecSet, files: &[&str]) -> String {
     let keep: Vec<usize> = (0..set.relative.len())
-        .filter(|&i| {
-            set.relative[i] == "specs/user/user.get.yaml"
-                || set.relative[i] == "specs/types/user.yaml"
-        })
+        .filter(|&i| files.contains(&set.relative[i].as_str()))
         .collect();
+    assert_eq!(
+        keep.len(),
+        files.len(),
+        "every file is in the set: {files:?}"
+    );
     set.relative = keep.iter().map(|&i| set.relative[i].clone()).collect();
     set.sources = keep.iter().map(|&i| set.sources[i].clone()).collect();
     set.files = set.relative.iter().map(PathBuf::from).collect();
-    let code = expand(
+    expand(
         &set,
         &Options {
             client_methods: ClientMethods::Inherent,
             ..Options::default()
         },
-    );
-    insta::assert_snapshot!("user_get", code);
+    )
 }
 
 #[test]
