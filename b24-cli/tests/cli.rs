@@ -1,40 +1,10 @@
 //! The real `b24` binary, run as a user would run it.
 
-use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+mod support;
+
+use support::*;
 
 use serde_json::Value;
-
-fn workspace_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the crate lives in the workspace")
-}
-
-/// `b24` with a clean environment, run from the workspace root.
-fn b24() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_b24"));
-    cmd.current_dir(workspace_root())
-        .env_remove("B24_WEBHOOK_URL")
-        .env_remove("B24_PORTAL")
-        .env_remove("B24_ACCESS_TOKEN")
-        .env_remove("B24_LOG");
-    cmd
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("run b24");
-    (
-        status.code().unwrap_or(-1),
-        String::from_utf8(stdout).unwrap(),
-        String::from_utf8(stderr).unwrap(),
-    )
-}
 
 fn example_result() -> Value {
     // The shipped specs load as one set: im.user.get's `User` lives in a type library.
@@ -203,65 +173,6 @@ fn an_unreachable_portal_is_a_transport_error() {
         "{stderr}"
     );
     assert!(!stderr.contains("topsecret"), "{stderr}");
-}
-
-/// A `b24 serve` child that is killed if the test fails half-way.
-#[cfg(unix)]
-struct Served {
-    child: Child,
-    webhook_url: String,
-    token: String,
-}
-
-#[cfg(unix)]
-impl Served {
-    fn start() -> Self {
-        Self::start_with(&[])
-    }
-
-    fn start_with(args: &[&str]) -> Self {
-        let mut child = b24()
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn b24 serve");
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut webhook_url = String::new();
-        stdout.read_line(&mut webhook_url).unwrap();
-        let mut token = String::new();
-        stdout.read_line(&mut token).unwrap();
-        Self {
-            child,
-            webhook_url: webhook_url.trim_end().to_owned(),
-            token: token.trim_end().to_owned(),
-        }
-    }
-
-    /// Sends SIGTERM and returns the exit code and everything logged to stderr.
-    fn terminate(mut self) -> (i32, String) {
-        let pid = self.child.id().to_string();
-        let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        assert!(killed.success());
-        let status = self.child.wait().unwrap();
-        let mut log = String::new();
-        self.child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut log)
-            .unwrap();
-        (status.code().unwrap_or(-1), log)
-    }
-}
-
-#[cfg(unix)]
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[cfg(unix)] // stops the server with SIGTERM
@@ -471,24 +382,6 @@ fn spec_check_passes_on_the_shipped_specs() {
     assert_eq!((code, default_stdout), (0, stdout));
 }
 
-/// A scratch directory removed when the test ends.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("b24-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 #[test]
 fn spec_check_points_at_the_broken_line() {
     let tmp = TempDir::new("broken");
@@ -522,17 +415,6 @@ fn spec_expand_prints_the_generated_code() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("pub struct ImUserGetRequest"), "{stdout}");
     assert!(stdout.contains("pub mod im_user_get"), "{stdout}");
-}
-
-/// The base URL of a served emulator, for `B24_PORTAL`: the webhook URL up to `/rest/`.
-#[cfg(unix)]
-fn portal_of(served: &Served) -> String {
-    served
-        .webhook_url
-        .split("/rest/")
-        .next()
-        .unwrap()
-        .to_owned()
 }
 
 #[cfg(unix)] // stops the server with SIGTERM
