@@ -181,7 +181,9 @@ impl Call<'_> {
                 let needle = text_of(&conditions.remove(at).value).to_lowercase();
                 keep(&|r| {
                     search.fields.iter().any(|f| {
-                        any_item(field(r, f), |v| text_of(v).to_lowercase().contains(&needle))
+                        any_item(field(r, f), |v| {
+                            has_word_prefix(&text_of(v).to_lowercase(), &needle)
+                        })
                     })
                 });
             }
@@ -442,6 +444,17 @@ fn list_of(value: Option<&Value>) -> Vec<Value> {
 }
 
 /// A scalar as PHP would print it: `5`, `abc`, `Y`.
+/// Whether `text` starts with `needle` or has a word that does: the portal's full-text index
+/// matches the starts of words, and its fallback is `LIKE 'text%'` on the whole field. Text
+/// inside a word (`son` in `Johnson`) is not found.
+fn has_word_prefix(text: &str, needle: &str) -> bool {
+    text.starts_with(needle)
+        || text
+            .char_indices()
+            .filter(|&(_, c)| !c.is_alphanumeric())
+            .any(|(at, c)| text[at + c.len_utf8()..].starts_with(needle))
+}
+
 pub(crate) fn text_of(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),

@@ -221,13 +221,19 @@ async fn user_search_finds_text_in_any_name_field() {
     let running = start(Emulator::builder()).await;
     let hook = running.webhook_url();
     let cases = [
-        // Given name, family name and job title, without case, anywhere in the field.
-        ("FILTER[FIND]=ar", vec!["4", "6", "9"]),
+        // The start of a word of the given name, family name or job title, without case.
+        ("FILTER[FIND]=jo", vec!["5", "7"]),
         ("FILTER[FIND]=SMITH", vec!["5"]),
         ("FILTER[FIND]=engineer", vec!["8"]),
-        ("FILTER[FIND]=o&UF_DEPARTMENT=12", vec!["7", "8"]),
+        ("FILTER[FIND]=dev", vec!["4", "7"]),
+        // A text with a space matches the start of a field ("Head of Development").
+        ("FILTER[FIND]=head%20of%20d", vec!["4"]),
+        ("FILTER[FIND]=o&UF_DEPARTMENT=12", vec!["8"]),
+        // Text inside a word is not found: `son` of Johnson, `ar` of Clark, Maria and Carter.
+        ("FILTER[FIND]=son", vec![]),
+        ("FILTER[FIND]=ar", vec![]),
         ("FILTER[FIND]=nobody", vec![]),
-        // An empty text is in every field.
+        // An empty text starts every field.
         ("FILTER[FIND]=", vec!["1", "4", "5", "6", "7", "8", "9"]),
     ];
     for (query, expected) in cases {
