@@ -178,8 +178,9 @@ impl Checker<'_> {
             (TypeKind::Json, _) => true,
             (TypeKind::String, Value::String(_)) => true,
             (TypeKind::String, Value::Number(_)) => request,
+            // Results decode into `i64`: a larger number would pass here and fail there.
             (TypeKind::Integer, Value::Number(n)) => {
-                n.is_i64() || n.is_u64() || (request && integer_of(v).is_some())
+                n.is_i64() || (request && (n.is_u64() || integer_of(v).is_some()))
             }
             (TypeKind::Integer, Value::String(_)) => request && integer_of(v).is_some(),
             (TypeKind::Number, Value::Number(_)) => true,
@@ -568,6 +569,10 @@ types:
         assert_eq!(e.message, "expected a `Thing` object, found []");
         let n = &s.params[0].ty;
         assert!(check(&s, n, &json!("5"), Mode::Result).is_err());
+        // An `integer` result is an `i64`; a request may carry any whole number.
+        assert!(check(&s, n, &json!(i64::MIN), Mode::Result).is_ok());
+        assert!(check(&s, n, &json!(u64::MAX), Mode::Result).is_err());
+        assert!(check(&s, n, &json!(u64::MAX), Mode::Request).is_ok());
     }
 
     const FILTERS: &str = r#"

@@ -19,6 +19,7 @@ pub mod names;
 mod parse;
 mod path;
 mod resolve;
+pub mod sample;
 mod yaml;
 
 use std::path::{Path, PathBuf};

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use b24_spec::TypeKind;
 use b24_spec::codegen::{ClientMethods, Options, expand};
 
 fn workspace() -> PathBuf {
@@ -98,4 +99,33 @@ fn code_in_spec_text_is_emitted_as_text_blocks_not_doctests() {
         .collect();
     assert_eq!(fences, ["```text", "```", "```text", "```"], "{code}");
     assert!(code.contains("/// {\"ID\": 5}"), "{code}");
+}
+
+#[test]
+fn every_shipped_result_shape_gets_a_full_set_of_samples() {
+    // The contract tests are only as good as their samples: each structured shape of each
+    // shipped method must yield the full number the generator asks for, whatever the seed
+    // (a scalar such as `true` has fewer spellings than that).
+    let set = b24_spec::load_path(&workspace(), "specs").unwrap();
+    for spec in &set.specs {
+        let mut shapes = vec![&spec.result.ty];
+        if let Some(choice) = &spec.result.by_param {
+            shapes.extend(choice.cases.iter().map(|c| &c.ty));
+        }
+        for ty in shapes {
+            for seed in 0..8 {
+                let samples = b24_spec::sample::results(spec, ty, 4, seed);
+                let structured = matches!(
+                    ty.kind,
+                    TypeKind::Named(_) | TypeKind::Array(_) | TypeKind::Map { .. }
+                );
+                let wanted = if structured { 4 } else { 2 };
+                assert!(
+                    samples.len() >= wanted,
+                    "{} (seed {seed}): {samples:?}",
+                    spec.method
+                );
+            }
+        }
+    }
 }

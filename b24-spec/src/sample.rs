@@ -1,0 +1,300 @@
+//! Sample values of a spec's types in the spellings Bitrix24 uses on the wire: ids as numbers
+//! and as numeric strings, `Y`/`N` and real booleans, each "no value" marker a type declares,
+//! PHP's `[]` for an empty map, both date-time spellings, enum values in any case where the
+//! enum allows it, optional fields left out or `null`, and keys the spec does not list.
+//!
+//! The generated contract tests decode them with the generated types. Only samples that
+//! [`conform`](crate::conform) accepts are kept, so those tests check that the two readers
+//! of a spec's types (the one the emulator and the spec checks use, and serde in the
+//! generated code) agree.
+
+use serde_json::{Map, Value, json};
+
+use crate::conform::{self, Mode};
+use crate::model::{MapKeys, Spec, TypeKind, TypeRef};
+
+/// Objects nest no deeper than this; deeper, optional fields are left out.
+const MAX_DEPTH: usize = 6;
+
+/// Up to `count` values of `ty` that `conform` accepts as a result, the same for the same
+/// `seed`. Fewer when the type has few spellings (duplicates are dropped).
+pub fn results(spec: &Spec, ty: &TypeRef, count: usize, seed: u64) -> Vec<Value> {
+    let mut generator = Generator {
+        spec,
+        rng: SplitMix(seed),
+    };
+    let mut out: Vec<Value> = Vec::new();
+    // A bounded number of tries: a type with few spellings yields fewer samples.
+    for _ in 0..count * 4 {
+        if out.len() == count {
+            break;
+        }
+        let value = generator.value(ty, 0);
+        if conform::check(spec, ty, &value, Mode::Result).is_ok() && !out.contains(&value) {
+            out.push(value);
+        }
+    }
+    out
+}
+
+struct Generator<'a> {
+    spec: &'a Spec,
+    rng: SplitMix,
+}
+
+impl Generator<'_> {
+    fn value(&mut self, ty: &TypeRef, depth: usize) -> Value {
+        if depth > 2 * MAX_DEPTH {
+            // Lists and maps are empty from MAX_DEPTH on and the checks refuse other cycles,
+            // so this only guards against a cycle they let through; `conform` refuses it.
+            return Value::Null;
+        }
+        let markers = markers(ty);
+        if !markers.is_empty() && self.rng.one_in(4) {
+            return self.rng.pick(&markers).clone();
+        }
+        match &ty.kind {
+            TypeKind::String => self.pick_json(&[
+                json!("text"),
+                json!(""),
+                json!("Ünïcödé ✓"),
+                json!("quote \" and \\ backslash"),
+                json!("two\nlines"),
+                json!("42"),
+            ]),
+            TypeKind::Integer => self.pick_json(&[
+                json!(0),
+                json!(1),
+                json!(-7),
+                json!(2_147_483_648_i64),
+                json!(i64::MIN),
+            ]),
+            TypeKind::Number => self.pick_json(&[json!(0), json!(1.5), json!(-2.25), json!(1e10)]),
+            TypeKind::Boolean => self.pick_json(&[json!(true), json!(false)]),
+            TypeKind::Yn => self.pick_json(&[json!("Y"), json!("N"), json!(true), json!(false)]),
+            TypeKind::Id => self.pick_json(&[
+                json!(1),
+                json!(5),
+                json!("7"),
+                json!("0"),
+                json!(4_294_967_296_u64),
+                json!("4294967296"),
+            ]),
+            TypeKind::Datetime => self.pick_json(&[
+                json!("2026-03-02T09:30:00+01:00"),
+                json!("2024-07-23T08:08:50+00:00"),
+                json!("2024-02-29T23:59:59-05:30"),
+                json!("2024-07-23T08:08:50Z"),
+            ]),
+            TypeKind::NaiveDatetime => self.pick_json(&[
+                json!("2024-07-23 08:08:50"),
+                json!("2000-01-01 00:00:00"),
+                json!("2024-07-23T08:08:50"),
+            ]),
+            TypeKind::Date => self.pick_json(&[json!("2024-07-23"), json!("1990-12-31")]),
+            TypeKind::Json => self.pick_json(&[
+                json!(null),
+                json!([]),
+                json!({}),
+                json!({"any": ["thing", 1]}),
+                json!("text"),
+            ]),
+            TypeKind::Array(items) => {
+                let len = if depth >= MAX_DEPTH {
+                    0
+                } else {
+                    self.rng.below(4)
+                };
+                Value::Array((0..len).map(|_| self.value(items, depth + 1)).collect())
+            }
+            TypeKind::Map { keys, values } => {
+                let len = if depth >= MAX_DEPTH {
+                    0
+                } else {
+                    self.rng.below(4)
+                };
+                if len == 0 && self.rng.one_in(2) {
+                    // PHP's empty associative array.
+                    return Value::Array(Vec::new());
+                }
+                let mut map = Map::new();
+                for _ in 0..len {
+                    let key = match keys {
+                        MapKeys::Id => self.rng.pick(&["1", "5", "2935", "4294967296"]),
+                        MapKeys::Integer => self.rng.pick(&["0", "-1", "12"]),
+                        MapKeys::String => self.rng.pick(&["a", "KEY", "two words", ""]),
+                    };
+                    let value = self.value(values, depth + 1);
+                    map.insert((*key).to_owned(), value);
+                }
+                Value::Object(map)
+            }
+            TypeKind::Enum(def) => {
+                // Values the spec does not list decode (as `Unknown`), but `conform` refuses
+                // them, so no sample has one.
+                if def.values.is_empty() {
+                    return Value::Null;
+                }
+                let wire = self.rng.pick(&def.values).wire.clone();
+                if def.case_insensitive && self.rng.one_in(2) {
+                    Value::from(wire.to_lowercase())
+                } else {
+                    Value::from(wire)
+                }
+            }
+            TypeKind::Named(name) => {
+                let Some(def) = self.spec.find_type(name) else {
+                    return Value::Object(Map::new());
+                };
+                let mut object = Map::new();
+                for field in &def.fields {
+                    if field.optional && (depth >= MAX_DEPTH || self.rng.one_in(4)) {
+                        if self.rng.one_in(2) {
+                            object.insert(field.wire.clone(), Value::Null);
+                        }
+                        continue;
+                    }
+                    let value = self.value(&field.ty, depth + 1);
+                    object.insert(field.wire.clone(), value);
+                }
+                if self.rng.one_in(4) {
+                    // The portal adds fields before specs learn of them.
+                    object.insert("FIELD_ADDED_LATER".to_owned(), json!({"x": [1]}));
+                }
+                Value::Object(object)
+            }
+            // Filters are parameters, never results.
+            TypeKind::Filter(_) => Value::Object(Map::new()),
+        }
+    }
+
+    fn pick_json(&mut self, values: &[Value]) -> Value {
+        self.rng.pick(values).clone()
+    }
+}
+
+/// The "no value" markers a type declares, as JSON.
+fn markers(ty: &TypeRef) -> Vec<Value> {
+    [
+        (ty.or_false, json!(false)),
+        (ty.or_empty, json!("")),
+        (ty.nullable, json!(null)),
+        (ty.or_empty_object, json!({})),
+        (ty.or_empty_list, json!([])),
+    ]
+    .into_iter()
+    .filter_map(|(declared, marker)| declared.then_some(marker))
+    .collect()
+}
+
+/// SplitMix64: small, seedable, and the same on every platform; no dependency for samples.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n > 0`).
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn one_in(&mut self, n: usize) -> bool {
+        self.below(n) == 0
+    }
+
+    fn pick<'t, T>(&mut self, items: &'t [T]) -> &'t T {
+        &items[self.below(items.len())]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(yaml: &str) -> Spec {
+        crate::load_str("test.thing.get.yaml", yaml).unwrap_or_else(|d| panic!("{d:?}"))
+    }
+
+    const THING: &str = r#"
+method: test.thing.get
+scope: test
+summary: Test
+docs: https://apidocs.bitrix24.com/
+access: any user
+result: Thing
+types:
+  Thing:
+    fields:
+      id: id
+      active: yn
+      seen: { type: datetime, or_false: true }
+      tags: { type: array, items: string }
+      counts: { type: map, keys: id, values: integer }
+      kind: { type: enum, values: { a: first, b: second } }
+      note: { type: string, optional: true }
+"#;
+
+    #[test]
+    fn samples_are_accepted_distinct_and_repeatable() {
+        let spec = spec(THING);
+        let samples = results(&spec, &spec.result.ty, 24, 7);
+        assert_eq!(samples.len(), 24);
+        for s in &samples {
+            assert!(conform::check(&spec, &spec.result.ty, s, Mode::Result).is_ok());
+        }
+        for (i, s) in samples.iter().enumerate() {
+            assert!(!samples[i + 1..].contains(s), "{s} twice");
+        }
+        assert_eq!(samples, results(&spec, &spec.result.ty, 24, 7));
+        assert_ne!(samples, results(&spec, &spec.result.ty, 24, 8));
+    }
+
+    #[test]
+    fn a_type_that_contains_itself_through_a_list_gets_finite_samples() {
+        // The checks refuse other cycles; a list may be empty, so this one has finite values.
+        let spec = spec(
+            r#"
+method: test.thing.get
+scope: test
+summary: Test
+docs: https://apidocs.bitrix24.com/
+access: any user
+result: Node
+types:
+  Node:
+    fields:
+      name: string
+      children: { type: array, items: Node }
+"#,
+        );
+        let samples = results(&spec, &spec.result.ty, 8, 3);
+        assert_eq!(samples.len(), 8);
+        assert!(
+            samples
+                .iter()
+                .any(|s| s["children"][0]["children"].is_array())
+        );
+    }
+
+    #[test]
+    fn samples_use_the_quirky_spellings() {
+        let spec = spec(THING);
+        let samples = results(&spec, &spec.result.ty, 64, 1);
+        let seen = |f: &dyn Fn(&Value) -> bool| samples.iter().any(f);
+        assert!(seen(&|s| s["id"].is_string()) && seen(&|s| s["id"].is_number()));
+        assert!(seen(&|s| s["active"] == "N") && seen(&|s| s["active"] == true));
+        assert!(seen(&|s| s["seen"] == false) && seen(&|s| s["seen"].is_string()));
+        assert!(seen(&|s| s["counts"] == json!([])) && seen(&|s| s["counts"].is_object()));
+        assert!(seen(&|s| s.get("note").is_none()) && seen(&|s| s["note"].is_null()));
+        let kinds: std::collections::BTreeSet<String> =
+            samples.iter().map(|s| s["kind"].to_string()).collect();
+        assert_eq!(kinds.len(), 2, "both enum values: {kinds:?}");
+        assert!(seen(&|s| s.get("FIELD_ADDED_LATER").is_some()));
+    }
+}
