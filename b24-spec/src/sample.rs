@@ -4,7 +4,7 @@
 //! enum allows it, optional fields left out or `null`, and keys the spec does not list.
 //!
 //! The generated contract tests decode them with the generated types. Only samples that
-//! [`conform`](crate::conform) accepts are kept, so those tests check that the two readers
+//! [`conform`] accepts are kept, so those tests check that the two readers
 //! of a spec's types (the one the emulator and the spec checks use, and serde in the
 //! generated code) agree.
 
