@@ -443,7 +443,6 @@ fn list_of(value: Option<&Value>) -> Vec<Value> {
     }
 }
 
-/// A scalar as PHP would print it: `5`, `abc`, `Y`.
 /// Whether `text` starts with `needle` or has a word that does: the portal's full-text index
 /// matches the starts of words, and its fallback is `LIKE 'text%'` on the whole field. Text
 /// inside a word (`son` in `Johnson`) is not found.
@@ -455,6 +454,7 @@ fn has_word_prefix(text: &str, needle: &str) -> bool {
             .any(|(at, c)| text[at + c.len_utf8()..].starts_with(needle))
 }
 
+/// A scalar as PHP would print it: `5`, `abc`, `Y`.
 pub(crate) fn text_of(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
