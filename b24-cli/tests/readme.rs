@@ -56,7 +56,12 @@ fn walkthrough(readme: &str) -> Vec<Step> {
     let mut pending = String::new();
     for line in section.lines() {
         if line.starts_with("```") {
-            in_block = line == "```sh";
+            // Every block of the section is replayed, so each must be shell.
+            assert!(
+                in_block || line == "```sh",
+                "a `{line}` block in the walkthrough: only ```sh blocks can be replayed"
+            );
+            in_block = !in_block;
             continue;
         }
         if !in_block {
@@ -106,15 +111,22 @@ fn words(command: &str, vars: &BTreeMap<String, String>) -> Vec<String> {
     let mut chars = command.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            ' ' => words.extend(word.take()),
-            '\'' => {
+            ' ' | '\t' => words.extend(word.take()),
+            '\'' | '"' => {
+                let mut closed = false;
+                let inner: String = chars
+                    .by_ref()
+                    .take_while(|&q| {
+                        closed = q == c;
+                        !closed
+                    })
+                    .collect();
+                assert!(closed, "an unclosed {c} in: {command}");
                 let w = word.get_or_insert_with(String::new);
-                w.extend(chars.by_ref().take_while(|&c| c != '\''));
-            }
-            '"' => {
-                let w = word.get_or_insert_with(String::new);
-                let inner: String = chars.by_ref().take_while(|&c| c != '"').collect();
-                w.push_str(&expand(&inner, vars));
+                match c {
+                    '"' => w.push_str(&expand(&inner, vars)),
+                    _ => w.push_str(&inner),
+                }
             }
             '$' | '`' | '\\' | ';' | '|' | '>' | '<' | '&' => {
                 panic!("`{c}` outside quotes is beyond this replayer: {command}")
@@ -220,7 +232,8 @@ impl Curl {
 }
 
 /// Documented JSON matches when its pieces between `…` appear in order, the first at the
-/// start and the last at the end.
+/// start and the last at the end. A `…` inside a record stays inside it (what it stands for
+/// has no `},{`); only a `…` written as a list item of its own (`},…,{`) stands for records.
 fn assert_documented(command: &str, documented: &str, printed: &str) {
     let printed = printed.trim_end();
     let pieces: Vec<&str> = documented.split('…').collect();
@@ -231,10 +244,17 @@ fn assert_documented(command: &str, documented: &str, printed: &str) {
     }
     assert!(printed.starts_with(pieces[0]), "{}", mismatch());
     let mut at = pieces[0].len();
-    for piece in &pieces[1..] {
+    for (before, piece) in pieces.iter().zip(&pieces[1..]) {
         let found = printed[at..]
             .find(piece)
             .unwrap_or_else(|| panic!("{}", mismatch()));
+        let gap = &printed[at..at + found];
+        let records = before.ends_with(',') && piece.starts_with(',');
+        assert!(
+            records || !gap.contains("},{"),
+            "a `…` inside a record stands for more than one record here ({gap:?})\n{}",
+            mismatch()
+        );
         at += found + piece.len();
     }
     assert!(
@@ -251,6 +271,7 @@ async fn replay_counting_loop(
     vars: &BTreeMap<String, String>,
     http: &reqwest::Client,
     origin: &str,
+    calls_before: usize,
 ) {
     let rest = step.command.strip_prefix("for i in $(seq ").unwrap();
     let (times, rest) = rest.split_once("); do ").expect("`); do ` after the count");
@@ -268,8 +289,9 @@ async fn replay_counting_loop(
     }
 
     // `COUNT LINE`, where a note in parentheses marks a count that may come out lower (the
-    // README says earlier calls may have filled part of the bucket); the others may then be
-    // higher, and nothing may be printed that the README does not list.
+    // README says earlier calls may have filled part of the bucket), by at most the number of
+    // calls made before the loop; the others may then be higher, every documented line must
+    // be printed, and nothing the README does not list.
     let mut documented: BTreeMap<String, (usize, bool)> = BTreeMap::new();
     for row in &step.documented {
         let (row, note) = match row.split_once(" (") {
@@ -287,10 +309,20 @@ async fn replay_counting_loop(
             .get(line)
             .unwrap_or_else(|| panic!("`{line}` printed, not documented: {counts:?}"));
         if *may_be_lower {
-            assert!(count <= allowed, "{counts:?} vs {documented:?}");
+            let least = allowed.saturating_sub(calls_before);
+            assert!(
+                (least..=*allowed).contains(count),
+                "{counts:?} vs {documented:?}, {calls_before} calls before the loop"
+            );
         } else {
             assert!(count >= allowed, "{counts:?} vs {documented:?}");
         }
+    }
+    for line in documented.keys() {
+        assert!(
+            counts.contains_key(line),
+            "`{line}` never printed: {counts:?}"
+        );
     }
 }
 
@@ -356,7 +388,7 @@ async fn the_emulator_walkthrough_prints_what_the_readme_says() {
                 "no documented output: {command}"
             );
             if command.starts_with("for ") {
-                replay_counting_loop(step, &vars, &http, origin).await;
+                replay_counting_loop(step, &vars, &http, origin, replayed).await;
             } else {
                 let curl = Curl::parse(&words(command, &vars));
                 let printed = curl.run(&http, origin).await;
