@@ -8,6 +8,7 @@ use b24_client::wire::{
 };
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
 use serde_json::Value;
 
 fn decode<A: Decode>(value: &Value) -> Result<A::Out, serde_json::Error> {
@@ -73,7 +74,13 @@ fn naive() -> impl Strategy<Value = chrono::NaiveDateTime> {
 type Nothing = NoneIf<Plain<String>, true, true, true, true, true>;
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+    // The same cases on every run unless PROPTEST_RNG_SEED says otherwise.
+    #![proptest_config(ProptestConfig {
+        cases: 512,
+        failure_persistence: None,
+        rng_seed: RngSeed::Fixed(0xb24),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn any_json_gets_a_value_or_an_error(value in any_json()) {
