@@ -1290,7 +1290,7 @@ fn lower_first(text: &str) -> String {
 }
 
 /// How many sample results the contract tests decode per result shape.
-const SAMPLES_PER_SHAPE: usize = 4;
+pub const SAMPLES_PER_SHAPE: usize = 4;
 
 /// Tests that the documented example decodes (into the case its parameters select), that
 /// sample results in every wire spelling the spec allows decode too, and that each reads back
@@ -1350,11 +1350,7 @@ fn contract_test(spec: &Spec, rt: &TokenStream) -> TokenStream {
     };
     let sample_checks = cases.into_iter().map(|case| {
         let ty = case.map_or(&spec.result.ty, |c| &c.ty);
-        let seed = seed_of(&format!(
-            "{} {}",
-            spec.method,
-            case.map_or("", |c| &c.variant)
-        ));
+        let seed = crate::sample::seed_for(&spec.method, case.map_or("", |c| &c.variant));
         let samples = crate::sample::results(spec, ty, SAMPLES_PER_SHAPE, seed)
             .into_iter()
             .map(|v| v.to_string());
@@ -1389,11 +1385,4 @@ fn contract_test(spec: &Spec, rt: &TokenStream) -> TokenStream {
             }
         }
     }
-}
-
-/// A sample seed from text (FNV-1a), so a method's samples stay the same between builds.
-fn seed_of(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
 }

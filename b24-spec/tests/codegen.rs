@@ -103,29 +103,32 @@ fn code_in_spec_text_is_emitted_as_text_blocks_not_doctests() {
 
 #[test]
 fn every_shipped_result_shape_gets_a_full_set_of_samples() {
-    // The contract tests are only as good as their samples: each structured shape of each
-    // shipped method must yield the full number the generator asks for, whatever the seed
-    // (a scalar such as `true` has fewer spellings than that).
+    // The contract tests are only as good as their samples: with the seeds the generator
+    // uses, each structured shape of each shipped method must yield the full number it asks
+    // for (a scalar such as `true` has fewer spellings than that, but at least two).
     let set = b24_spec::load_path(&workspace(), "specs").unwrap();
+    let wanted = b24_spec::codegen::SAMPLES_PER_SHAPE;
     for spec in &set.specs {
-        let mut shapes = vec![&spec.result.ty];
+        let mut shapes = vec![("", &spec.result.ty)];
         if let Some(choice) = &spec.result.by_param {
-            shapes.extend(choice.cases.iter().map(|c| &c.ty));
+            shapes = std::iter::once(&choice.otherwise)
+                .chain(&choice.cases)
+                .map(|c| (c.variant.as_str(), &c.ty))
+                .collect();
         }
-        for ty in shapes {
-            for seed in 0..8 {
-                let samples = b24_spec::sample::results(spec, ty, 4, seed);
-                let structured = matches!(
-                    ty.kind,
-                    TypeKind::Named(_) | TypeKind::Array(_) | TypeKind::Map { .. }
-                );
-                let wanted = if structured { 4 } else { 2 };
-                assert!(
-                    samples.len() >= wanted,
-                    "{} (seed {seed}): {samples:?}",
-                    spec.method
-                );
-            }
+        for (variant, ty) in shapes {
+            let seed = b24_spec::sample::seed_for(&spec.method, variant);
+            let samples = b24_spec::sample::results(spec, ty, wanted, seed);
+            let structured = matches!(
+                ty.kind,
+                TypeKind::Named(_) | TypeKind::Array(_) | TypeKind::Map { .. }
+            );
+            let least = if structured { wanted } else { 2 };
+            assert!(
+                samples.len() >= least,
+                "{} {variant}: {samples:?}",
+                spec.method
+            );
         }
     }
 }
