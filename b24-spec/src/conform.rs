@@ -165,13 +165,8 @@ impl Checker<'_> {
         if depth > MAX_DEPTH {
             return fail(path, format!("nested more than {MAX_DEPTH} levels deep"));
         }
-        match v {
-            Value::Bool(false) if ty.or_false => return Ok(()),
-            Value::String(s) if s.is_empty() && ty.or_empty => return Ok(()),
-            Value::Null if ty.nullable => return Ok(()),
-            Value::Object(o) if o.is_empty() && ty.or_empty_object => return Ok(()),
-            Value::Array(a) if a.is_empty() && ty.or_empty_list => return Ok(()),
-            _ => {}
+        if ty.markers().any(|marker| marker == *v) {
+            return Ok(());
         }
         let request = self.mode == Mode::Request;
         let ok = match (&ty.kind, v) {
@@ -424,16 +419,7 @@ fn describe(ty: &TypeRef, mode: Mode) -> String {
         TypeKind::Named(n) => format!("a `{n}` object"),
         TypeKind::Filter(_) => "a filter object such as {\">=ID\": 5}".to_owned(),
     };
-    let markers: Vec<&str> = [
-        (ty.or_false, "false"),
-        (ty.or_empty, "\"\""),
-        (ty.nullable, "null"),
-        (ty.or_empty_object, "{}"),
-        (ty.or_empty_list, "[]"),
-    ]
-    .into_iter()
-    .filter_map(|(on, m)| on.then_some(m))
-    .collect();
+    let markers: Vec<String> = ty.markers().map(|m| m.to_string()).collect();
     if markers.is_empty() {
         base
     } else {

@@ -150,6 +150,21 @@ impl TypeRef {
             || self.or_empty_object
             || self.or_empty_list
     }
+
+    /// The "no value" markers the type declares, as JSON: `false`, `""`, `null`, `{}`, `[]`,
+    /// in that order, each only where declared.
+    pub fn markers(&self) -> impl Iterator<Item = serde_json::Value> {
+        use serde_json::{Map, Value};
+        [
+            (self.or_false, Value::Bool(false)),
+            (self.or_empty, Value::String(String::new())),
+            (self.nullable, Value::Null),
+            (self.or_empty_object, Value::Object(Map::new())),
+            (self.or_empty_list, Value::Array(Vec::new())),
+        ]
+        .into_iter()
+        .filter_map(|(declared, marker)| declared.then_some(marker))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -60,7 +60,7 @@ impl Generator<'_> {
             // so this only guards against a cycle they let through; `conform` refuses it.
             return Value::Null;
         }
-        let markers = markers(ty);
+        let markers: Vec<Value> = ty.markers().collect();
         if !markers.is_empty() && self.rng.one_in(4) {
             return self.rng.pick(&markers).clone();
         }
@@ -182,20 +182,6 @@ impl Generator<'_> {
     fn pick_json(&mut self, values: &[Value]) -> Value {
         self.rng.pick(values).clone()
     }
-}
-
-/// The "no value" markers a type declares, as JSON.
-fn markers(ty: &TypeRef) -> Vec<Value> {
-    [
-        (ty.or_false, json!(false)),
-        (ty.or_empty, json!("")),
-        (ty.nullable, json!(null)),
-        (ty.or_empty_object, json!({})),
-        (ty.or_empty_list, json!([])),
-    ]
-    .into_iter()
-    .filter_map(|(declared, marker)| declared.then_some(marker))
-    .collect()
 }
 
 /// SplitMix64: small, seedable, and the same on every platform; no dependency for samples.
