@@ -666,9 +666,7 @@ mod tests {
         assert_eq!((*method, path.as_str()), ("m", "result[2]"));
         assert!(message.contains(r#"id "x" is not a number"#), "{message}");
 
-        // A generated result, nested: the path goes through the object's wire keys. (Below a
-        // field with a "no value" marker, such as `phones`, the path ends at that field: the
-        // marker is recognised on a buffered copy.)
+        // A generated result, nested: the path goes through the object's wire keys.
         let request = crate::im_user_get::ImUserGetRequest::new();
         let body = br#"{"result":{"id":5,"departments":[1,"x"]}}"#;
         let e = client()
@@ -678,6 +676,15 @@ mod tests {
             panic!("{e:?}");
         };
         assert_eq!(path, "result.departments[1]", "{e}");
+        // Below a field with a "no value" marker (`phones` may be `false`) the path goes on.
+        let body = br#"{"result":{"id":5,"phones":{"work_phone":"1","inner_phone":21}}}"#;
+        let e = client()
+            .decode_with::<_, _, AnyErrorCode>(OutputOf(&request), "im.user.get", 200, body)
+            .unwrap_err();
+        let Error::Decode { path, .. } = &e else {
+            panic!("{e:?}");
+        };
+        assert_eq!(path, "result.phones.inner_phone", "{e}");
 
         // The same decoders succeed without the tracking the error path needs.
         let ok = client()

@@ -8,8 +8,10 @@
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
+use serde::de::value::{BorrowedStrDeserializer, MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{
-    DeserializeOwned, DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
+    DeserializeOwned, DeserializeSeed, Error as _, IgnoredAny, IntoDeserializer, MapAccess,
+    SeqAccess, Visitor,
 };
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -65,7 +67,8 @@ pub struct Plain<T>(PhantomData<T>);
 impl<T: DeserializeOwned> Decode for Plain<T> {
     type Out = T;
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
-        // Owned data only: the adapters buffer through `serde_json::Value` at times.
+        // Owned data only: decoders read input of any lifetime, and `NoneIf` buffers a list's
+        // first item.
         T::deserialize(d)
     }
 }
@@ -284,17 +287,165 @@ impl<
 {
     type Out = Option<A::Out>;
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Option<A::Out>, D::Error> {
-        // serde cannot peek at a value, so markers are recognised on a buffered copy.
-        let value = Value::deserialize(d)?;
-        match &value {
-            Value::Bool(false) if FALSE => return Ok(None),
-            Value::String(s) if EMPTY && s.is_empty() => return Ok(None),
-            Value::Null if NULL => return Ok(None),
-            Value::Object(o) if EMPTY_OBJECT && o.is_empty() => return Ok(None),
-            Value::Array(a) if EMPTY_LIST && a.is_empty() => return Ok(None),
-            _ => {}
+        d.deserialize_any(MarkerVisitor::<
+            A,
+            FALSE,
+            EMPTY,
+            NULL,
+            EMPTY_OBJECT,
+            EMPTY_LIST,
+        >(PhantomData))
+    }
+}
+
+/// Recognises [`NoneIf`]'s markers as the value streams by and hands anything else to `A`
+/// unbuffered, so `A`'s errors keep their path inside the value (`phones.work_phone`).
+/// Only an empty object or list needs a look ahead: its first key or item is read and then
+/// replayed.
+struct MarkerVisitor<
+    A,
+    const FALSE: bool,
+    const EMPTY: bool,
+    const NULL: bool,
+    const EMPTY_OBJECT: bool,
+    const EMPTY_LIST: bool,
+>(PhantomData<A>);
+
+impl<
+    'de,
+    A: Decode,
+    const FALSE: bool,
+    const EMPTY: bool,
+    const NULL: bool,
+    const EMPTY_OBJECT: bool,
+    const EMPTY_LIST: bool,
+> Visitor<'de> for MarkerVisitor<A, FALSE, EMPTY, NULL, EMPTY_OBJECT, EMPTY_LIST>
+{
+    type Value = Option<A::Out>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a value or a \"no value\" marker")
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        if FALSE && !v {
+            return Ok(None);
         }
-        A::decode(value).map(Some).map_err(D::Error::custom)
+        A::decode(v.into_deserializer()).map(Some)
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        A::decode(v.into_deserializer()).map(Some)
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        A::decode(v.into_deserializer()).map(Some)
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        A::decode(v.into_deserializer()).map(Some)
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if EMPTY && v.is_empty() {
+            return Ok(None);
+        }
+        A::decode(v.into_deserializer()).map(Some)
+    }
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        if EMPTY && v.is_empty() {
+            return Ok(None);
+        }
+        A::decode(BorrowedStrDeserializer::new(v)).map(Some)
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        if EMPTY && v.is_empty() {
+            return Ok(None);
+        }
+        A::decode(v.into_deserializer()).map(Some)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        if NULL {
+            return Ok(None);
+        }
+        A::decode(().into_deserializer()).map(Some)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        self.visit_unit()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        A::decode(d).map(Some)
+    }
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+        if !EMPTY_OBJECT {
+            return A::decode(MapAccessDeserializer::new(map)).map(Some);
+        }
+        match map.next_key::<String>()? {
+            None => Ok(None),
+            Some(first) => A::decode(MapAccessDeserializer::new(FirstKeyAgain {
+                first: Some(first),
+                rest: map,
+            }))
+            .map(Some),
+        }
+    }
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+        if !EMPTY_LIST {
+            return A::decode(SeqAccessDeserializer::new(seq)).map(Some);
+        }
+        // An item cannot be handed back unread, so the first one is buffered; the rest stream.
+        match seq.next_element::<Value>()? {
+            None => Ok(None),
+            Some(first) => A::decode(SeqAccessDeserializer::new(FirstItemAgain {
+                first: Some(first),
+                rest: seq,
+            }))
+            .map(Some),
+        }
+    }
+}
+
+/// A map whose first key was already read (to tell `{}` from the rest); it is offered again.
+struct FirstKeyAgain<M> {
+    first: Option<String>,
+    rest: M,
+}
+
+impl<'de, M: MapAccess<'de>> MapAccess<'de> for FirstKeyAgain<M> {
+    type Error = M::Error;
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, M::Error> {
+        match self.first.take() {
+            Some(key) => seed.deserialize(key.into_deserializer()).map(Some),
+            None => self.rest.next_key_seed(seed),
+        }
+    }
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, M::Error> {
+        self.rest.next_value_seed(seed)
+    }
+    fn size_hint(&self) -> Option<usize> {
+        self.rest.size_hint()
+    }
+}
+
+/// A list whose first item was already read (to tell `[]` from the rest); it is offered again.
+struct FirstItemAgain<S> {
+    first: Option<Value>,
+    rest: S,
+}
+
+impl<'de, S: SeqAccess<'de>> SeqAccess<'de> for FirstItemAgain<S> {
+    type Error = S::Error;
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, S::Error> {
+        match self.first.take() {
+            Some(item) => seed.deserialize(item).map(Some).map_err(S::Error::custom),
+            None => self.rest.next_element_seed(seed),
+        }
+    }
+    fn size_hint(&self) -> Option<usize> {
+        self.rest
+            .size_hint()
+            .map(|n| n + usize::from(self.first.is_some()))
     }
 }
 
@@ -608,6 +759,42 @@ mod tests {
         assert_eq!(decode::<Lst>("[]").unwrap(), None);
         assert!(decode::<Lst>("{}").is_err());
         assert_eq!(Lst::encode(&None), serde_json::json!([]));
+    }
+
+    #[test]
+    fn a_value_checked_for_a_marker_is_read_whole() {
+        // The key or item read to tell `{}`/`[]` from a value is offered to `A` again.
+        type ObjMap = NoneIf<Map<Id, Id>, false, false, false, true, false>;
+        assert_eq!(
+            decode::<ObjMap>(r#"{"1": "2", "3": 4}"#).unwrap(),
+            Some(BTreeMap::from([(1, 2), (3, 4)]))
+        );
+        assert_eq!(decode::<ObjMap>("{}").unwrap(), None);
+        let e = decode::<ObjMap>(r#"{"x": 1}"#).unwrap_err().to_string();
+        assert!(e.contains("\"x\" is not an id"), "{e}");
+        type Ids = NoneIf<List<Id>, false, false, false, false, true>;
+        assert_eq!(
+            decode::<Ids>(r#"[1, "2", 3]"#).unwrap(),
+            Some(vec![1, 2, 3])
+        );
+        assert_eq!(decode::<Ids>("[]").unwrap(), None);
+        assert!(decode::<Ids>(r#"["x", 2]"#).is_err());
+        assert!(decode::<Ids>(r#"[1, "x"]"#).is_err());
+        // Values that are no marker reach `A` as they are, whatever their JSON kind.
+        type Any = NoneIf<Plain<Value>, true, true, true, true, true>;
+        for json in ["true", "0", "-1", "1.5", "\"a\"", r#"{"a": [1]}"#, "[{}]"] {
+            let value: Value = serde_json::from_str(json).unwrap();
+            assert_eq!(decode::<Any>(json).unwrap(), Some(value), "{json}");
+        }
+        for marker in ["false", "\"\"", "null", "{}", "[]"] {
+            assert_eq!(decode::<Any>(marker).unwrap(), None, "{marker}");
+        }
+        // Without the marker declared, `null` goes to `A`, which may refuse it.
+        assert!(decode::<NoneIf<Id, true, false, false>>("null").is_err());
+        assert_eq!(
+            decode::<NoneIf<Plain<Value>, true, false, false>>("null").unwrap(),
+            Some(Value::Null)
+        );
     }
 
     #[test]

@@ -24,6 +24,28 @@ fn round_trip<A: Decode + Encode<Out = <A as Decode>::Out>>(
     A::decode(&mut de).unwrap_or_else(|e| panic!("{text} does not read back: {e}"))
 }
 
+fn from_text<A: Decode>(text: &str) -> Result<A::Out, serde_json::Error> {
+    A::decode(&mut serde_json::Deserializer::from_str(text))
+}
+
+/// `NoneIf<A>` with every marker declared reads `text` as `None` if it is a marker, and
+/// otherwise exactly as `A` reads it; `Err` says how they differ.
+fn passes_through<A: Decode>(text: &str, marker: bool) -> Result<(), String>
+where
+    A::Out: PartialEq + std::fmt::Debug,
+{
+    let checked = from_text::<NoneIf<A, true, true, true, true, true>>(text);
+    let alone = from_text::<A>(text);
+    match (checked, alone) {
+        (Ok(None), _) if marker => Ok(()),
+        (Ok(Some(a)), Ok(b)) if !marker && a == b => Ok(()),
+        (Err(_), Err(_)) if !marker => Ok(()),
+        (checked, alone) => Err(format!(
+            "{text}: with the marker check {checked:?}, alone {alone:?}"
+        )),
+    }
+}
+
 fn any_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
@@ -134,6 +156,22 @@ proptest! {
         prop_assert_eq!(round_trip::<Map<Plain<i64>, List<NaiveDateTime>>>(&by_int), by_int);
         prop_assert_eq!(round_trip::<Map<Plain<String>, Opt<Atom>>>(&by_text), by_text);
         prop_assert_eq!(round_trip::<Opt<Map<Id, Id>>>(&maybe), maybe);
+    }
+
+    /// Checking for a marker changes nothing else: read from JSON text as on the wire, a value
+    /// that is no marker decodes (or fails) as the inner adapter alone would decode it.
+    #[test]
+    fn marker_checks_pass_other_values_through(value in any_json()) {
+        let text = value.to_string();
+        let marker = matches!(&value, Value::Bool(false) | Value::Null)
+            || value.as_str() == Some("")
+            || value.as_object().is_some_and(|o| o.is_empty())
+            || value.as_array().is_some_and(|a| a.is_empty());
+        prop_assert_eq!(passes_through::<Plain<Value>>(&text, marker), Ok(()));
+        prop_assert_eq!(passes_through::<Id>(&text, marker), Ok(()));
+        prop_assert_eq!(passes_through::<List<Id>>(&text, marker), Ok(()));
+        prop_assert_eq!(passes_through::<Map<Id, Yn>>(&text, marker), Ok(()));
+        prop_assert_eq!(passes_through::<Map<Plain<String>, Plain<Value>>>(&text, marker), Ok(()));
     }
 
     /// `None` is written as a marker the field declares and reads back as `None`; a value
