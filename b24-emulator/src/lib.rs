@@ -55,15 +55,16 @@
 //!   counting). When the sum already exceeds the limit (480 s unless
 //!   [`EmulatorBuilder::operating_limit`] says otherwise), the call answers HTTP 429
 //!   `OPERATION_TIME_LIMIT`. The outer `batch` call is not counted; its commands are.
-//! - **Parameters.** Parameters come from a JSON object body or a form-urlencoded body,
-//!   merged over the query string; names match case-insensitively. Form and query keys are
-//!   read as PHP reads them: `FILTER[>ID]=5` is `{"FILTER": {">ID": "5"}}`, `ID[]=1&ID[]=2` is
+//! - **Parameters.** Parameters come from a JSON object body, a form-urlencoded body or the
+//!   text parts of a `multipart/form-data` body, merged over the query string; names match
+//!   case-insensitively. Form, multipart and query keys are read as PHP reads them: `FILTER[>ID]=5` is `{"FILTER": {">ID": "5"}}`, `ID[]=1&ID[]=2` is
 //!   `{"ID": ["1", "2"]}`; keys of digits stay object keys (only `[]` makes a list). Each
 //!   declared parameter that is present must have its declared type (form-style strings such
 //!   as `"5"` count as numbers) and respect `min`; required ones must be present. A bad value
 //!   answers with the parameter's `invalid` code, or HTTP 400 `INVALID_ARG_VALUE`.
-//! - **Requests it cannot read** (malformed JSON, a body that is not an object, multipart)
-//!   answer HTTP 400 `ERROR_BAD_REQUEST` with a description.
+//! - **Requests it cannot read** (malformed JSON or multipart, a body that is not an object,
+//!   a multipart file part: no emulated method takes a file) answer HTTP 400
+//!   `ERROR_BAD_REQUEST` with a description.
 //!
 //! # Lists and batches
 //!

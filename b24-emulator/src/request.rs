@@ -1,7 +1,11 @@
 //! Reading a call's parameters from the query string and the body, the ways clients send them:
-//! a JSON object, or `application/x-www-form-urlencoded` pairs with PHP-style keys
-//! (`FILTER[>ID]=5`, `ID[]=1&ID[]=2`, `a[b][c]=1`) that build nested objects and lists.
+//! a JSON object, or `application/x-www-form-urlencoded` pairs or `multipart/form-data` parts
+//! with PHP-style keys (`FILTER[>ID]=5`, `ID[]=1&ID[]=2`, `a[b][c]=1`) that build nested
+//! objects and lists.
 
+use std::borrow::Cow;
+
+use axum::body::Bytes;
 use axum::http::{HeaderMap, header};
 use serde_json::{Map, Value};
 
@@ -19,7 +23,11 @@ pub(crate) struct Params {
 impl Params {
     /// Reads the query string and the body. A value in the body wins over the same key in the
     /// query string, as the body is the more deliberate of the two.
-    pub fn read(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> Result<Self, Failure> {
+    pub async fn read(
+        headers: &HeaderMap,
+        query: Option<&str>,
+        body: Bytes,
+    ) -> Result<Self, Failure> {
         let mut map = Map::new();
         if let Some(query) = query {
             map = php_pairs(query.as_bytes());
@@ -27,16 +35,11 @@ impl Params {
         if !body.iter().all(u8::is_ascii_whitespace) {
             match media_type(headers).as_deref() {
                 // Like PHP's `$_REQUEST`, a body key replaces the whole query-string key.
-                Some("application/x-www-form-urlencoded") => map.extend(php_pairs(body)),
-                Some("multipart/form-data") => {
-                    return Err(Failure::bad_request(
-                        "multipart/form-data bodies are not supported by the emulator; send a \
-                         JSON object or a form-urlencoded body",
-                    ));
-                }
+                Some("application/x-www-form-urlencoded") => map.extend(php_pairs(&body)),
+                Some("multipart/form-data") => map.extend(multipart_pairs(headers, body).await?),
                 // JSON is what b24 sends; other or missing types are read as JSON too, like
                 // the portal reads a body it can decode whatever the header says.
-                _ => json_object(body, &mut map)?,
+                _ => json_object(&body, &mut map)?,
             }
         }
         Ok(Self { map })
@@ -106,8 +109,15 @@ fn json_object(body: &[u8], map: &mut Map<String, Value>) -> Result<(), Failure>
 /// digits stay object keys (`a[0]=x` is `{"a": {"0": "x"}}`); only `[]` makes a list. A key with
 /// an unclosed `[` is taken literally; pairs without a name (`=x`, `[a]=x`) are dropped.
 pub(crate) fn php_pairs(text: &[u8]) -> Map<String, Value> {
+    php_map(url::form_urlencoded::parse(text))
+}
+
+/// Named values into parameters, PHP-style keys building nested values (see [`php_pairs`]).
+fn php_map<'a>(
+    pairs: impl IntoIterator<Item = (Cow<'a, str>, Cow<'a, str>)>,
+) -> Map<String, Value> {
     let mut map = Map::new();
-    for (key, value) in url::form_urlencoded::parse(text) {
+    for (key, value) in pairs {
         let value = Value::String(value.into_owned());
         match split_php_key(&key) {
             Some((base, path)) if !base.is_empty() => {
@@ -122,6 +132,34 @@ pub(crate) fn php_pairs(text: &[u8]) -> Map<String, Value> {
         }
     }
     map
+}
+
+/// The parts of a `multipart/form-data` body, read like form pairs: each part's `name` is a
+/// PHP-style key and its content the value. File parts are refused rather than dropped: none
+/// of the emulated methods takes a file, and a portal would not see them as parameters.
+async fn multipart_pairs(headers: &HeaderMap, body: Bytes) -> Result<Map<String, Value>, Failure> {
+    let bad =
+        |e: multer::Error| Failure::bad_request(format!("the multipart body is malformed: {e}"));
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let boundary = multer::parse_boundary(content_type).map_err(bad)?;
+    let body = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+    let mut parts = multer::Multipart::new(body, boundary);
+    let mut pairs = Vec::new();
+    while let Some(part) = parts.next_field().await.map_err(bad)? {
+        let name = part.name().unwrap_or_default().to_owned();
+        if let Some(file) = part.file_name() {
+            return Err(Failure::bad_request(format!(
+                "the multipart part `{name}` is a file (`{file}`); the emulator takes only text \
+                 parts as parameters"
+            )));
+        }
+        let value = part.text().await.map_err(bad)?;
+        pairs.push((Cow::Owned(name), Cow::Owned(value)));
+    }
+    Ok(php_map(pairs))
 }
 
 /// `a[b][]` → `("a", [Some("b"), None])`; `None` for keys without a complete `[…]` part.
@@ -208,32 +246,86 @@ mod tests {
         h
     }
 
-    #[test]
-    fn json_bodies_merge_over_the_query_string() {
-        let p = Params::read(
+    async fn read(
+        headers: &HeaderMap,
+        query: Option<&str>,
+        body: &'static [u8],
+    ) -> Result<Params, Failure> {
+        Params::read(headers, query, Bytes::from_static(body)).await
+    }
+
+    #[tokio::test]
+    async fn json_bodies_merge_over_the_query_string() {
+        let p = read(
             &headers(Some("application/json; charset=utf-8")),
             Some("ID=1&AVATAR_HR=Y"),
             br#"{"ID": 5}"#,
         )
+        .await
         .unwrap();
         assert_eq!(p.get("ID"), Some(&json!(5)));
         assert_eq!(p.get("avatar_hr"), Some(&json!("Y")));
     }
 
-    #[test]
-    fn form_bodies_and_empty_bodies() {
-        let p = Params::read(
+    #[tokio::test]
+    async fn form_bodies_and_empty_bodies() {
+        let p = read(
             &headers(Some("application/x-www-form-urlencoded")),
             None,
             b"ID=5&auth=tok+en%21",
         )
+        .await
         .unwrap();
         assert_eq!(p.get("id"), Some(&json!("5")));
         let mut p = p;
         assert_eq!(p.take_auth(), Some(json!("tok en!")));
         assert_eq!(p.get("auth"), None);
-        let empty = Params::read(&headers(Some("application/json")), None, b" \n").unwrap();
+        let empty = read(&headers(Some("application/json")), None, b" \n")
+            .await
+            .unwrap();
         assert_eq!(empty, Params::default());
+    }
+
+    /// The documented multipart example's shape: each part's name is a PHP-style key.
+    #[tokio::test]
+    async fn multipart_parts_read_like_form_pairs() {
+        let body = b"--SomeBoundary\r\n\
+            Content-Disposition: form-data; name=\"FILTER[>=ID]\"\r\n\r\n\
+            5\r\n\
+            --SomeBoundary\r\n\
+            Content-Disposition: form-data; name=\"ID[]\"\r\n\r\n\
+            1\r\n\
+            --SomeBoundary\r\n\
+            Content-Disposition: form-data; name=\"ID[]\"\r\n\r\n\
+            2\r\n\
+            --SomeBoundary\r\n\
+            Content-Disposition: form-data; name=\"auth\"\r\n\r\n\
+            tok en\r\n\
+            --SomeBoundary--\r\n";
+        let multipart = headers(Some("multipart/form-data; boundary=SomeBoundary"));
+        let mut p = read(&multipart, Some("ID=9&X=1"), body).await.unwrap();
+        assert_eq!(p.get("filter"), Some(&json!({">=ID": "5"})));
+        assert_eq!(p.get("ID"), Some(&json!(["1", "2"])));
+        assert_eq!(p.get("X"), Some(&json!("1")));
+        assert_eq!(p.take_auth(), Some(json!("tok en")));
+
+        let file = b"--b\r\n\
+            Content-Disposition: form-data; name=\"photo\"; filename=\"me.png\"\r\n\r\n\
+            x\r\n\
+            --b--\r\n";
+        let e = read(
+            &headers(Some("multipart/form-data; boundary=b")),
+            None,
+            file,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.status.as_u16(), 400);
+        assert!(
+            e.description.contains("`photo` is a file"),
+            "{}",
+            e.description
+        );
     }
 
     #[test]
@@ -274,39 +366,54 @@ mod tests {
         );
     }
 
-    #[test]
-    fn body_keys_replace_query_keys_whole() {
-        let p = Params::read(
+    #[tokio::test]
+    async fn body_keys_replace_query_keys_whole() {
+        let p = read(
             &headers(Some("application/x-www-form-urlencoded")),
             Some("f[a]=1&g=2"),
             b"f[b]=3",
         )
+        .await
         .unwrap();
         assert_eq!(p.get("f"), Some(&json!({"b": "3"})));
         assert_eq!(p.get("g"), Some(&json!("2")));
     }
 
-    #[test]
-    fn unreadable_requests_are_bad_requests() {
+    #[tokio::test]
+    async fn unreadable_requests_are_bad_requests() {
         let json = headers(Some("application/json"));
         for (body, needle) in [
             (&b"{\"ID\": "[..], "not valid JSON"),
             (b"[1, 2]", "found an array"),
             (b"\"x\"", "found a string"),
         ] {
-            let e = Params::read(&json, None, body).unwrap_err();
+            let e = read(&json, None, body).await.unwrap_err();
             assert_eq!(
                 (e.status.as_u16(), e.code.as_str()),
                 (400, "ERROR_BAD_REQUEST")
             );
             assert!(e.description.contains(needle), "{}", e.description);
         }
-        let e = Params::read(
+        // A multipart body that ends before its first part is malformed.
+        let e = read(
             &headers(Some("multipart/form-data; boundary=x")),
             None,
             b"--x",
         )
+        .await
         .unwrap_err();
-        assert!(e.description.contains("multipart"));
+        assert!(
+            e.description.contains("multipart body is malformed"),
+            "{}",
+            e.description
+        );
+        let e = read(&headers(Some("multipart/form-data")), None, b"x")
+            .await
+            .unwrap_err();
+        assert!(
+            e.description.contains("multipart body is malformed"),
+            "{}",
+            e.description
+        );
     }
 }

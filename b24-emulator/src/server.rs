@@ -275,10 +275,11 @@ async fn token(
     RawQuery(query): RawQuery,
     body: Body,
 ) -> Response {
-    let response = match read_body(&headers, body)
-        .await
-        .and_then(|body| Params::read(&headers, query.as_deref(), &body))
-    {
+    let params = match read_body(&headers, body).await {
+        Ok(body) => Params::read(&headers, query.as_deref(), body).await,
+        Err(failure) => Err(failure),
+    };
+    let response = match params {
         Ok(params) => oauth::token(&state, &headers, &params),
         Err(failure) => failure.into_response(),
     };
@@ -309,7 +310,7 @@ async fn answer_call(state: &State, incoming: Incoming) -> Result<Response, Fail
     } = incoming;
     let started = state.clock.now();
     let body = read_body(&headers, body).await?;
-    let mut params = Params::read(&headers, query.as_deref(), &body)?;
+    let mut params = Params::read(&headers, query.as_deref(), body).await?;
     let token = params.take_auth();
     let caller = match auth {
         Auth::Webhook { user, code } => state

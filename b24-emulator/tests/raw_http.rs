@@ -107,7 +107,46 @@ async fn form_bodies_and_query_strings() {
     assert_eq!((status, &body["result"]["id"]), (200, &json!(1)));
     let reply = get(&format!("{hook}im.user.get?ID[]=5")).await;
     assert_error(&reply, 400, "ID_EMPTY");
+
+    // multipart/form-data, which every method accepts too: parts named like form keys.
+    let multipart = "multipart/form-data; boundary=b24part";
+    let (status, body) = post(
+        &format!("{hook}user.get"),
+        multipart,
+        &multipart_body(&[("FILTER[>=ID]", "7"), ("FILTER[ACTIVE]", "true")]),
+    )
+    .await;
+    let ids: Vec<&Value> = body["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| &u["ID"])
+        .collect();
+    assert_eq!(
+        (status, ids),
+        (200, vec![&json!("7"), &json!("9")]),
+        "{body}"
+    );
+    // Its parts, like a form's, are strings: a number that is not an id is refused.
+    let reply = post(
+        &format!("{hook}im.user.get"),
+        multipart,
+        &multipart_body(&[("ID", "five")]),
+    )
+    .await;
+    assert_error(&reply, 400, "ID_EMPTY");
     running.shutdown().await.unwrap();
+}
+
+/// A `multipart/form-data` body with boundary `b24part`, one text part per pair.
+fn multipart_body(pairs: &[(&str, &str)]) -> String {
+    let mut body = String::new();
+    for (name, value) in pairs {
+        body += &format!(
+            "--b24part\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        );
+    }
+    body + "--b24part--\r\n"
 }
 
 #[tokio::test]
@@ -125,6 +164,13 @@ async fn oauth_tokens_in_body_or_query_string() {
 
     let (status, body) = get(&format!("{base}/rest/im.user.get.json?auth={token}")).await;
     assert_eq!((status, &body["result"]["id"]), (200, &json!(1)));
+    let (status, body) = post(
+        &format!("{base}/rest/im.user.get"),
+        "multipart/form-data; boundary=b24part",
+        &multipart_body(&[("auth", &token), ("ID", "7")]),
+    )
+    .await;
+    assert_eq!((status, &body["result"]["id"]), (200, &json!(7)));
 
     for body in [
         r#"{"ID": 5}"#,
@@ -180,7 +226,12 @@ async fn broken_requests_are_400_envelopes() {
         ("application/json", "[5]", "must be an object"),
         ("application/json", "\"ID\"", "must be an object"),
         ("text/plain", "ID=5", "not valid JSON"),
-        ("multipart/form-data; boundary=zz", "--zz--", "multipart"),
+        (
+            "multipart/form-data; boundary=zz",
+            "--zz\r\nContent-Disp",
+            "multipart",
+        ),
+        ("multipart/form-data", "--zz--", "multipart"),
     ] {
         let reply = post(&url, content_type, body).await;
         assert_error(&reply, 400, "ERROR_BAD_REQUEST");
