@@ -233,8 +233,14 @@ fn long_about(spec: &Spec) -> String {
         text.push_str(description.trim_end());
     }
     text.push_str(&format!(
-        "\n\nScope: {}. Who may call it: {}.",
-        spec.scope, spec.access
+        "\n\nScope: {}{}. Who may call it: {}.",
+        spec.scope,
+        if spec.other_scopes.is_empty() {
+            String::new()
+        } else {
+            format!(" (or {})", spec.other_scopes.join(", "))
+        },
+        spec.access
     ));
     if !spec.errors.is_empty() {
         text.push_str("\n\nErrors:");

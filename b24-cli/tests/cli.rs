@@ -130,6 +130,13 @@ fn help_lists_methods_and_their_parameters() {
     assert!(stdout.contains("--avatar-hr <Y|N>"), "{stdout}");
     assert!(stdout.contains("Id of the user to read"), "{stdout}");
     assert!(stdout.contains("USER_NOT_EXISTS"), "{stdout}");
+    assert!(stdout.contains("Scope: im. "), "{stdout}");
+    // Every scope that grants the method, as its official page lists them.
+    let (_, stdout, _) = run(b24().args(["user.get", "--help"]));
+    assert!(
+        stdout.contains("Scope: user (or user_brief, user_basic). "),
+        "{stdout}"
+    );
 
     let (code, stdout, _) = run(b24().args(["serve", "--help"]));
     assert_eq!(code, 0);

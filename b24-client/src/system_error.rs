@@ -118,7 +118,7 @@ impl SystemError {
             Self::InvalidCredentials => "Invalid request credentials",
             Self::ErrorManifestIsNotAvailable => "Manifest is not available",
             Self::InsufficientScope => {
-                "The request requires higher privileges than provided by the access token"
+                "The request requires higher privileges than provided by the webhook token"
             }
             Self::ExpiredToken => "The access token provided has expired",
             Self::UserAccessError => "The user does not have access to the application",

@@ -67,7 +67,7 @@ pub(crate) async fn run(
     };
 
     if let Some(spec) = spec
-        && !caller.may_use(&spec.scope)
+        && !spec.scopes().any(|scope| caller.may_use(scope))
     {
         return failed(Failure::system(
             SystemError::InsufficientScope,

@@ -307,8 +307,9 @@ impl EmulatorBuilder {
     }
 
     /// Accepts the incoming webhook `/rest/{user_id}/{code}/`, limited to these scopes
-    /// (`im`, `user`, …): calling a method of another scope answers HTTP 403
-    /// `insufficient_scope`. The `basic` scope (`profile`) is always granted. Webhooks given
+    /// (`im`, `user`, …): calling a method that none of them grants answers HTTP 403
+    /// `insufficient_scope`. A method may be granted by more than one scope (`user.get` by
+    /// `user`, `user_brief` or `user_basic`; see the spec's `other_scopes`). The `basic` scope (`profile`) is always granted. Webhooks given
     /// with [`webhook`](EmulatorBuilder::webhook) have every scope.
     #[must_use]
     pub fn webhook_with_scopes<S: Into<String>>(

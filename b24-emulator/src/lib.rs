@@ -46,8 +46,9 @@
 //!   matched case-insensitively and may end in `.json`.
 //! - **Scope.** A webhook or token given with a scope list
 //!   ([`EmulatorBuilder::webhook_with_scopes`], [`EmulatorBuilder::access_token_with_scopes`])
-//!   may call only methods of those scopes, plus `basic`; others answer HTTP 403
-//!   `insufficient_scope` (inside a `batch`, the command fails). Without a list, every scope.
+//!   may call only methods that one of those scopes grants (a spec's `scope` or one of its
+//!   `other_scopes`), plus `basic`; others answer HTTP 403 `insufficient_scope` (inside a
+//!   `batch`, the command fails). Without a list, every scope.
 //! - **Operating time.** Each call costs a simulated processing time (10 ms unless
 //!   [`EmulatorBuilder::processing_time`] says otherwise), summed per method and per
 //!   application or webhook in one-minute baskets that count for 10 minutes. Every answer's

@@ -93,3 +93,45 @@ async fn methods_outside_the_granted_scopes_are_403_insufficient_scope() {
     assert_eq!(error(&user), (403, "insufficient_scope"));
     running.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_method_is_granted_by_any_of_its_scopes() {
+    // The user.* methods are granted by `user`, `user_brief` or `user_basic` (their specs'
+    // `other_scopes`); the messenger methods only by `im`.
+    let running = start(
+        Emulator::builder()
+            .webhook_with_scopes(1, "brief", ["user_brief"])
+            .access_token_with_scopes(5, "basictoken", ["user_basic"]),
+    )
+    .await;
+    let base = running.base_url();
+    let hook = format!("{base}/rest/1/brief/");
+    for method in [
+        "user.current",
+        "user.get?ID=5",
+        "user.search?FILTER[NAME]=John",
+    ] {
+        let (status, body) = get(&format!("{hook}{method}")).await;
+        assert_eq!(status, 200, "{method}: {body}");
+    }
+    let denied = get(&format!("{hook}im.user.get")).await;
+    assert_eq!(error(&denied), (403, "insufficient_scope"));
+    assert_eq!(
+        denied.1["error_description"],
+        "The request requires higher privileges than provided by the webhook token"
+    );
+
+    let me = post_json(
+        &format!("{base}/rest/user.current"),
+        &json!({"auth": "basictoken"}),
+    )
+    .await;
+    assert_eq!((me.0, &me.1["result"]["ID"]), (200, &json!("5")));
+    let im = post_json(
+        &format!("{base}/rest/im.user.get"),
+        &json!({"auth": "basictoken"}),
+    )
+    .await;
+    assert_eq!(error(&im), (403, "insufficient_scope"));
+    running.shutdown().await.unwrap();
+}

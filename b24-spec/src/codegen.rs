@@ -465,6 +465,17 @@ fn client_fn_parts(
     (module.clone(), args, quote!(#module::#call), doc)
 }
 
+/// "`user` (also granted by `user_brief`, `user_basic`)", or just "`im`".
+fn scopes_doc(spec: &Spec) -> String {
+    let quoted = |s: &str| format!("`{s}`");
+    let mut doc = quoted(&spec.scope);
+    if !spec.other_scopes.is_empty() {
+        let others: Vec<String> = spec.other_scopes.iter().map(|s| quoted(s)).collect();
+        doc.push_str(&format!(" (also granted by {})", others.join(", ")));
+    }
+    doc
+}
+
 fn module_docs(spec: &Spec) -> String {
     let mut doc = format!("{}\n\n", sentence(&spec.summary));
     if let Some(d) = &spec.description {
@@ -472,9 +483,9 @@ fn module_docs(spec: &Spec) -> String {
         doc.push_str("\n\n");
     }
     doc.push_str(&format!(
-        "- REST method: `{}`\n- Scope: `{}`\n- Who may call it: {}\n- Safe to retry: {}\n- Official documentation: <{}>\n",
+        "- REST method: `{}`\n- Scope: {}\n- Who may call it: {}\n- Safe to retry: {}\n- Official documentation: <{}>\n",
         spec.method,
-        spec.scope,
+        scopes_doc(spec),
         spec.access,
         if spec.read_only { "yes, it only reads" } else { "no, it changes data" },
         spec.docs

@@ -10,8 +10,11 @@ pub struct Spec {
     pub file: String,
     /// REST method name, e.g. `im.user.get`.
     pub method: String,
-    /// Permission scope the method needs (`im`, `user`, …).
+    /// Permission scope of the method (`im`, `user`, …); the Cargo feature that compiles it.
     pub scope: String,
+    /// Further scopes that also grant the method (`user_brief` and `user_basic` for
+    /// `user.get`), in spec order.
+    pub other_scopes: Vec<String>,
     /// One-line description in our own words.
     pub summary: String,
     /// Longer description, optional.
@@ -132,6 +135,11 @@ pub struct TypeRef {
 }
 
 impl Spec {
+    /// Every scope that grants the method: `scope`, then `other_scopes`.
+    pub fn scopes(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.scope.as_str()).chain(self.other_scopes.iter().map(String::as_str))
+    }
+
     /// The object type called `name`: the spec's own, or a shared one.
     pub fn find_type(&self, name: &str) -> Option<&TypeDef> {
         self.types

@@ -16,6 +16,7 @@ use crate::path::KeyPath;
 const TOP_KEYS: &[&str] = &[
     "method",
     "scope",
+    "other_scopes",
     "summary",
     "description",
     "docs",
@@ -74,6 +75,7 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
 
     let method = required_str(cx, map, &path, "method");
     let scope = required_str(cx, map, &path, "scope");
+    let other_scopes = other_scopes(cx, map, &path);
     let summary = required_str(cx, map, &path, "summary");
     let docs = required_str(cx, map, &path, "docs");
     let access = required_str(cx, map, &path, "access");
@@ -118,6 +120,7 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
         file: file.to_owned(),
         method: method?,
         scope: scope?,
+        other_scopes,
         summary: summary?,
         description,
         docs: docs?,
@@ -133,6 +136,68 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
         example,
         emulator,
     })
+}
+
+/// `other_scopes: [user_brief, user_basic]`: a list of scope names, each given once and none
+/// the same as `scope`.
+fn other_scopes(cx: &mut Ctxt, map: &serde_yaml::Mapping, path: &KeyPath) -> Vec<String> {
+    let path = path.key("other_scopes");
+    let items = match get(map, "other_scopes") {
+        None | Some(Value::Null) => return Vec::new(),
+        Some(Value::Sequence(items)) => items,
+        Some(Value::String(one)) => {
+            cx.error(&path, "expected a list of scope names, found a string")
+                .help(format!("write a list even for one scope: `[{one}]`"));
+            return Vec::new();
+        }
+        Some(other) => {
+            wrong_kind(
+                cx,
+                other,
+                &path,
+                "a list of scope names, e.g. `[user_brief, user_basic]`",
+            );
+            return Vec::new();
+        }
+    };
+    let primary = get(map, "scope").and_then(Value::as_str);
+    let mut out: Vec<String> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = path.index(i);
+        match item {
+            Value::String(name) if is_scope_name(name) => {
+                if primary == Some(name.as_str()) {
+                    cx.error(&at, format!("`{name}` is already the method's `scope`"))
+                        .help("list only the other scopes that also grant the method");
+                } else if out.contains(name) {
+                    cx.error(&at, format!("scope `{name}` is listed twice"))
+                        .help("remove one of them");
+                } else {
+                    out.push(name.clone());
+                }
+            }
+            Value::String(name) => {
+                cx.error(&at, format!("`{name}` is not a scope name"))
+                    .help("scope names are lower-case letters, digits and `_`, e.g. `user_brief`");
+            }
+            other => {
+                cx.error(
+                    &at,
+                    format!("expected a scope name, found {}", kind_of(other)),
+                )
+                .help("write the scope's name, e.g. `user_brief`");
+            }
+        }
+    }
+    out
+}
+
+/// Bitrix24's scope names: `im`, `user_brief`, `crm`, …
+fn is_scope_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 fn params(cx: &mut Ctxt, v: &Value, path: &KeyPath, method: &str) -> Vec<Param> {
