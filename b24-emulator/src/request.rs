@@ -394,26 +394,20 @@ mod tests {
             );
             assert!(e.description.contains(needle), "{}", e.description);
         }
-        // A multipart body that ends before its first part is malformed.
-        let e = read(
-            &headers(Some("multipart/form-data; boundary=x")),
-            None,
-            b"--x",
-        )
-        .await
-        .unwrap_err();
-        assert!(
-            e.description.contains("multipart body is malformed"),
-            "{}",
-            e.description
-        );
-        let e = read(&headers(Some("multipart/form-data")), None, b"x")
-            .await
-            .unwrap_err();
-        assert!(
-            e.description.contains("multipart body is malformed"),
-            "{}",
-            e.description
-        );
+        // A multipart body that ends before its first part, or has no boundary, is malformed.
+        for (content_type, body) in [
+            ("multipart/form-data; boundary=x", &b"--x"[..]),
+            ("multipart/form-data", b"x"),
+        ] {
+            let e = read(&headers(Some(content_type)), None, body)
+                .await
+                .unwrap_err();
+            assert_eq!(e.status.as_u16(), 400);
+            assert!(
+                e.description.contains("multipart body is malformed"),
+                "{content_type}: {}",
+                e.description
+            );
+        }
     }
 }
