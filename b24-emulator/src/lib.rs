@@ -58,7 +58,8 @@
 //!   `OPERATION_TIME_LIMIT`. The outer `batch` call is not counted; its commands are.
 //! - **Parameters.** Parameters come from a JSON object body, a form-urlencoded body or the
 //!   text parts of a `multipart/form-data` body, merged over the query string; names match
-//!   case-insensitively. Form, multipart and query keys are read as PHP reads them: `FILTER[>ID]=5` is `{"FILTER": {">ID": "5"}}`, `ID[]=1&ID[]=2` is
+//!   case-insensitively. Form, multipart and query keys are read as PHP reads them:
+//!   `FILTER[>ID]=5` is `{"FILTER": {">ID": "5"}}`, `ID[]=1&ID[]=2` is
 //!   `{"ID": ["1", "2"]}`; keys of digits stay object keys (only `[]` makes a list). Each
 //!   declared parameter that is present must have its declared type (form-style strings such
 //!   as `"5"` count as numbers) and respect `min`; required ones must be present. A bad value

@@ -275,11 +275,7 @@ async fn token(
     RawQuery(query): RawQuery,
     body: Body,
 ) -> Response {
-    let params = match read_body(&headers, body).await {
-        Ok(body) => Params::read(&headers, query.as_deref(), body).await,
-        Err(failure) => Err(failure),
-    };
-    let response = match params {
+    let response = match read_params(&headers, query.as_deref(), body).await {
         Ok(params) => oauth::token(&state, &headers, &params),
         Err(failure) => failure.into_response(),
     };
@@ -309,8 +305,7 @@ async fn answer_call(state: &State, incoming: Incoming) -> Result<Response, Fail
         ..
     } = incoming;
     let started = state.clock.now();
-    let body = read_body(&headers, body).await?;
-    let mut params = Params::read(&headers, query.as_deref(), body).await?;
+    let mut params = read_params(&headers, query.as_deref(), body).await?;
     let token = params.take_auth();
     let caller = match auth {
         Auth::Webhook { user, code } => state
@@ -360,6 +355,16 @@ async fn answer_call(state: &State, incoming: Incoming) -> Result<Response, Fail
             None => Failure::undeclared(SystemError::InternalServerError.code()).into_response(),
         },
     })
+}
+
+/// A request's parameters, from its query string and its body (read within the size limit).
+async fn read_params(
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: Body,
+) -> Result<Params, Failure> {
+    let body = read_body(headers, body).await?;
+    Params::read(headers, query, body).await
 }
 
 async fn read_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, Failure> {
