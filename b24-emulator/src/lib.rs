@@ -59,14 +59,20 @@
 //! - **Parameters.** Parameters come from a JSON object body, a form-urlencoded body or the
 //!   text parts of a `multipart/form-data` body, merged over the query string; names match
 //!   case-insensitively. Form, multipart and query keys are read as PHP reads them:
-//!   `FILTER[>ID]=5` is `{"FILTER": {">ID": "5"}}`, `ID[]=1&ID[]=2` is
-//!   `{"ID": ["1", "2"]}`; keys of digits stay object keys (only `[]` makes a list). Each
-//!   declared parameter that is present must have its declared type (form-style strings such
-//!   as `"5"` count as numbers) and respect `min`; required ones must be present. A bad value
-//!   answers with the parameter's `invalid` code, or HTTP 400 `INVALID_ARG_VALUE`.
-//! - **Requests it cannot read** (malformed JSON or multipart, a body that is not an object,
-//!   a multipart file part: no emulated method takes a file) answer HTTP 400
-//!   `ERROR_BAD_REQUEST` with a description.
+//!   `FILTER[>ID]=5` is `{"FILTER": {">ID": "5"}}`, and `ID[]=1&ID[]=2` and
+//!   `ID[0]=1&ID[1]=2` are both `{"ID": ["1", "2"]}`. PHP has one array type for lists and
+//!   objects, so wherever a list is expected (a parameter, a filter value, a field of a nested
+//!   object, inside `batch` commands) an object with integer keys is read as the list of its
+//!   values in the order sent (`ID[1]=7&ID[0]=1`, or `{"ID": {"0": 1}}` in JSON), and wherever
+//!   an object is expected an empty list is the empty object. A JSON list as the whole body is
+//!   positional parameters, keyed `0`, `1`, …. Each declared parameter that is present must
+//!   have its declared type (form-style strings such as `"5"` count as numbers) and respect
+//!   `min`; required ones must be present; parameters the method does not declare are
+//!   ignored, as the portal ignores them. A bad value answers with the parameter's `invalid`
+//!   code, or HTTP 400 `INVALID_ARG_VALUE`.
+//! - **Requests it cannot read** (malformed JSON or multipart, a JSON body that is a string,
+//!   a number or a boolean, a multipart file part: no emulated method takes a file) answer
+//!   HTTP 400 `ERROR_BAD_REQUEST` with a description.
 //!
 //! # Lists and batches
 //!
@@ -119,7 +125,7 @@
 //! | --- | --- | --- |
 //! | `ERROR_METHOD_NOT_FOUND` | 404 | no spec serves the method, or the path is not a REST path |
 //! | `INVALID_ARG_VALUE` | 400 | a parameter is missing or wrong and its spec names no `invalid` code; a `batch` without `cmd` or with a command that is not a string |
-//! | `ERROR_BAD_REQUEST` | 400, 405, 413 | the request cannot be read: malformed JSON, a non-object body, multipart, `.xml`, another HTTP verb than GET/POST, a body over 16 MiB |
+//! | `ERROR_BAD_REQUEST` | 400, 405, 413 | the request cannot be read: malformed JSON, a JSON body that is neither an object nor a list, a multipart file part, `.xml`, another HTTP verb than GET/POST, a body over 16 MiB |
 //! | `ERROR_NOT_FOUND` | 400 | the spec's `emulator:` picked no record for a one-record answer or a write, names no `not_found` code, and the result type has no "no value" marker |
 //! | `ERROR_NOT_EMULATED` | 501 | the spec has neither `emulator:` nor an example response |
 //!

@@ -1,7 +1,11 @@
 //! Reading a call's parameters from the query string and the body, the ways clients send them:
 //! a JSON object, or `application/x-www-form-urlencoded` pairs or `multipart/form-data` parts
-//! with PHP-style keys (`FILTER[>ID]=5`, `ID[]=1&ID[]=2`, `a[b][c]=1`) that build nested
-//! objects and lists.
+//! with PHP-style keys (`FILTER[>ID]=5`, `ID[]=1&ID[]=2`, `ID[0]=1`, `a[b][c]=1`) that build
+//! nested objects and lists.
+//!
+//! PHP has one array type for lists and objects. Values are kept the way PHP's `json_encode`
+//! would show them: an array keyed `0`, `1`, … in that order is a list, however it was written
+//! (`ID[]=1`, `ID[0]=1`, `{"ID": {"0": 1}}`); any other array is an object.
 
 use std::borrow::Cow;
 
@@ -9,6 +13,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, header};
 use serde_json::{Map, Value};
 
+use crate::clock::php_array;
 use crate::envelope::Failure;
 
 /// Name of the parameter that carries the OAuth access token.
@@ -42,6 +47,7 @@ impl Params {
                 _ => json_object(&body, &mut map)?,
             }
         }
+        map.values_mut().for_each(php_lists);
         Ok(Self { map })
     }
 
@@ -71,9 +77,9 @@ impl Params {
 
     /// Parameters from a query string such as a `batch` command carries.
     pub fn from_query(query: &str) -> Self {
-        Self {
-            map: php_pairs(query.as_bytes()),
-        }
+        let mut map = php_pairs(query.as_bytes());
+        map.values_mut().for_each(php_lists);
+        Self { map }
     }
 
     /// Every parameter, for substitution inside `batch` commands.
@@ -97,17 +103,48 @@ fn json_object(body: &[u8], map: &mut Map<String, Value>) -> Result<(), Failure>
             map.extend(obj);
             Ok(())
         }
+        // Positional parameters (`BX24.callMethod('task.commentitem.add', [123, {…}])`): PHP
+        // reads the list as an array keyed 0, 1, …, which methods taking names ignore.
+        Value::Array(items) => {
+            map.extend(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| (i.to_string(), v)),
+            );
+            Ok(())
+        }
         other => Err(Failure::bad_request(format!(
-            "the JSON body must be an object of parameters, found {}",
+            "the JSON body must be an object of parameters (or a list of positional ones), \
+             found {}",
             kind(&other)
         ))),
     }
 }
 
+/// Objects keyed `0`, `1`, … in that order, at any depth of `value`, become lists: PHP's arrays
+/// as `json_encode` writes them.
+fn php_lists(value: &mut Value) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(php_lists),
+        // `{}` stays an object: PHP's empty array is `[]` and `{}` alike.
+        Value::Object(map) if !map.is_empty() => {
+            map.values_mut().for_each(php_lists);
+            *value = php_array(std::mem::take(map).into_iter().collect());
+        }
+        _ => {}
+    }
+}
+
+/// Deeper keys are dropped, as PHP drops them (`max_input_nesting_level`).
+const MAX_KEY_DEPTH: usize = 64;
+
 /// `key=value` pairs read the way PHP's `parse_str` reads them: `a[b][c]=1` builds nested
-/// objects, `a[]=1` appends to a list, and a repeated key keeps its last value. Keys made of
-/// digits stay object keys (`a[0]=x` is `{"a": {"0": "x"}}`); only `[]` makes a list. A key with
-/// an unclosed `[` is taken literally; pairs without a name (`=x`, `[a]=x`) are dropped.
+/// objects, `a[]=1` appends to a list, and a repeated key keeps its last value; integer keys
+/// are array keys like any other (`a[1]=x&a[0]=y` is `{"a": {"1": "x", "0": "y"}}`, which
+/// [`Params`] then shows as a list when the keys run 0, 1, … in order). A key with an unclosed
+/// `[` is taken literally; pairs without a name (`=x`, `[a]=x`) or nested deeper than 64 levels
+/// are dropped.
 pub(crate) fn php_pairs(text: &[u8]) -> Map<String, Value> {
     php_map(url::form_urlencoded::parse(text))
 }
@@ -120,6 +157,7 @@ fn php_map<'a>(
     for (key, value) in pairs {
         let value = Value::String(value.into_owned());
         match split_php_key(&key) {
+            Some((_, path)) if path.len() > MAX_KEY_DEPTH => {}
             Some((base, path)) if !base.is_empty() => {
                 let slot = map.entry(base.to_owned()).or_insert(Value::Null);
                 put(slot, &path, value);
@@ -349,6 +387,10 @@ mod tests {
             json!({"FILTER": {">ID": "5", "NAME": "a b"}, "ID": ["1", "2"], "a": {"b": {"c": "1"}}})
         );
         assert_eq!(p("a[0]=x&a[1]=y"), json!({"a": {"0": "x", "1": "y"}}));
+        let nested = format!("a{}=1&b=2", "[x]".repeat(MAX_KEY_DEPTH + 1));
+        assert_eq!(p(&nested), json!({"b": "2"}));
+        let deepest = format!("a{}=1", "[x]".repeat(MAX_KEY_DEPTH));
+        assert_eq!(php_pairs(deepest.as_bytes()).len(), 1);
         assert_eq!(
             p("a[]=x&a[k]=y&a[]=z"),
             json!({"a": {"0": "x", "k": "y", "1": "z"}})
@@ -364,6 +406,44 @@ mod tests {
             p("a[b=1&[x]=2&=3&c[d]e=4"),
             json!({"a[b": "1", "c": {"d": "4"}})
         );
+    }
+
+    /// PHP's arrays as `json_encode` shows them, whichever way a client wrote them.
+    #[tokio::test]
+    async fn integer_keys_in_order_make_lists() {
+        let form = headers(Some("application/x-www-form-urlencoded"));
+        // What fast_bitrix24 and b24pysdk write for a list, in a form, a query string or JSON.
+        let p = read(
+            &form,
+            Some("select[0]=NAME&select[1]=ID"),
+            b"ID[0]=1&ID[1]=7",
+        )
+        .await
+        .unwrap();
+        assert_eq!(p.get("ID"), Some(&json!(["1", "7"])));
+        assert_eq!(p.get("select"), Some(&json!(["NAME", "ID"])));
+        let nested = b"fields[PHONE][0][VALUE]=1&fields[PHONE][1][VALUE]=2&fields[TITLE]=x";
+        let p = read(&form, None, nested).await.unwrap();
+        assert_eq!(
+            p.get("fields"),
+            Some(&json!({"PHONE": [{"VALUE": "1"}, {"VALUE": "2"}], "TITLE": "x"}))
+        );
+        let json = headers(Some("application/json"));
+        let body = br#"{"ID": {"0": 1, "1": 7}, "F": {"@ID": {"0": 1}}, "M": {"1": 1, "0": 2}}"#;
+        let p = read(&json, None, body).await.unwrap();
+        assert_eq!(p.get("ID"), Some(&json!([1, 7])));
+        assert_eq!(p.get("F"), Some(&json!({"@ID": [1]})));
+        // Out of order or with gaps, a PHP array stays an object.
+        assert_eq!(p.get("M"), Some(&json!({"1": 1, "0": 2})));
+        let p = Params::from_query("ID%5B0%5D=1&ID%5B1%5D=7&ID2[5]=x");
+        assert_eq!(p.get("ID"), Some(&json!(["1", "7"])));
+        assert_eq!(p.get("ID2"), Some(&json!({"5": "x"})));
+        // A JSON list is positional parameters, keyed 0, 1, … as PHP keys them.
+        let p = read(&json, None, br#"[123, {"POST_MESSAGE": "x"}]"#)
+            .await
+            .unwrap();
+        assert_eq!(p.get("0"), Some(&json!(123)));
+        assert_eq!(p.get("1"), Some(&json!({"POST_MESSAGE": "x"})));
     }
 
     #[tokio::test]
@@ -384,8 +464,8 @@ mod tests {
         let json = headers(Some("application/json"));
         for (body, needle) in [
             (&b"{\"ID\": "[..], "not valid JSON"),
-            (b"[1, 2]", "found an array"),
             (b"\"x\"", "found a string"),
+            (b"7", "found a number"),
         ] {
             let e = read(&json, None, body).await.unwrap_err();
             assert_eq!(

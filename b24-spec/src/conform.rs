@@ -169,6 +169,14 @@ impl Checker<'_> {
             return Ok(());
         }
         let request = self.mode == Mode::Request;
+        // PHP has one array type for lists and objects: in a request, an empty list is also
+        // the empty object (`FILTER: []`).
+        if request
+            && matches!(v, Value::Array(items) if items.is_empty())
+            && matches!(ty.kind, TypeKind::Named(_) | TypeKind::Filter(_))
+        {
+            return self.check(ty, &Value::Object(serde_json::Map::new()), path, depth);
+        }
         let ok = match (&ty.kind, v) {
             (TypeKind::Json, _) => true,
             (TypeKind::String, Value::String(_)) => true,
@@ -239,6 +247,15 @@ impl Checker<'_> {
             (TypeKind::Filter(def), Value::Object(obj)) if request => {
                 return self.filter(def, obj, path, depth);
             }
+            // A PHP array with integer keys is a list however it was written: `ID[1]=7` in a
+            // form, `{"0": 1}` in JSON. Its items are its values in the order sent.
+            (TypeKind::Array(_), Value::Object(_)) if request => match php_list(v) {
+                Some(items) => {
+                    let list = Value::Array(items.into_iter().cloned().collect());
+                    return self.check(ty, &list, path, depth);
+                }
+                None => false,
+            },
             (TypeKind::Array(items), Value::Array(values)) => {
                 if let Some(min) = ty.min_items
                     && values.len() < min
@@ -257,7 +274,14 @@ impl Checker<'_> {
                 }
                 true
             }
-            // PHP writes an empty associative array as `[]`.
+            // PHP writes an empty associative array as `[]`; in a request, any list is a PHP
+            // array keyed 0, 1, …, keys every kind of map takes.
+            (TypeKind::Map { values, .. }, Value::Array(items)) if request => {
+                for (i, item) in items.iter().enumerate() {
+                    self.check(values, item, path.index(i), depth + 1)?;
+                }
+                true
+            }
             (TypeKind::Map { .. }, Value::Array(values)) => values.is_empty(),
             (TypeKind::Map { keys, values }, Value::Object(obj)) => {
                 for (key, value) in obj {
@@ -359,8 +383,8 @@ impl Checker<'_> {
                     },
                 });
             }
-            // A PHP form list (`FILTER[@ID][0]=1`) arrives as an object with index keys.
-            let list = list_items(value);
+            // A PHP form list (`FILTER[@ID][1]=1`) may arrive as an object with index keys.
+            let list = php_list(value);
             match list {
                 Some(items) => {
                     for (i, item) in items.into_iter().enumerate() {
@@ -380,16 +404,26 @@ impl Checker<'_> {
     }
 }
 
-/// The items of a list value: a JSON array, or an object keyed `0`, `1`, … as PHP forms
-/// send lists.
-fn list_items(v: &Value) -> Option<Vec<&Value>> {
+/// The items of a PHP array used as a list: a JSON array, or an object whose keys are all
+/// integers as PHP reads keys (`0`, `7`, `-1`; not `01` or `+1`), in the order sent.
+fn php_list(v: &Value) -> Option<Vec<&Value>> {
     match v {
         Value::Array(items) => Some(items.iter().collect()),
-        Value::Object(obj) if !obj.is_empty() && obj.keys().all(|k| k.parse::<usize>().is_ok()) => {
+        Value::Object(obj) if obj.keys().all(|k| php_integer_key(k)) => {
             Some(obj.values().collect())
         }
         _ => None,
     }
+}
+
+/// Whether PHP turns the array key `key` into an integer: a decimal integer without a plus
+/// sign or leading zeros that fits in 64 bits.
+fn php_integer_key(key: &str) -> bool {
+    let digits = key.strip_prefix('-').unwrap_or(key);
+    let canonical = digits == "0" && key == "0"
+        || digits.starts_with(|c: char| c.is_ascii_digit() && c != '0')
+            && digits.bytes().all(|b| b.is_ascii_digit());
+    canonical && key.parse::<i64>().is_ok()
 }
 
 fn describe(ty: &TypeRef, mode: Mode) -> String {
@@ -494,6 +528,58 @@ types:
             ("E", json!("b")),
         ] {
             assert_eq!(param(&s, name, v.clone()), Ok(()), "{name} = {v}");
+        }
+    }
+
+    #[test]
+    fn requests_read_php_arrays_as_php_does() {
+        let s = spec();
+        // `A[0]=1&A[1]=2` and `{"A": {"0": 1}}`, in any order of keys.
+        for v in [
+            json!({"0": 1, "1": "2"}),
+            json!({"1": "7", "0": 1}),
+            json!({"5": 1, "-1": 2}),
+            json!({}),
+        ] {
+            assert_eq!(param(&s, "A", v.clone()), Ok(()), "{v}");
+        }
+        let e = param(&s, "A", json!({"0": 1, "1": "x"})).unwrap_err();
+        assert_eq!(e.path.to_string(), "[1]");
+        // Keys PHP keeps as text make an object, not a list.
+        for v in [json!({"01": 1}), json!({"a": 1}), json!({"+1": 1})] {
+            let e = param(&s, "A", v.clone()).unwrap_err();
+            assert!(
+                e.message.starts_with("expected a list"),
+                "{v}: {}",
+                e.message
+            );
+        }
+        // Results are what the client decodes: a list is a JSON list.
+        let a = &s.params.iter().find(|p| p.wire == "A").unwrap().ty;
+        assert!(check(&s, a, &json!({"0": 1}), Mode::Result).is_err());
+        // An empty list is also PHP's empty object.
+        let thing = &s.result.ty;
+        let e = check(&s, thing, &json!([]), Mode::Request).unwrap_err();
+        assert!(e.message.contains("is missing"), "{}", e.message);
+        assert!(check(&s, thing, &json!([]), Mode::Result).is_err());
+    }
+
+    #[test]
+    fn php_integer_keys() {
+        for key in ["0", "7", "-1", "9223372036854775807"] {
+            assert!(php_integer_key(key), "{key}");
+        }
+        for key in [
+            "",
+            "01",
+            "+1",
+            "-0",
+            "1.0",
+            " 1",
+            "x",
+            "99999999999999999999",
+        ] {
+            assert!(!php_integer_key(key), "{key}");
         }
     }
 
@@ -641,6 +727,8 @@ types:
             e.message
         );
         assert!(param(&s, "FILTER", json!([1])).is_err());
+        // PHP's empty array is the empty filter, however it is written.
+        assert_eq!(param(&s, "FILTER", json!([])), Ok(()));
         let e = param(&s, "NARROW", json!({"<ID": 5})).unwrap_err();
         assert!(
             e.message
@@ -738,6 +826,11 @@ types:
         let e = counts(json!({"per_chat": {"5": "1"}, "per_offset": [], "seen": {}, "tags": []}))
             .unwrap_err();
         assert_eq!(e.path.to_string(), "per_chat.5");
+        // In a request, a list is a PHP array keyed 0, 1, …
+        let per_chat = &s.find_type("Counts").unwrap().fields[0].ty;
+        assert_eq!(check(&s, per_chat, &json!([1, "2"]), Mode::Request), Ok(()));
+        let e = check(&s, per_chat, &json!([1, "x"]), Mode::Request).unwrap_err();
+        assert_eq!(e.path.to_string(), "[1]");
         let e =
             counts(json!({"per_chat": [1], "per_offset": [], "seen": {}, "tags": []})).unwrap_err();
         assert!(

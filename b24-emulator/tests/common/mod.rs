@@ -43,3 +43,35 @@ pub async fn post_json(url: &str, body: &Value) -> (u16, Value) {
 pub async fn get(url: &str) -> (u16, Value) {
     parts(http().get(url).send().await.unwrap()).await
 }
+
+/// Sends `request` byte for byte over a new connection (add `Connection: close`, and
+/// `Content-Length` when there is a body) and returns the status and JSON body of the answer.
+pub async fn raw(addr: std::net::SocketAddr, request: &str) -> (u16, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8(answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    assert!(
+        !head.to_ascii_lowercase().contains("transfer-encoding"),
+        "a chunked answer: {head}"
+    );
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {answer}"));
+    (status, body)
+}
+
+/// An HTTP/1.1 request as text: the request line, `Host`, the given headers, and the body with
+/// its `Content-Length`.
+pub fn http_request(method: &str, target: &str, headers: &[(&str, &str)], body: &str) -> String {
+    let mut text = format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    for (name, value) in headers {
+        text += &format!("{name}: {value}\r\n");
+    }
+    if !body.is_empty() || method == "POST" {
+        text += &format!("Content-Length: {}\r\n", body.len());
+    }
+    text + "Connection: close\r\n\r\n" + body
+}

@@ -1,0 +1,186 @@
+//! Requests exactly as the official SDKs (`@bitrix24/b24jssdk`, `b24pysdk`) and fast_bitrix24
+//! send them, byte for byte over a plain TCP connection, and the answers a portal gives them.
+//!
+//! How each client writes a call (read from their sources):
+//!
+//! - **b24jssdk** (v2 actions): `POST` to the endpoint plus `/` and the method, so an OAuth
+//!   app whose `client_endpoint` is `https://PORTAL/rest/` calls `/rest//METHOD`; three
+//!   telemetry parameters `bx24_request_id`, `bx24_sdk_ver`, `bx24_sdk_type` in the query
+//!   string; the parameters (and `auth`) as a compact JSON body. A batch sends `halt` as
+//!   `1`/`0` and `cmd` as a JSON list when the commands are a list, each command's parameters
+//!   written by `qs` with encoded indices (`ID%5B0%5D=1`).
+//! - **b24pysdk**: `POST /rest/USER/CODE/METHOD.json` (OAuth: `/rest/METHOD.json` with `auth`
+//!   in the body), the parameters as JSON written by Python's `json.dumps`. A batch sends
+//!   `halt` as a JSON boolean and `cmd` as an object (keys `"0"`, `"1"`, … for a list of
+//!   commands), each command's parameters as `key[0]=…` with literal brackets and
+//!   `quote_plus`-encoded inner keys (`FILTER[%40ID][0]=5`).
+//! - **fast_bitrix24**: `POST` to the webhook URL (a `/` added when missing) plus the method in
+//!   lower case, the parameters as JSON. Everything but a single call goes through `batch`
+//!   with `"halt": 0`, each command labelled `cmd0000000000`… (or `order0000000000`… for
+//!   `call`, which also leaves its label in the command as an extra `__order` parameter) and
+//!   its parameters written like PHP's `http_build_query` with literal brackets and a
+//!   trailing `&`.
+
+mod common;
+
+use b24_emulator::{Emulator, RunningEmulator};
+use common::{http_request, raw};
+use serde_json::{Value, json};
+
+const HOOK: &str = "/rest/1/b24emulatorcode";
+
+async fn running() -> RunningEmulator {
+    common::start(Emulator::builder()).await
+}
+
+/// What b24jssdk sends for `method` with `json` as the parameters, below `endpoint`.
+fn js_sdk(endpoint: &str, method: &str, json: &str) -> String {
+    let target = format!(
+        "{endpoint}/{method}?bx24_request_id=0195f1c2-7d3a-4b8e-9f10-2a6b4c8d1e3f\
+         &bx24_sdk_ver=2.1.0&bx24_sdk_type=b24-js-sdk"
+    );
+    let headers = [
+        ("Accept", "application/json, text/plain, */*"),
+        ("Content-Type", "application/json"),
+        ("User-Agent", "b24-js-sdk/2.1.0"),
+    ];
+    http_request("POST", &target, &headers, json)
+}
+
+/// What b24pysdk sends for `method` on the default webhook.
+fn pysdk(method: &str, json: &str) -> String {
+    let headers = [
+        ("User-Agent", "b24pysdk-v-1.2.1-python-3.12"),
+        ("Accept-Encoding", "gzip, deflate"),
+        ("Accept", "application/json"),
+        ("Accept-Charset", "utf-8"),
+        ("Content-Type", "application/json"),
+    ];
+    http_request("POST", &format!("{HOOK}/{method}.json"), &headers, json)
+}
+
+/// What fast_bitrix24 (aiohttp) sends for `method` on the default webhook.
+fn fast_bitrix24(method: &str, json: &str) -> String {
+    let headers = [
+        ("Accept", "*/*"),
+        ("Accept-Encoding", "gzip, deflate"),
+        ("User-Agent", "Python/3.12 aiohttp/3.9.5"),
+        ("Content-Type", "application/json"),
+    ];
+    http_request("POST", &format!("{HOOK}/{method}"), &headers, json)
+}
+
+fn ids(list: &Value, key: &str) -> Vec<u64> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+        .iter()
+        .map(|item| match &item[key] {
+            Value::String(s) => s.parse().unwrap(),
+            other => other.as_u64().unwrap(),
+        })
+        .collect()
+}
+
+/// Item 1 of issue 10: PHP indexed arrays, as fast_bitrix24's `call()` puts a list into a
+/// batch command (with its `__order` label as an extra parameter).
+#[tokio::test]
+async fn fast_bitrix24_call_with_a_list() {
+    let running = running().await;
+    let body = r#"{"halt": 0, "cmd": {"order0000000000": "im.department.get?__order=order0000000000&ID[0]=1&ID[1]=7&"}}"#;
+    let (status, answer) = raw(running.addr(), &fast_bitrix24("batch", body)).await;
+    assert_eq!(status, 200, "{answer}");
+    let result = &answer["result"];
+    assert_eq!(result["result_error"], json!([]), "{answer}");
+    assert_eq!(ids(&result["result"]["order0000000000"], "id"), [1, 7]);
+}
+
+/// b24pysdk's `call_batch` with a list and a filter holding a list, and a `select` list.
+#[tokio::test]
+async fn b24pysdk_batch_with_indexed_lists() {
+    let running = running().await;
+    let body = r#"{"cmd": {"0": "im.department.get?ID[0]=1&ID[1]=7", "1": "user.get?FILTER[%40ID][0]=5&FILTER[%40ID][1]=7&select[0]=NAME"}, "halt": false}"#;
+    let (status, answer) = raw(running.addr(), &pysdk("batch", body)).await;
+    assert_eq!(status, 200, "{answer}");
+    let result = &answer["result"];
+    assert_eq!(result["result_error"], json!([]), "{answer}");
+    // Commands keyed 0, 1 come back as a list, as PHP encodes such an array.
+    assert_eq!(ids(&result["result"][0], "id"), [1, 7]);
+    assert_eq!(
+        result["result"][1],
+        json!([{"ID": "5", "NAME": "John"}, {"ID": "7", "NAME": "Peter"}])
+    );
+    assert_eq!(result["result_total"], json!({"1": 2}));
+}
+
+/// b24jssdk's `batch.make` with a list of calls: `cmd` is a JSON list, `halt` is 1, and `qs`
+/// encodes the brackets of the indices.
+#[tokio::test]
+async fn js_sdk_batch_with_a_list_of_calls() {
+    let running = running().await;
+    let body = r#"{"halt":1,"cmd":["im.department.get?ID%5B0%5D=1&ID%5B1%5D=7","user.get?FILTER%5B%40ID%5D%5B0%5D=5&select%5B0%5D=LAST_NAME"]}"#;
+    let (status, answer) = raw(running.addr(), &js_sdk(HOOK, "batch", body)).await;
+    assert_eq!(status, 200, "{answer}");
+    let result = &answer["result"]["result"];
+    assert_eq!(ids(&result[0], "id"), [1, 7]);
+    assert_eq!(result[1], json!([{"ID": "5", "LAST_NAME": "Smith"}]));
+}
+
+/// A PHP client (CRest: `http_build_query` into a form body) and hand-written query strings:
+/// `ID[0]=1&ID[1]=7`, `select[0]=NAME`, and filter values as indexed lists.
+#[tokio::test]
+async fn indexed_arrays_in_forms_and_query_strings() {
+    let running = running().await;
+    let form = http_request(
+        "POST",
+        &format!("{HOOK}/im.department.get.json"),
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        "ID%5B0%5D=1&ID%5B1%5D=7",
+    );
+    let (status, answer) = raw(running.addr(), &form).await;
+    assert_eq!((status, ids(&answer["result"], "id")), (200, vec![1, 7]));
+
+    let query = format!(
+        "{HOOK}/user.get?select[0]=NAME&select[1]=LAST_NAME&FILTER[@ID][0]=5&FILTER[@ID][1]=7"
+    );
+    let (status, answer) = raw(running.addr(), &http_request("GET", &query, &[], "")).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        answer["result"],
+        json!([
+            {"ID": "5", "NAME": "John", "LAST_NAME": "Smith"},
+            {"ID": "7", "NAME": "Peter", "LAST_NAME": "Johnson"}
+        ])
+    );
+    assert_eq!(answer["total"], 2);
+
+    // Out of order, an indexed array is still the list of its values.
+    let query = format!("{HOOK}/im.user.list.get?ID[1]=7&ID[0]=5");
+    let (status, answer) = raw(running.addr(), &http_request("GET", &query, &[], "")).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["result"]["5"]["name"], "John Smith", "{answer}");
+    assert_eq!(answer["result"]["7"]["name"], "Peter Johnson", "{answer}");
+}
+
+/// JSON objects with integer keys where a list is expected, as PHP's `json_decode` reads
+/// them: a list.
+#[tokio::test]
+async fn json_objects_with_integer_keys_are_lists() {
+    let running = running().await;
+    let request = pysdk("im.department.get", r#"{"ID": {"0": 1, "1": 7}}"#);
+    let (status, answer) = raw(running.addr(), &request).await;
+    assert_eq!((status, ids(&answer["result"], "id")), (200, vec![1, 7]));
+    let request = pysdk(
+        "user.get",
+        r#"{"FILTER": {"@ID": {"1": 7, "0": 5}}, "select": {"0": "NAME"}}"#,
+    );
+    let (status, answer) = raw(running.addr(), &request).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        answer["result"],
+        json!([{"ID": "5", "NAME": "John"}, {"ID": "7", "NAME": "Peter"}])
+    );
+    // A key PHP keeps as text is no list index: the documented code, as for any bad value.
+    let request = pysdk("im.department.get", r#"{"ID": {"first": 1}}"#);
+    let (status, answer) = raw(running.addr(), &request).await;
+    assert_eq!((status, &answer["error"]), (400, &json!("INVALID_FORMAT")));
+}
