@@ -43,7 +43,9 @@
 //!   `QUERY_LIMIT_EXCEEDED`. Every authenticated HTTP request counts once; a `batch` is one
 //!   request however many commands it has.
 //! - **Method.** Unknown methods answer HTTP 404 `ERROR_METHOD_NOT_FOUND`. Method names are
-//!   matched case-insensitively and may end in `.json`.
+//!   matched case-insensitively and may end in `.json`. Repeated slashes in a path count as
+//!   one (`/rest//im.user.get`, `/rest/1//CODE/profile`), as the web server in front of a
+//!   portal merges them.
 //! - **Scope.** A webhook or token given with a scope list
 //!   ([`EmulatorBuilder::webhook_with_scopes`], [`EmulatorBuilder::access_token_with_scopes`])
 //!   may call only methods that one of those scopes grants (a spec's `scope` or one of its

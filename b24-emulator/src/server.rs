@@ -12,8 +12,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::connect_info::{ConnectInfo, Connected};
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State as Extract};
-use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::extract::{Path, RawQuery, Request, State as Extract};
+use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::serve::IncomingStream;
@@ -23,6 +23,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tower::ServiceExt;
 
 use crate::auth::TokenProblem;
 use crate::call::{self, Outcome};
@@ -52,18 +53,13 @@ impl Emulator {
     ///   refresh tokens of apps registered with
     ///   [`EmulatorBuilder::oauth_app`](crate::EmulatorBuilder::oauth_app).
     ///
-    /// `{method}` may end in `.json`; `batch` runs commands. Anything else answers with an
-    /// error envelope. Mounted elsewhere, [`FaultAnswer::ConnectionReset`](crate::FaultAnswer)
-    /// cannot close the connection and answers HTTP 500 instead.
+    /// `{method}` may end in `.json`; `batch` runs commands. Repeated slashes in a path count
+    /// as one (`/rest//im.user.get`), as the web server in front of a portal merges them.
+    /// Anything else answers with an error envelope. Mounted elsewhere,
+    /// [`FaultAnswer::ConnectionReset`](crate::FaultAnswer) cannot close the connection and
+    /// answers HTTP 500 instead.
     pub fn router(&self) -> Router {
-        Router::new()
-            .route("/rest/{method}", get(oauth).post(oauth))
-            .route("/rest/{user}/{code}/{method}", get(webhook).post(webhook))
-            .route("/oauth/token", get(token).post(token))
-            .route("/oauth/token/", get(token).post(token))
-            .fallback(unrouted)
-            .method_not_allowed_fallback(wrong_http_method)
-            .with_state(self.state.clone())
+        routes(self.state.clone())
     }
 
     /// Binds `addr` (port 0 picks a free port) and serves in a background task until
@@ -89,6 +85,17 @@ impl Emulator {
             task: Some(task),
         })
     }
+}
+
+fn routes(state: Arc<State>) -> Router {
+    Router::new()
+        .route("/rest/{method}", get(oauth).post(oauth))
+        .route("/rest/{user}/{code}/{method}", get(webhook).post(webhook))
+        .route("/oauth/token", get(token).post(token))
+        .route("/oauth/token/", get(token).post(token))
+        .fallback(unrouted)
+        .method_not_allowed_fallback(wrong_http_method)
+        .with_state(state)
 }
 
 /// Accepts TCP connections wrapped in [`Stream`], so a handler can drop its connection.
@@ -391,7 +398,16 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes,
         })
 }
 
-async fn unrouted(http_method: Method, uri: axum::http::Uri) -> Response {
+/// A path no route takes: with repeated slashes merged, it goes through the routes again (the
+/// merged path has none, so once); otherwise it is no REST call.
+async fn unrouted(Extract(state): Extract<Arc<State>>, mut request: Request) -> Response {
+    if let Some(uri) = merged_slashes(request.uri()) {
+        *request.uri_mut() = uri;
+        let Ok(response) = routes(state).oneshot(request).await;
+        return response;
+    }
+    let http_method = request.method();
+    let uri = request.uri();
     // Only paths under /rest/ are REST calls; say so without echoing the path, which may
     // hold a webhook code.
     let failure = if uri.path().starts_with("/rest/") {
@@ -403,7 +419,28 @@ async fn unrouted(http_method: Method, uri: axum::http::Uri) -> Response {
             "Method not found; REST calls go to /rest/USER_ID/CODE/METHOD or /rest/METHOD",
         )
     };
-    logged(&http_method, "(no method)", failure.into_response())
+    logged(http_method, "(no method)", failure.into_response())
+}
+
+/// `uri` with each run of slashes in its path made one (`/rest/1//CODE/profile` →
+/// `/rest/1/CODE/profile`), the query string kept; `None` when the path has no such run.
+fn merged_slashes(uri: &Uri) -> Option<Uri> {
+    let path = uri.path();
+    if !path.contains("//") {
+        return None;
+    }
+    let mut merged = String::with_capacity(path.len());
+    for c in path.chars() {
+        if !(c == '/' && merged.ends_with('/')) {
+            merged.push(c);
+        }
+    }
+    if let Some(query) = uri.query() {
+        merged = format!("{merged}?{query}");
+    }
+    let mut parts = uri.clone().into_parts();
+    parts.path_and_query = Some(merged.parse().ok()?);
+    Uri::from_parts(parts).ok()
 }
 
 async fn wrong_http_method(http_method: Method) -> Response {
@@ -517,6 +554,20 @@ impl fmt::Debug for RunningEmulator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_slashes_merge() {
+        let merged = |uri: &str| merged_slashes(&uri.parse().unwrap()).map(|u| u.to_string());
+        assert_eq!(
+            merged("/rest//im.user.get?a=1//2").as_deref(),
+            Some("/rest/im.user.get?a=1//2")
+        );
+        assert_eq!(
+            merged("//rest/1///CODE//profile").as_deref(),
+            Some("/rest/1/CODE/profile")
+        );
+        assert_eq!(merged("/rest/1/CODE/profile?x=//"), None);
+    }
 
     #[test]
     fn printable_method_names() {

@@ -184,3 +184,47 @@ async fn json_objects_with_integer_keys_are_lists() {
     let (status, answer) = raw(running.addr(), &request).await;
     assert_eq!((status, &answer["error"]), (400, &json!("INVALID_FORMAT")));
 }
+
+/// Item 3: b24jssdk's OAuth calls go to `client_endpoint` (`https://PORTAL/rest/`) plus
+/// `/METHOD`, a doubled slash the portal's web server merges; so do other doubled slashes.
+#[tokio::test]
+async fn doubled_slashes_are_merged() {
+    let running = running().await;
+    let oauth = js_sdk(
+        "/rest/",
+        "im.user.get",
+        r#"{"ID":5,"auth":"b24emulatortoken"}"#,
+    );
+    let (status, answer) = raw(running.addr(), &oauth).await;
+    assert_eq!(
+        (status, &answer["result"]["id"]),
+        (200, &json!(5)),
+        "{answer}"
+    );
+
+    for target in [
+        "/rest/1//b24emulatorcode/profile",
+        "/rest/1/b24emulatorcode//profile",
+        "//rest/1/b24emulatorcode/profile.json",
+    ] {
+        let (status, answer) = raw(running.addr(), &http_request("GET", target, &[], "")).await;
+        assert_eq!(
+            (status, &answer["result"]["ID"]),
+            (200, &json!("1")),
+            "{target}: {answer}"
+        );
+    }
+    // Merging changes nothing else: an unknown method is still one, a wrong verb still wrong.
+    let unknown = js_sdk("/rest/", "no.such.method", r#"{"auth":"b24emulatortoken"}"#);
+    let (status, answer) = raw(running.addr(), &unknown).await;
+    assert_eq!(
+        (status, &answer["error"]),
+        (404, &json!("ERROR_METHOD_NOT_FOUND"))
+    );
+    let put = http_request("PUT", &format!("{HOOK}//profile"), &[], "");
+    let (status, answer) = raw(running.addr(), &put).await;
+    assert_eq!(
+        (status, &answer["error"]),
+        (405, &json!("ERROR_BAD_REQUEST"))
+    );
+}
