@@ -68,7 +68,7 @@ fn api_errors_exit_1_with_code_description_and_status() {
     assert_eq!(code, 1);
     assert!(stdout.is_empty(), "{stdout}");
     assert!(
-        stderr.contains("error: USER_NOT_EXISTS: No user has the given `ID` (HTTP 400)"),
+        stderr.contains("error: USER_NOT_EXISTS: User does not exist (HTTP 400)"),
         "{stderr}"
     );
     let (code, _, stderr) = run(b24().args(["im.user.get", "--id", "0"]));

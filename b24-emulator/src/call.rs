@@ -69,10 +69,14 @@ pub(crate) async fn run(
     if let Some(spec) = spec
         && !spec.scopes().any(|scope| caller.may_use(scope))
     {
-        return failed(Failure::system(
-            SystemError::InsufficientScope,
-            SystemError::InsufficientScope.description(),
-        ));
+        // Inside `batch` the portal sends this code with an empty description, as the batch
+        // page's error examples show.
+        let description = if nested {
+            ""
+        } else {
+            SystemError::InsufficientScope.description()
+        };
+        return failed(Failure::system(SystemError::InsufficientScope, description));
     }
 
     let mut truncate = false;

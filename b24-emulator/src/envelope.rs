@@ -60,17 +60,22 @@ impl Failure {
     }
 
     /// A code the spec of `spec` declares, with the status the spec gives it; codes that are
-    /// also system errors fall back to the system status, anything else to 400.
+    /// also system errors fall back to the system status, anything else to 400. The
+    /// description is the documented text (the spec's `message`, or the system error's), else
+    /// the spec's `doc`; `detail` follows in parentheses.
     pub fn declared(spec: &Spec, code: &str, detail: Option<&str>) -> Self {
         let declared = spec.errors.iter().find(|e| e.code == code);
         let status = declared
             .and_then(|e| e.status)
             .or_else(|| SystemError::from_code(code).map(SystemError::status))
             .unwrap_or(400);
-        let doc = declared.map_or_else(
-            || SystemError::from_code(code).map_or("", SystemError::description),
-            |e| e.doc.trim().trim_end_matches('.'),
-        );
+        let doc = match declared {
+            Some(e) => e
+                .message
+                .as_deref()
+                .unwrap_or_else(|| e.doc.trim().trim_end_matches('.')),
+            None => SystemError::from_code(code).map_or("", SystemError::description),
+        };
         let description = match (doc.is_empty(), detail) {
             (false, Some(detail)) => format!("{doc} ({detail})"),
             (false, None) => doc.to_owned(),

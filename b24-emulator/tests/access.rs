@@ -74,9 +74,10 @@ async fn methods_outside_the_granted_scopes_are_403_insufficient_scope() {
     .await;
     assert_eq!(status, 200, "{batch}");
     assert_eq!(batch["result"]["result"]["me"]["ID"], "1");
+    // With the empty description the batch page documents.
     assert_eq!(
-        batch["result"]["result_error"]["im"]["error"],
-        "insufficient_scope"
+        batch["result"]["result_error"]["im"],
+        json!({"error": "insufficient_scope", "error_description": ""})
     );
 
     let im = post_json(

@@ -90,7 +90,7 @@ async fn id_zero_is_id_empty_and_unknown_ids_do_not_exist() {
     let api = e.api().expect("an API error");
     assert_eq!(api.code, ImUserGetError::UserNotExists);
     assert_eq!(api.status, 400);
-    assert_eq!(api.description, "No user has the given `ID`");
+    assert_eq!(api.description, "User does not exist");
     running.shutdown().await.unwrap();
 }
 

@@ -1069,7 +1069,16 @@ fn error_enum(spec: &Spec, name: &proc_macro2::Ident, rt: &TokenStream) -> Token
 
 fn error_doc(e: &ErrorDef) -> TokenStream {
     let status = e.status.map(|s| format!(", HTTP {s}")).unwrap_or_default();
-    doc_lines(&format!("`{}`{status}: {}", e.code, sentence(&e.doc)))
+    let message = e
+        .message
+        .as_ref()
+        .map(|m| format!(" The portal's description: {m:?}."))
+        .unwrap_or_default();
+    doc_lines(&format!(
+        "`{}`{status}: {}{message}",
+        e.code,
+        sentence(&e.doc)
+    ))
 }
 
 /// `<Adapter as wire::Decode>::decode` and the like: a function serde calls for a field.

@@ -487,6 +487,8 @@ pub struct ErrorDef {
     pub variant: String,
     pub status: Option<u16>,
     pub doc: String,
+    /// The `error_description` the portal sends with this code, exactly as documented.
+    pub message: Option<String>,
     pub path: KeyPath,
 }
 

@@ -64,7 +64,7 @@ const RESULT_KEYS: &[&str] = &["doc"];
 const CHOICE_KEYS: &[&str] = &["by_param", "cases", "otherwise", "doc"];
 const CASE_KEYS: &[&str] = &["variant", "doc"];
 const TYPEDEF_KEYS: &[&str] = &["doc", "fields"];
-const ERROR_KEYS: &[&str] = &["status", "doc", "rust_name"];
+const ERROR_KEYS: &[&str] = &["status", "doc", "message", "rust_name"];
 const EXAMPLE_KEYS: &[&str] = &["params", "response"];
 
 /// Reads a whole spec; `None` when a problem was recorded that leaves nothing to check further.
@@ -509,11 +509,13 @@ fn errors(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<ErrorDef> {
             continue;
         };
         let variant = optional_str(cx, m, &p, "rust_name").unwrap_or_else(|| pascal_case(&code));
+        let message = optional_str(cx, m, &p, "message");
         out.push(ErrorDef {
             variant,
             code,
             status,
             doc,
+            message,
             path: p,
         });
     }
@@ -1281,6 +1283,7 @@ fn describe(key: &str) -> &'static str {
         "docs" => "the link to the official page on apidocs.bitrix24.com",
         "access" => "who may call the method, e.g. `any user`",
         "doc" => "a short description",
+        "message" => "the `error_description` text the documentation gives, exactly",
         _ => "a value",
     }
 }
