@@ -59,23 +59,20 @@ pub(crate) fn answer(
             };
             call.run(fixture)
         }
-        None => spec
-            .example
-            .as_ref()
-            .and_then(|e| e.response.get("result"))
-            .cloned()
-            .ok_or_else(|| {
-                Failure::new(
-                    501,
-                    NOT_EMULATED,
-                    format!(
-                        "the spec of `{}` has neither an `emulator:` section nor an example \
-                         response, so the emulator cannot answer it",
-                        spec.method
-                    ),
-                )
-            })
-            .map(Answer::from),
+        None => match spec.example.as_ref().and_then(|e| e.response.get("result")) {
+            // A list method pages the example's records like any other list.
+            Some(Value::Array(records)) if spec.paged => page(records, params),
+            Some(result) => Ok(Answer::from(result.clone())),
+            None => Err(Failure::new(
+                501,
+                NOT_EMULATED,
+                format!(
+                    "the spec of `{}` has neither an `emulator:` section nor an example \
+                     response, so the emulator cannot answer it",
+                    spec.method
+                ),
+            )),
+        },
     }
 }
 

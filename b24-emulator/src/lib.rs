@@ -78,9 +78,9 @@
 //!
 //! # Lists and batches
 //!
-//! A spec with `paged: true` answers the records its `emulator:` section picks 50 at a time,
-//! starting at the `start` parameter, with `total` and `next` (left out on the last page)
-//! beside `result`. `start=-1` answers the first 50 records without counting them:
+//! A spec with `paged: true` answers the records its `emulator:` section picks (without one,
+//! the records of its example's `result`) 50 at a time, starting at the `start` parameter,
+//! with `total` and `next` (left out on the last page) beside `result`. `start=-1` answers the first 50 records without counting them:
 //! `total` is 0 and there is no `next`, as in the portal's documented example.
 //!
 //! `batch` runs up to 50 commands (`cmd`, an object or list of `"method?param=value"` strings)

@@ -111,6 +111,45 @@ async fn the_wire_envelope_and_fast_mode() {
     running.shutdown().await.unwrap();
 }
 
+/// Item 5 of issue 10: a `paged` method without an `emulator:` section pages its example's
+/// list, with `total` and `next`, over HTTP and inside `batch`.
+#[tokio::test]
+async fn a_list_answered_from_its_example_pages_too() {
+    let records: Vec<String> = (1..=60).map(|id| format!("{{ id: {id} }}")).collect();
+    let spec = format!(
+        "method: test.example.list\nscope: test\nsummary: Lists\ndocs: https://example.com\n\
+         access: any user\npaged: true\nresult: {{ type: array, items: Item }}\n\
+         types: {{ Item: {{ fields: {{ id: id }} }} }}\n\
+         example: {{ params: {{}}, response: {{ result: [{}], total: 60 }} }}\n",
+        records.join(", ")
+    );
+    let spec = b24_spec::load_str("test.example.list.yaml", &spec).unwrap();
+    let running = start(Emulator::builder().spec(spec)).await;
+    let url = format!("{}test.example.list", running.webhook_url());
+
+    let (status, body) = get(&url).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(ids(&body["result"]), (1..=50).collect::<Vec<_>>());
+    assert_eq!((&body["total"], &body["next"]), (&json!(60), &json!(50)));
+    let (_, body) = post_json(&url, &json!({ "start": 50 })).await;
+    assert_eq!(ids(&body["result"]), (51..=60).collect::<Vec<_>>());
+    assert_eq!(body["total"], 60);
+    assert!(body.get("next").is_none(), "{body}");
+    let (_, body) = get(&format!("{url}?start=-1")).await;
+    assert_eq!(
+        (ids(&body["result"]).len(), &body["total"]),
+        (50, &json!(0))
+    );
+
+    let batch = json!({"cmd": {"a": "test.example.list", "b": "test.example.list?start=50"}});
+    let (_, body) = post_json(&format!("{}batch", running.webhook_url()), &batch).await;
+    let result = &body["result"];
+    assert_eq!(ids(&result["result"]["b"]), (51..=60).collect::<Vec<_>>());
+    assert_eq!(result["result_total"], json!({"a": 60, "b": 60}));
+    assert_eq!(result["result_next"], json!({"a": 50}));
+    running.shutdown().await.unwrap();
+}
+
 /// A hand-written typed method, as the generator writes one for a `paged` spec.
 struct ItemList {
     start: u64,
