@@ -59,8 +59,9 @@
 //!   [`EmulatorBuilder::operating_limit`] says otherwise), the call answers HTTP 429
 //!   `OPERATION_TIME_LIMIT`. The outer `batch` call is not counted; its commands are.
 //! - **Parameters.** Parameters come from a JSON object body, a form-urlencoded body or the
-//!   text parts of a `multipart/form-data` body, merged over the query string; names match
-//!   case-insensitively. Form, multipart and query keys are read as PHP reads them:
+//!   text parts of a `multipart/form-data` body (which may end at its last delimiter without
+//!   the closing `--`, as the documented example does), merged over the query string; names
+//!   match case-insensitively. Form, multipart and query keys are read as PHP reads them:
 //!   `FILTER[>ID]=5` is `{"FILTER": {">ID": "5"}}`, and `ID[]=1&ID[]=2` and
 //!   `ID[0]=1&ID[1]=2` are both `{"ID": ["1", "2"]}`. PHP has one array type for lists and
 //!   objects, so wherever a list is expected (a parameter, a filter value, a field of a nested

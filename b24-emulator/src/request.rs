@@ -183,6 +183,14 @@ async fn multipart_pairs(headers: &HeaderMap, body: Bytes) -> Result<Map<String,
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let boundary = multer::parse_boundary(content_type).map_err(bad)?;
+    // A body that ends at a delimiter without the closing `--`, as the documented example
+    // does, ends there for PHP: every part before it counts.
+    let end = body.trim_ascii_end();
+    let body = if end.ends_with(format!("--{boundary}").as_bytes()) {
+        Bytes::from([end, b"--\r\n"].concat())
+    } else {
+        body
+    };
     let body = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
     let mut parts = multer::Multipart::new(body, boundary);
     let mut pairs = Vec::new();
@@ -347,6 +355,14 @@ mod tests {
         assert_eq!(p.get("X"), Some(&json!("1")));
         assert_eq!(p.take_auth(), Some(json!("tok en")));
 
+        // The documented example ends at a delimiter without the closing `--`.
+        let unclosed = b"--SomeBoundary\r\n\
+            Content-Disposition: form-data; name=\"fields[TITLE]\"\r\n\r\n\
+            My company\r\n\
+            --SomeBoundary";
+        let p = read(&multipart, None, unclosed).await.unwrap();
+        assert_eq!(p.get("fields"), Some(&json!({"TITLE": "My company"})));
+
         let file = b"--b\r\n\
             Content-Disposition: form-data; name=\"photo\"; filename=\"me.png\"\r\n\r\n\
             x\r\n\
@@ -474,9 +490,12 @@ mod tests {
             );
             assert!(e.description.contains(needle), "{}", e.description);
         }
-        // A multipart body that ends before its first part, or has no boundary, is malformed.
+        // A multipart body cut off inside a part, or without a boundary, is malformed.
         for (content_type, body) in [
-            ("multipart/form-data; boundary=x", &b"--x"[..]),
+            (
+                "multipart/form-data; boundary=x",
+                &b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nvalue"[..],
+            ),
             ("multipart/form-data", b"x"),
         ] {
             let e = read(&headers(Some(content_type)), None, body)

@@ -284,3 +284,96 @@ async fn error_descriptions_are_the_documented_texts() {
         )
     );
 }
+
+/// Item 6: habits of the SDKs that portals accept and the emulator keeps accepting.
+#[tokio::test]
+async fn what_the_sdks_also_send() {
+    let running = running().await;
+    // b24pysdk: every method name ends in `.json`.
+    let (status, answer) = raw(running.addr(), &pysdk("profile", "{}")).await;
+    assert_eq!(
+        (status, &answer["result"]["ID"]),
+        (200, &json!("1")),
+        "{answer}"
+    );
+
+    // b24jssdk: `bx24_*` telemetry in the query string next to the JSON body, which a method
+    // declaring no parameters ignores like any other it does not know.
+    let (status, answer) = raw(running.addr(), &js_sdk(HOOK, "user.current", "{}")).await;
+    assert_eq!(
+        (status, &answer["result"]["ID"]),
+        (200, &json!("1")),
+        "{answer}"
+    );
+
+    // Unknown extra parameters, top-level and nested, are ignored.
+    let body = r#"{"ID": 5, "__order": "order0000000000", "options": {"deep": [1, {"x": null}]}}"#;
+    let (status, answer) = raw(running.addr(), &fast_bitrix24("im.user.get", body)).await;
+    assert_eq!(
+        (status, &answer["result"]["id"]),
+        (200, &json!(5)),
+        "{answer}"
+    );
+
+    // b24jssdk: `cmd` as a JSON list, answered with lists keyed by position.
+    let body = r#"{"halt":0,"cmd":["user.current","im.user.get?ID=5"]}"#;
+    let (status, answer) = raw(running.addr(), &js_sdk(HOOK, "batch", body)).await;
+    assert_eq!(status, 200, "{answer}");
+    let result = &answer["result"]["result"];
+    assert_eq!(
+        (&result[0]["ID"], &result[1]["id"]),
+        (&json!("1"), &json!(5))
+    );
+
+    // b24pysdk's `call_list_fast`: the first page with `start=-1` (no count), sorted by ID,
+    // then the next pages in a batch, each filtered past the last id the one before saw.
+    let body = r#"{"SORT": "ID", "ORDER": "ASC", "start": -1}"#;
+    let (status, answer) = raw(running.addr(), &pysdk("department.get", body)).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(ids(&answer["result"], "ID"), [1, 3, 7, 10, 12]);
+    assert_eq!(answer["total"], 0);
+    assert!(answer.get("next").is_none(), "{answer}");
+    let body = r#"{"cmd": {"req_0": "department.get?SORT=ID&ORDER=ASC&filter[%3EID]=12&start=-1", "req_1": "department.get?SORT=ID&ORDER=ASC&filter[%3EID]=$result[req_0][49][ID]&start=-1"}, "halt": true}"#;
+    let (status, answer) = raw(running.addr(), &pysdk("batch", body)).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["result"]["result_error"], json!([]), "{answer}");
+    assert_eq!(
+        answer["result"]["result_total"],
+        json!({"req_0": 0, "req_1": 0})
+    );
+}
+
+/// Requests the REST docs' "How to call" pages show, or PHP clients write, that a portal
+/// takes: the documented multipart example (no closing `--` after its last delimiter), a
+/// JSON list as the whole body (positional parameters), and PHP's empty array `[]` where an
+/// object is expected (a PHP client's `json_encode(['FILTER' => []])`).
+#[tokio::test]
+async fn what_the_docs_and_php_clients_send() {
+    let running = running().await;
+    let multipart = http_request(
+        "POST",
+        &format!("{HOOK}/im.user.get"),
+        &[("Content-Type", "multipart/form-data; boundary=SomeBoundary")],
+        "--SomeBoundary\r\nContent-Disposition: form-data; name=\"ID\"\r\n\r\n5\r\n--SomeBoundary",
+    );
+    let (status, answer) = raw(running.addr(), &multipart).await;
+    assert_eq!(
+        (status, &answer["result"]["id"]),
+        (200, &json!(5)),
+        "{answer}"
+    );
+
+    let json = [("Content-Type", "application/json")];
+    let positional = http_request("POST", &format!("{HOOK}/user.current"), &json, "[]");
+    let (status, answer) = raw(running.addr(), &positional).await;
+    assert_eq!(
+        (status, &answer["result"]["ID"]),
+        (200, &json!("1")),
+        "{answer}"
+    );
+
+    let body = r#"{"FILTER":[],"select":[],"start":0}"#;
+    let empty = http_request("POST", &format!("{HOOK}/user.get"), &json, body);
+    let (status, answer) = raw(running.addr(), &empty).await;
+    assert_eq!((status, &answer["total"]), (200, &json!(7)), "{answer}");
+}
