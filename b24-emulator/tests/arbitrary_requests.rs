@@ -4,8 +4,14 @@
 //! parameters as the spec spells them must also have the shape the spec declares (for form,
 //! query-string, recased and `batch` calls only the envelope is checked). Requests are
 //! generated: every served method (and some that are not), the spec's parameter names in any
-//! letter case with arbitrary values, sent as JSON, as a PHP-style form, in the query string,
-//! as raw bytes, and inside `batch`.
+//! letter case with arbitrary values, sent as JSON, as a PHP-style form (lists written `a[]=`
+//! or with indices `a[0]=`, as PHP's `http_build_query` and the SDKs write them), in the query
+//! string, as raw bytes, and inside `batch`.
+//!
+//! The ways real clients write the same call must not change its answer either (status and
+//! envelope, `time` blocks aside): lists in a JSON body as objects keyed `"0"`, `"1"`, …,
+//! doubled slashes in the path, the `.json` suffix, and b24jssdk's `bx24_*` telemetry in the
+//! query string. Each generated call is also sent in such a dialect and compared.
 //!
 //! The cases are the same on every run (a fixed seed) unless `PROPTEST_RNG_SEED` says
 //! otherwise; `PROPTEST_CASES` runs more. One emulator serves them all, so the writes among
@@ -31,6 +37,20 @@ enum Encoding {
     Raw(Vec<u8>, Option<&'static str>),
 }
 
+/// How a client may also write a call; none of it may change the answer.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Dialect {
+    /// Non-empty lists in a JSON body as objects keyed `"0"`, `"1"`, …, which PHP reads as
+    /// the same arrays (other encodings ignore it).
+    digit_keys: bool,
+    /// A second slash after this many segments of the path (`/rest//1/…`).
+    double_slash: Option<usize>,
+    /// `.json` after the method name.
+    json_suffix: bool,
+    /// `bx24_request_id`, `bx24_sdk_ver` and `bx24_sdk_type` in the query string.
+    bx24: bool,
+}
+
 #[derive(Debug, Clone)]
 struct Call {
     method: String,
@@ -39,6 +59,10 @@ struct Call {
     /// the parameters ask for.
     exact_names: bool,
     encoding: Encoding,
+    /// Forms and query strings write list items with indices (`a[0]=`) rather than `a[]=`.
+    indexed: bool,
+    /// The same call as another client writes it.
+    dialect: Dialect,
 }
 
 fn json_value() -> impl Strategy<Value = Value> {
@@ -122,63 +146,80 @@ fn call(specs: &'static [Spec]) -> impl Strategy<Value = Call> {
         )
             .prop_map(|(bytes, ty)| Encoding::Raw(bytes, ty)),
     ];
-    (
-        0..methods + 3,
-        any::<u32>(),
+    let dialect = (
         any::<bool>(),
+        prop::option::of(0..4usize),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(digit_keys, double_slash, json_suffix, bx24)| Dialect {
+            digit_keys,
+            double_slash,
+            json_suffix,
+            bx24,
+        });
+    (
+        (0..methods + 3, any::<u32>(), any::<bool>()),
         params,
         encoding,
+        any::<bool>(),
+        dialect,
     )
-        .prop_map(move |(m, method_case, from_example, params, encoding)| {
-            let spec = specs.get(m);
-            let method = match spec {
-                Some(spec) if method_case % 4 == 0 => recase(&spec.method, method_case),
-                Some(spec) => spec.method.clone(),
-                None => match m - methods {
-                    0 => "batch",
-                    1 => "no.such.method",
-                    _ => "user.current.json",
-                }
-                .to_owned(),
-            };
-            let mut exact_names = true;
-            // Half the calls start from the spec's example, which the method accepts, so that
-            // the generated changes reach the paths past parameter checks.
-            let mut map = match spec.and_then(|s| s.example.as_ref()) {
-                Some(example) if from_example => example.params.clone(),
-                _ => Map::new(),
-            };
-            for (pick, case, other, value) in params {
-                // Mostly the spec's own parameters, sometimes in another case, sometimes not.
-                let name = match spec.filter(|s| !s.params.is_empty()) {
-                    Some(spec) if !other.starts_with('_') => {
-                        let wire = &pick.get(&spec.params).wire;
-                        match case {
-                            Some(mask) => {
-                                exact_names &= recase(wire, mask) == *wire;
-                                recase(wire, mask)
-                            }
-                            None => wire.clone(),
-                        }
+        .prop_map(
+            move |((m, method_case, from_example), params, encoding, indexed, dialect)| {
+                let spec = specs.get(m);
+                let method = match spec {
+                    Some(spec) if method_case % 4 == 0 => recase(&spec.method, method_case),
+                    Some(spec) => spec.method.clone(),
+                    None => match m - methods {
+                        0 => "batch",
+                        1 => "no.such.method",
+                        _ => "user.current.json",
                     }
-                    _ => other,
+                    .to_owned(),
                 };
-                map.insert(name, value);
-            }
-            if method == "batch" {
-                map = batch_params(map);
-            }
-            Call {
-                method,
-                params: map,
-                exact_names,
-                encoding,
-            }
-        })
+                let mut exact_names = true;
+                // Half the calls start from the spec's example, which the method accepts, so that
+                // the generated changes reach the paths past parameter checks.
+                let mut map = match spec.and_then(|s| s.example.as_ref()) {
+                    Some(example) if from_example => example.params.clone(),
+                    _ => Map::new(),
+                };
+                for (pick, case, other, value) in params {
+                    // Mostly the spec's own parameters, sometimes in another case, sometimes not.
+                    let name = match spec.filter(|s| !s.params.is_empty()) {
+                        Some(spec) if !other.starts_with('_') => {
+                            let wire = &pick.get(&spec.params).wire;
+                            match case {
+                                Some(mask) => {
+                                    exact_names &= recase(wire, mask) == *wire;
+                                    recase(wire, mask)
+                                }
+                                None => wire.clone(),
+                            }
+                        }
+                        _ => other,
+                    };
+                    map.insert(name, value);
+                }
+                if method == "batch" {
+                    map = batch_params(map);
+                }
+                Call {
+                    method,
+                    params: map,
+                    exact_names,
+                    encoding,
+                    indexed,
+                    dialect,
+                }
+            },
+        )
 }
 
 /// Turns generated values into `batch` parameters: commands named by their keys, each a method
-/// with a query string made of the value, plus whatever else was generated.
+/// with a query string made of the value (lists written with indices in every other command),
+/// plus whatever else was generated.
 fn batch_params(generated: Map<String, Value>) -> Map<String, Value> {
     let mut commands = Map::new();
     for (i, (key, value)) in generated.iter().enumerate() {
@@ -189,10 +230,10 @@ fn batch_params(generated: Map<String, Value>) -> Map<String, Value> {
             "batch",
             "nope",
         ][i % 5];
-        let query = form_pairs(&Value::Object(Map::from_iter([(
-            key.clone(),
-            value.clone(),
-        )])));
+        let query = form_pairs(
+            &Value::Object(Map::from_iter([(key.clone(), value.clone())])),
+            i % 2 == 1,
+        );
         commands.insert(key.to_lowercase(), Value::from(format!("{method}?{query}")));
     }
     let mut params = generated;
@@ -200,9 +241,10 @@ fn batch_params(generated: Map<String, Value>) -> Map<String, Value> {
     params
 }
 
-/// PHP-style form pairs (`A[b][]=1&...`), percent-encoded, as clients write nested values.
-fn form_pairs(value: &Value) -> String {
-    fn walk(prefix: &str, value: &Value, out: &mut Vec<String>) {
+/// PHP-style form pairs (`A[b][]=1&...`, or `A[b][0]=1&...` when `indexed`), percent-encoded,
+/// as clients write nested values.
+fn form_pairs(value: &Value, indexed: bool) -> String {
+    fn walk(prefix: &str, value: &Value, indexed: bool, out: &mut Vec<String>) {
         match value {
             Value::Object(map) => {
                 for (key, v) in map {
@@ -211,12 +253,17 @@ fn form_pairs(value: &Value) -> String {
                     } else {
                         format!("{prefix}[{key}]")
                     };
-                    walk(&name, v, out);
+                    walk(&name, v, indexed, out);
                 }
             }
             Value::Array(items) => {
-                for v in items {
-                    walk(&format!("{prefix}[]"), v, out);
+                for (i, v) in items.iter().enumerate() {
+                    let index = if indexed {
+                        i.to_string()
+                    } else {
+                        String::new()
+                    };
+                    walk(&format!("{prefix}[{index}]"), v, indexed, out);
                 }
             }
             Value::Null => out.push(format!("{}=", encode(prefix))),
@@ -225,8 +272,38 @@ fn form_pairs(value: &Value) -> String {
         }
     }
     let mut out = Vec::new();
-    walk("", value, &mut out);
+    walk("", value, indexed, &mut out);
     out.join("&")
+}
+
+/// `value` with every non-empty list, at any depth, written as an object keyed `"0"`, `"1"`, ….
+fn digit_keys(value: &Value) -> Value {
+    match value {
+        Value::Array(items) if !items.is_empty() => Value::Object(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), digit_keys(v)))
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), digit_keys(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// An answer without what differs from one call to the next: the `time` blocks.
+fn timeless(mut envelope: Value) -> Value {
+    if let Some(map) = envelope.as_object_mut() {
+        map.remove("time");
+        if let Some(result) = map.get_mut("result").and_then(Value::as_object_mut) {
+            result.remove("result_time");
+        }
+    }
+    envelope
 }
 
 fn encode(text: &str) -> String {
@@ -263,22 +340,51 @@ fn served() -> Served {
 }
 
 impl Served {
-    async fn send(&self, call: &Call) -> Result<(u16, String, Option<String>), TestCaseError> {
-        let url = format!("{}{}", self.running.webhook_url(), call.method);
+    /// Sends `call` the way `dialect` writes it.
+    async fn send(
+        &self,
+        call: &Call,
+        dialect: &Dialect,
+    ) -> Result<(u16, String, Option<String>), TestCaseError> {
+        let mut method = call.method.clone();
+        if dialect.json_suffix && !method.ends_with(".json") {
+            method += ".json";
+        }
+        let hook = self.running.webhook_url();
+        let base = self.running.base_url();
+        let mut path = format!("{}{method}", &hook[base.len()..]);
+        if let Some(after) = dialect.double_slash {
+            // `/rest/1/CODE/METHOD`: the slash before segment `after`.
+            let at = path.match_indices('/').nth(after).map_or(0, |(i, _)| i);
+            path.insert(at, '/');
+        }
+        let mut url = format!("{base}{path}");
+        if dialect.bx24 {
+            url += "?bx24_request_id=0195f1c2-7d3a-4b8e-9f10-2a6b4c8d1e3f\
+                    &bx24_sdk_ver=2.1.0&bx24_sdk_type=b24-js-sdk";
+        }
+        let params = Value::Object(call.params.clone());
+        // Only JSON: a form's `a[]=` is already PHP's reading, which indices could change.
+        let params = if dialect.digit_keys && matches!(call.encoding, Encoding::Json) {
+            digit_keys(&params)
+        } else {
+            params
+        };
         let request = match &call.encoding {
             Encoding::Json => self
                 .http
                 .post(&url)
                 .header(CONTENT_TYPE, "application/json")
-                .body(Value::Object(call.params.clone()).to_string()),
+                .body(params.to_string()),
             Encoding::Form => self
                 .http
                 .post(&url)
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(form_pairs(&Value::Object(call.params.clone()))),
+                .body(form_pairs(&params, call.indexed)),
             Encoding::Query => {
-                let query = form_pairs(&Value::Object(call.params.clone()));
-                self.http.get(format!("{url}?{query}"))
+                let query = form_pairs(&params, call.indexed);
+                let join = if dialect.bx24 { '&' } else { '?' };
+                self.http.get(format!("{url}{join}{query}"))
             }
             Encoding::Raw(bytes, ty) => {
                 let request = self.http.post(&url).body(bytes.clone());
@@ -306,7 +412,9 @@ impl Served {
     }
 
     fn check(&self, call: &Call) -> Result<(), TestCaseError> {
-        let (status, body, content_type) = self.runtime.block_on(self.send(call))?;
+        let (status, body, content_type) = self
+            .runtime
+            .block_on(self.send(call, &Dialect::default()))?;
         let context = || format!("{call:?}\n  HTTP {status}: {body}");
         prop_assert!(
             (200..300).contains(&status) || (400..500).contains(&status),
@@ -339,6 +447,18 @@ impl Served {
                 prop_assert!(!description.is_empty(), "{}", context());
             }
             _ => prop_assert!(false, "neither result nor error: {}", context()),
+        }
+        if call.dialect != Dialect::default() {
+            let (again, other, _) = self.runtime.block_on(self.send(call, &call.dialect))?;
+            let other: Value = serde_json::from_str(&other)
+                .map_err(|e| TestCaseError::fail(format!("not JSON ({e}): {other}")))?;
+            prop_assert_eq!(
+                (again, timeless(other)),
+                (status, timeless(envelope)),
+                "the same call as {:?} answered differently: {}",
+                call.dialect,
+                context()
+            );
         }
         Ok(())
     }
