@@ -428,8 +428,8 @@ fn flag_of(v: &Value) -> Option<bool> {
     }
 }
 
-/// The values of a list parameter: a list, a PHP list read from a form (`{"0": …}`), a
-/// JSON-encoded list, or one value.
+/// The values of a list parameter: a list, a PHP array with integer keys out of order
+/// (`{"1": …, "0": …}`), a JSON-encoded list, or one value.
 fn list_of(value: Option<&Value>) -> Vec<Value> {
     match value {
         None | Some(Value::Null) => Vec::new(),

@@ -81,8 +81,9 @@
 //!
 //! A spec with `paged: true` answers the records its `emulator:` section picks (without one,
 //! the records of its example's `result`) 50 at a time, starting at the `start` parameter,
-//! with `total` and `next` (left out on the last page) beside `result`. `start=-1` answers the first 50 records without counting them:
-//! `total` is 0 and there is no `next`, as in the portal's documented example.
+//! with `total` and `next` (left out on the last page) beside `result`. `start=-1` answers
+//! the first 50 records without counting them: `total` is 0 and there is no `next`, as in the
+//! portal's documented example.
 //!
 //! `batch` runs up to 50 commands (`cmd`, an object or list of `"method?param=value"` strings)
 //! in order. `$result[cmd][field]…` in a command's parameters is replaced by what the earlier
@@ -118,6 +119,15 @@
 //! have a text form for `b24 serve --fault`, such as `im.user.get:error=ACCESS_DENIED:after=3`
 //! or `*:p=0.1:seed=7:html502`; see [`Fault`]. Inside a `batch`, error faults fail single
 //! commands; faults that break the HTTP response apply to the `batch` request itself only.
+//!
+//! # Error descriptions
+//!
+//! A code a method's spec declares answers with the `error_description` its page documents
+//! (the spec's `message`; without one, the spec's `doc`), and system codes with the texts of
+//! the documented system error table. When the emulator knows exactly what was wrong with a
+//! parameter, it adds that in parentheses (`User ID can't be empty (`ID` is 0, below the
+//! minimum 1)`): the documented text stays the start of the description. Inside `batch`,
+//! `insufficient_scope` has an empty description, as the batch page shows.
 //!
 //! # Error codes of the emulator's own
 //!
