@@ -61,26 +61,36 @@ impl Failure {
 
     /// A code the spec of `spec` declares, with the status the spec gives it; codes that are
     /// also system errors fall back to the system status, anything else to 400. The
-    /// description is the documented text (the spec's `message`, or the system error's), else
-    /// the spec's `doc`; `detail` follows in parentheses.
+    /// description is the documented text (the spec's `message`, or the system error's),
+    /// exactly, as a client may compare it; `detail` (what was wrong with the request) then
+    /// goes to the log. Without a documented text it is the spec's `doc`, `detail` following
+    /// in parentheses.
     pub fn declared(spec: &Spec, code: &str, detail: Option<&str>) -> Self {
         let declared = spec.errors.iter().find(|e| e.code == code);
         let status = declared
             .and_then(|e| e.status)
             .or_else(|| SystemError::from_code(code).map(SystemError::status))
             .unwrap_or(400);
-        let doc = match declared {
-            Some(e) => e
-                .message
-                .as_deref()
-                .unwrap_or_else(|| e.doc.trim().trim_end_matches('.')),
-            None => SystemError::from_code(code).map_or("", SystemError::description),
+        let documented = match declared {
+            Some(e) => e.message.as_deref(),
+            None => SystemError::from_code(code).map(SystemError::description),
         };
-        let description = match (doc.is_empty(), detail) {
-            (false, Some(detail)) => format!("{doc} ({detail})"),
-            (false, None) => doc.to_owned(),
-            (true, Some(detail)) => detail.to_owned(),
-            (true, None) => code.to_owned(),
+        let description = match (documented, detail) {
+            (Some(text), detail) => {
+                if let Some(detail) = detail {
+                    tracing::info!(method = %spec.method, code, detail, "refused");
+                }
+                text.to_owned()
+            }
+            (None, detail) => {
+                let doc = declared.map_or("", |e| e.doc.trim().trim_end_matches('.'));
+                match (doc.is_empty(), detail) {
+                    (false, Some(detail)) => format!("{doc} ({detail})"),
+                    (false, None) => doc.to_owned(),
+                    (true, Some(detail)) => detail.to_owned(),
+                    (true, None) => code.to_owned(),
+                }
+            }
         };
         Self::new(status, code, description)
     }

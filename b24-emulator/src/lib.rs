@@ -124,10 +124,11 @@
 //!
 //! A code a method's spec declares answers with the `error_description` its page documents
 //! (the spec's `message`; without one, the spec's `doc`), and system codes with the texts of
-//! the documented system error table. When the emulator knows exactly what was wrong with a
-//! parameter, it adds that in parentheses (`User ID can't be empty (`ID` is 0, below the
-//! minimum 1)`): the documented text stays the start of the description. Inside `batch`,
-//! `insufficient_scope` has an empty description, as the batch page shows.
+//! the documented system error table, exactly, since a client may compare them. What the
+//! emulator knows beyond that about a bad parameter (`ID` is 0, below the minimum 1) goes to
+//! its log, at `info`; a code without a documented text says it in parentheses after the
+//! spec's `doc`. Inside `batch`, `insufficient_scope` has an empty description, as the batch
+//! page shows.
 //!
 //! # Error codes of the emulator's own
 //!
