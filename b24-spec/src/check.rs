@@ -1,140 +1,46 @@
 //! Semantic passes over a parsed [`Spec`]: names, references, cycles, params and the example.
 //!
 //! Each pass only reads the model and records problems in the context, so all of them run on
-//! every spec and the user sees every mistake in one build.
+//! every spec and the user sees every mistake in one build. Passes that look inside types
+//! follow the model's one walker ([`TypeRef::walk`], [`Spec::type_roots`]); the names of
+//! generated items come from the one list codegen emits ([`items`]).
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
 use crate::conform::{self, Mode};
 use crate::diag::{Ctxt, did_you_mean};
+use crate::items::{self, Def, Item, MethodItems};
 use crate::model::{EnumDef, FilterDef, Spec, TypeDef, TypeKind, TypeRef};
 use crate::names::{invalid_ident_reason, pascal_case};
 use crate::path::KeyPath;
+use crate::walk::Place;
 
-/// Checks of a type library's own types and named enums, with every library's types and
-/// enums visible by name.
-pub(crate) fn library(
-    cx: &mut Ctxt,
-    own: &[TypeDef],
-    own_enums: &[EnumDef],
-    all: &[TypeDef],
-    all_enums: &[EnumDef],
-) {
-    let mut names: HashMap<&str, &KeyPath> = HashMap::new();
-    let mut enums = Vec::new();
-    for e in own_enums {
-        if !e.name.starts_with(|c: char| c.is_ascii_uppercase())
-            || !e.name.chars().all(|c| c.is_ascii_alphanumeric())
-        {
-            cx.key_error(
-                &e.path,
-                format!("type name `{}` is not a Rust type name", e.name),
-            )
-            .help("type names are PascalCase letters and digits, e.g. `Gender` or `UserStatus`");
-        } else if let Some(other) = all_enums
-            .iter()
-            .find(|o| o.name == e.name && o.file != e.file)
-            .map(|o| o.file.as_str())
-            .or_else(|| {
-                all.iter()
-                    .find(|t| t.name == e.name)
-                    .map(|t| t.file.as_str())
-            })
-        {
-            cx.key_error(
-                &e.path,
-                format!("type `{}` is also defined in `{other}`", e.name),
-            )
-            .help("define each shared type in one type library");
-        }
-        names.insert(&e.name, &e.path);
-        nested_enums(
-            cx,
-            &TypeRef::plain(TypeKind::Enum(e.clone()), e.path.clone()),
-        );
-    }
-    for t in own {
-        if !t.name.starts_with(|c: char| c.is_ascii_uppercase())
-            || !t.name.chars().all(|c| c.is_ascii_alphanumeric())
-        {
-            cx.key_error(
-                &t.path,
-                format!("type name `{}` is not a Rust type name", t.name),
-            )
-            .help("type names are PascalCase letters and digits, e.g. `User` or `UserPhones`");
-        } else if let Some(other) = all
-            .iter()
-            .find(|o| o.name == t.name && o.file != t.file)
-            .map(|o| o.file.as_str())
-            .or_else(|| {
-                all_enums
-                    .iter()
-                    .find(|e| e.name == t.name && e.file != t.file)
-                    .map(|e| e.file.as_str())
-            })
-        {
-            cx.key_error(
-                &t.path,
-                format!("type `{}` is also defined in `{other}`", t.name),
-            )
-            .help("define each shared type in one type library");
-        }
-        names.insert(&t.name, &t.path);
-        for f in &t.fields {
-            collect_enums(&f.ty, &mut enums);
-        }
-    }
-    // Every library's names land in one module: an enum may not repeat any of them.
-    let mut everywhere: Vec<(String, &str, KeyPath)> = all_enums
-        .iter()
-        .map(|e| (e.name.clone(), e.file.as_str(), e.path.clone()))
-        .collect();
-    for t in all {
-        everywhere.push((t.name.clone(), &t.file, t.path.clone()));
-        let mut found = Vec::new();
-        for f in &t.fields {
-            collect_enums(&f.ty, &mut found);
-        }
-        everywhere.extend(found.into_iter().map(|(n, p)| (n, t.file.as_str(), p)));
-    }
-    let file = own.first().map_or("", |t| t.file.as_str());
-    for (name, path) in &enums {
-        if let Some(first) = names.get(name.as_str()) {
-            cx.key_error(
-                path,
-                format!("type name `{name}` is already used at `{first}`"),
-            )
-            .help("give the enum another name with `name:`");
-        } else if let Some((_, other_file, other)) = everywhere
-            .iter()
-            .find(|(n, f, p)| n == name && (p != path || *f != file))
-        {
-            cx.key_error(
-                path,
-                format!("enum name `{name}` is also used at `{other}` in `{other_file}`"),
-            )
-            .help("type library names share one module: give the enum another name with `name:`");
-        }
-    }
-    fields_of(cx, own);
+/// Checks of the type library `file`, with every library's types and named enums (`all`,
+/// `all_enums`) visible by name and sharing one module.
+pub(crate) fn library(cx: &mut Ctxt, file: &str, all: &[TypeDef], all_enums: &[EnumDef]) {
+    let shared = items::shared(all, all_enums, std::iter::empty());
+    item_names(cx, file, &shared.iter().collect::<Vec<_>>());
+    enums_of(cx, shared.iter().filter(|i| i.file == file));
+    let own: Vec<&TypeDef> = all.iter().filter(|t| t.file == file).collect();
+    fields_of(cx, own.iter().copied());
     let defined: HashSet<&str> = all.iter().map(|t| t.name.as_str()).collect();
     let enum_names: Vec<&str> = all_enums.iter().map(|e| e.name.as_str()).collect();
-    for t in own {
-        for f in &t.fields {
-            named_type_exists(cx, &defined, &enum_names, &f.ty);
-            parameter_only_types(cx, &f.ty, "a field");
-        }
+    for f in own.iter().flat_map(|t| &t.fields) {
+        named_type_exists(cx, &defined, &enum_names, &f.ty);
+        parameter_only_types(cx, &f.ty, "a field");
     }
     let all: Vec<&TypeDef> = all.iter().collect();
-    cycles_in(cx, own, &all);
+    cycles_in(cx, &own, &all);
 }
 
 pub(crate) fn spec(cx: &mut Ctxt, spec: &Spec) {
+    let items = items::method(spec);
     method_name(cx, spec);
     param_names(cx, spec);
-    type_names(cx, spec);
+    names(cx, spec, &items);
     references(cx, spec);
     cycles(cx, spec);
     error_codes(cx, spec);
@@ -296,156 +202,245 @@ fn param_names(cx: &mut Ctxt, spec: &Spec) {
             )
             .help("remove `min_items`, or change the parameter's `type`");
         }
-        nested_enums(cx, &p.ty);
-        if let TypeKind::Filter(filter) = &p.ty.kind {
-            for f in &filter.fields {
-                nested_enums(cx, &f.ty);
-            }
-        }
     }
 }
 
-/// Type and field names: valid, distinct, and not clashing with the generated items.
-fn type_names(cx: &mut Ctxt, spec: &Spec) {
-    let base = pascal_case(&spec.method);
-    // A result chosen by a parameter is an enum named `{Method}Result`.
-    let generated: &[&str] = if spec.result.by_param.is_some() {
-        &["Request", "Call", "Error", "Result"]
-    } else {
-        &["Request", "Call", "Error"]
-    };
-    let reserved: Vec<String> = generated.iter().map(|s| format!("{base}{s}")).collect();
-    let mut names: HashMap<String, KeyPath> = HashMap::new();
-    let mut claim = |cx: &mut Ctxt, name: &str, path: &KeyPath| {
-        if name.is_empty() {
-            cx.key_error(path, "this enum has no Rust type name: its owner's name has no letters to build one from")
-                .help("set `name:` to a PascalCase name, e.g. `name: ThingKind`");
-        } else if !name.starts_with(|c: char| c.is_ascii_uppercase())
-            || !name.chars().all(|c| c.is_ascii_alphanumeric())
-        {
-            cx.key_error(path, format!("type name `{name}` is not a Rust type name"))
-                .help("type names are PascalCase letters and digits, e.g. `User` or `UserPhones`");
-        } else if reserved.iter().any(|r| r == name) {
-            let help = if name.ends_with("Result") {
-                "pick another name; the enum of the result's shapes (`by_param`) uses it"
-            } else {
-                "pick another name; the method's request, call and error types use it"
-            };
-            cx.key_error(
-                path,
-                format!("type name `{name}` clashes with a generated item"),
-            )
-            .help(help);
-        } else if let Some(first) = names.insert(name.to_owned(), path.clone()) {
-            cx.key_error(
-                path,
-                format!("type name `{name}` is already used at `{first}`"),
-            )
-            .help("give one of them a different name (for an enum, set `name:`)");
-        }
-    };
-    // Library types and their enums may be re-exported into this module: no local name may
-    // repeat one, and none may be a name the method's own items use.
-    let mut shared_names: Vec<(String, &str)> = spec
-        .shared_enums
+/// The generated items of the method's module: usable names, none twice. The library's items
+/// share the module's namespace, because the module re-exports those it uses: no item of the
+/// method may take the name of one (whether it uses it or not, so the rule does not change
+/// when the spec does). Also the enums' variants and the fields of the spec's own types.
+fn names(cx: &mut Ctxt, spec: &Spec, items: &MethodItems<'_>) {
+    let library = items::shared(&spec.shared_types, &spec.shared_enums, std::iter::empty());
+    let module: Vec<&Item<'_>> = items
+        .own
         .iter()
-        .map(|e| (e.name.clone(), e.file.as_str()))
+        .chain(&items.shared_selects)
+        .chain(&library)
         .collect();
-    for t in &spec.shared_types {
-        shared_names.push((t.name.clone(), &t.file));
-        let mut enums = Vec::new();
-        for f in &t.fields {
-            collect_enums(&f.ty, &mut enums);
-        }
-        shared_names.extend(enums.into_iter().map(|(n, _)| (n, t.file.as_str())));
-    }
-    if let Some((name, file)) = shared_names.iter().find(|(n, _)| reserved.contains(n)) {
-        cx.error(
-            &KeyPath::root().key("method"),
-            format!("the type library `{file}` defines `{name}`, a name this method's generated items use"),
-        )
-        .help("rename the library type");
-    }
-    for t in &spec.types {
-        claim(cx, &t.name, &t.path);
-        if let Some(shared) = spec.shared_types.iter().find(|s| s.name == t.name) {
-            cx.key_error(
-                &t.path,
-                format!(
-                    "type `{}` is also defined in the type library `{}`",
-                    t.name, shared.file
-                ),
-            )
-            .help("use the shared type (delete this definition), or give this one another name");
-        }
-    }
-    let mut enums = Vec::new();
-    for t in &spec.types {
-        for f in &t.fields {
-            collect_enums(&f.ty, &mut enums);
-        }
-    }
-    // Selects over one record share its enum of field names.
-    let mut selects = HashSet::new();
-    for p in &spec.params {
-        if let TypeKind::Array(items) = &p.ty.kind
-            && let TypeKind::Enum(e) = &items.kind
-            && e.select_of.is_some()
-        {
-            if !e.shared && selects.insert(e.name.as_str()) {
-                enums.push((e.name.clone(), items.path.clone()));
+    item_names(cx, &spec.file, &module);
+    enums_of(cx, items.own.iter().chain(&items.shared_selects));
+    fields_of(cx, spec.types.iter());
+}
+
+/// Every item of one module (`items`, in generation order) has a usable Rust name and no two
+/// have the same. Problems are reported in `file` only, at its items, each item once.
+fn item_names(cx: &mut Ctxt, file: &str, items: &[&Item<'_>]) {
+    let mut first: HashMap<&str, &Item<'_>> = HashMap::new();
+    let mut reported: HashSet<*const Item<'_>> = HashSet::new();
+    for &item in items {
+        if let Some(help) = unusable_name(item) {
+            if item.file == file {
+                let message = if item.name.is_empty() {
+                    "this enum has no Rust type name: its owner's name has no letters to build one from".to_owned()
+                } else {
+                    format!("type name `{}` is not a Rust type name", item.name)
+                };
+                cx.key_error(&item.path, message).help(help);
             }
             continue;
         }
-        collect_enums(&p.ty, &mut enums);
-        if let TypeKind::Filter(filter) = &p.ty.kind {
-            enums.push((filter.name.clone(), p.ty.path.clone()));
-            if filter.narrowed() {
-                enums.push((format!("{}Cmp", filter.name), p.ty.path.clone()));
+        match first.entry(item.name.as_str()) {
+            Entry::Vacant(v) => {
+                v.insert(item);
             }
-            for f in &filter.fields {
-                collect_enums(&f.ty, &mut enums);
+            Entry::Occupied(o) => {
+                if let Some((at, other)) = clash_site(file, o.get(), item)
+                    && reported.insert(at)
+                {
+                    clash(cx, file, at, other);
+                }
             }
         }
-    }
-    for ty in spec.result.shapes() {
-        collect_enums(ty, &mut enums);
-    }
-    // A select of a library record has its enum in the shared module: no library name may
-    // be the same (two selects of one record share it).
-    for p in &spec.params {
-        if let TypeKind::Array(items) = &p.ty.kind
-            && let TypeKind::Enum(e) = &items.kind
-            && e.shared
-            && e.select_of.is_some()
-            && let Some((_, file)) = shared_names.iter().find(|(n, _)| *n == e.name)
-        {
-            cx.error(
-                &items.path,
-                format!("the select's enum `{}` is also a name in the type library `{file}`", e.name),
-            )
-            .help("rename the library type; `select` names its enum after the record, with `Field` appended");
-        }
-    }
-    for (name, path) in enums {
-        claim(cx, &name, &path);
-        if let Some((_, file)) = shared_names.iter().find(|(n, _)| *n == name) {
-            cx.key_error(
-                &path,
-                format!("enum name `{name}` is also a name in the type library `{file}`"),
-            )
-            .help("give this enum another name with `name:`");
-        }
-    }
-
-    fields_of(cx, &spec.types);
-    for ty in spec.result.shapes() {
-        nested_enums(cx, ty);
     }
 }
 
-/// Field names of object types: valid, distinct snake_case identifiers; enums inside valid.
-fn fields_of(cx: &mut Ctxt, types: &[TypeDef]) {
+/// For a name the spec writes (or builds from its owner's, for an inline enum) that is not a
+/// PascalCase Rust type name: how to fix it.
+fn unusable_name(item: &Item<'_>) -> Option<&'static str> {
+    let help = match item.def {
+        Def::Object(_) | Def::Filter(..) => {
+            "type names are PascalCase letters and digits, e.g. `User` or `UserPhones`"
+        }
+        Def::Enum(e) if e.shared && e.select_of.is_none() => {
+            "type names are PascalCase letters and digits, e.g. `Gender` or `UserStatus`"
+        }
+        Def::Enum(e) if e.select_of.is_none() => {
+            if item.name.is_empty() {
+                "set `name:` to a PascalCase name, e.g. `name: ThingKind`"
+            } else {
+                "type names are PascalCase letters and digits, e.g. `User` or `UserPhones`"
+            }
+        }
+        // Made from names checked elsewhere: the method's, a filter's, a record's.
+        Def::Enum(_)
+        | Def::Request
+        | Def::Call
+        | Def::Error
+        | Def::ResultChoice(_)
+        | Def::FilterCmp(_) => return None,
+    };
+    let pascal = item.name.starts_with(|c: char| c.is_ascii_uppercase())
+        && item.name.chars().all(|c| c.is_ascii_alphanumeric());
+    (!pascal).then_some(help)
+}
+
+/// Where to report that `first` and `later` are named alike: at the item of `file` the user
+/// can rename most directly (the later one when both can be), with the other item.
+fn clash_site<'i, 'a>(
+    file: &str,
+    first: &'i Item<'a>,
+    later: &'i Item<'a>,
+) -> Option<(&'i Item<'a>, &'i Item<'a>)> {
+    [(first, later), (later, first)]
+        .into_iter()
+        .filter(|(at, _)| at.file == file)
+        .max_by_key(|(at, _)| renaming(at, file).0)
+}
+
+/// Reports, at `at`, that `other` has the same name, naming where `other` is and how to fix it.
+fn clash(cx: &mut Ctxt, file: &str, at: &Item<'_>, other: &Item<'_>) {
+    let place = if other.file == file {
+        String::new()
+    } else {
+        format!(" in `{}`", other.file)
+    };
+    let message = format!(
+        "the {} `{}` would have the same Rust name as the {} {} `{}`{place}",
+        what(at),
+        at.name,
+        what(other),
+        origin(other),
+        other.path
+    );
+    // Object types and named enums of type libraries.
+    let library_type = |i: &Item<'_>| {
+        i.shared
+            && match i.def {
+                Def::Object(_) => true,
+                Def::Enum(e) => e.select_of.is_none() && e.shared,
+                Def::Request
+                | Def::Call
+                | Def::Error
+                | Def::ResultChoice(_)
+                | Def::Filter(..)
+                | Def::FilterCmp(_) => false,
+            }
+    };
+    let help = if matches!((at.def, other.def), (Def::Object(_), Def::Object(_)))
+        && !at.shared
+        && other.shared
+    {
+        "use the library's type (delete this definition), or give this one another name".to_owned()
+    } else if library_type(at) && library_type(other) && at.file != other.file {
+        "define each shared type in one type library, or give one of them another name".to_owned()
+    } else {
+        let (at_rank, at_help) = renaming(at, file);
+        let (other_rank, other_help) = renaming(other, file);
+        let help = if other_rank > at_rank {
+            other_help
+        } else {
+            at_help
+        };
+        if at.shared && other.shared {
+            format!("type libraries share one module: {help}")
+        } else {
+            help
+        }
+    };
+    // Names made from another name point at that name (the method's, a select's record).
+    let problem = match at.def {
+        Def::Request | Def::Call | Def::Error => cx.error(&at.path, message),
+        Def::Enum(EnumDef {
+            select_of: Some(_), ..
+        }) => cx.error(&at.path, message),
+        Def::Enum(_)
+        | Def::Object(_)
+        | Def::ResultChoice(_)
+        | Def::Filter(..)
+        | Def::FilterCmp(_) => cx.key_error(&at.path, message),
+    };
+    problem.help(help);
+}
+
+/// How the user gives `item` another name, and how directly: 2 by a key of its own, 1 by
+/// renaming what its name is made from, 0 not at all (it is named after the method). The
+/// help names the file when it is not `file`.
+fn renaming(item: &Item<'_>, file: &str) -> (u8, String) {
+    let (rank, help) = match item.def {
+        Def::Object(t) => (2, format!("give the type `{}` another name", t.name)),
+        Def::Enum(e) => match (&e.select_of, e.shared) {
+            (Some(of), _) => (
+                1,
+                format!(
+                    "rename the record type `{of}`: a select's enum is named after it, with `Field` appended"
+                ),
+            ),
+            (None, true) => (2, format!("give the named enum `{}` another name", e.name)),
+            (None, false) => (2, "give the enum another name with `name:`".to_owned()),
+        },
+        Def::Filter(..) => (2, "give the filter another name with `name:`".to_owned()),
+        Def::FilterCmp(f) => (
+            1,
+            format!(
+                "give the filter `{}` another name with `name:`: its comparison type is named after it, with `Cmp` appended",
+                f.name
+            ),
+        ),
+        Def::Request | Def::Call | Def::Error | Def::ResultChoice(_) => {
+            (0, "these names are made from the method's name".to_owned())
+        }
+    };
+    if rank > 0 && item.file != file {
+        (rank, format!("{help} (in `{}`)", item.file))
+    } else {
+        (rank, help)
+    }
+}
+
+/// What kind of item it is, for messages.
+fn what(item: &Item<'_>) -> &'static str {
+    match item.def {
+        Def::Request => "request type",
+        Def::Call => "call type",
+        Def::Error => "error enum",
+        Def::ResultChoice(_) => "enum of the result's shapes",
+        Def::Object(_) => "type",
+        Def::Enum(e) if e.select_of.is_some() => "select's enum",
+        Def::Enum(e) if e.shared => "named enum",
+        Def::Enum(_) => "enum",
+        Def::Filter(..) => "filter builder",
+        Def::FilterCmp(_) => "filter's comparison type",
+    }
+}
+
+/// How its path relates to the item: the key that names it, or the one it is made for.
+fn origin(item: &Item<'_>) -> &'static str {
+    match item.def {
+        Def::Object(_)
+        | Def::Enum(EnumDef {
+            select_of: None, ..
+        })
+        | Def::Filter(..) => "defined at",
+        Def::Enum(_)
+        | Def::Request
+        | Def::Call
+        | Def::Error
+        | Def::ResultChoice(_)
+        | Def::FilterCmp(_) => "generated for",
+    }
+}
+
+/// The variants of generated enums.
+fn enums_of<'i, 'a: 'i>(cx: &mut Ctxt, items: impl Iterator<Item = &'i Item<'a>>) {
+    for item in items {
+        if let Def::Enum(e) = item.def {
+            enum_values(cx, e);
+        }
+    }
+}
+
+/// Field names of object types: valid, distinct snake_case identifiers.
+fn fields_of<'a>(cx: &mut Ctxt, types: impl Iterator<Item = &'a TypeDef>) {
     for t in types {
         let mut seen: HashMap<&str, &str> = HashMap::new();
         for f in &t.fields {
@@ -469,114 +464,83 @@ fn fields_of(cx: &mut Ctxt, types: &[TypeDef]) {
                 )
                 .help("remove one of them");
             }
-            nested_enums(cx, &f.ty);
         }
-    }
-}
-
-/// Enums defined where they are used (a library's named enums are defined in the library).
-fn collect_enums(ty: &TypeRef, out: &mut Vec<(String, KeyPath)>) {
-    match &ty.kind {
-        // A select's enum is claimed by its parameter (a select elsewhere is refused).
-        TypeKind::Enum(e) if e.shared || e.select_of.is_some() => {}
-        TypeKind::Enum(e) => out.push((e.name.clone(), ty.path.clone())),
-        TypeKind::Array(items) | TypeKind::Map { values: items, .. } => collect_enums(items, out),
-        _ => {}
     }
 }
 
 /// Enum variant names must be distinct after conversion (`""` and `_` cannot both be `Empty`),
-/// and the values of a `case_insensitive` enum distinct when case is ignored. A library's
-/// named enum is checked in its library; a select's enum here, where its record is named.
-fn nested_enums(cx: &mut Ctxt, ty: &TypeRef) {
-    match &ty.kind {
-        TypeKind::Enum(e) if e.shared && e.select_of.is_none() && ty.path != e.path => {}
-        TypeKind::Enum(e) => {
-            if e.case_insensitive {
-                let mut folded: HashMap<String, &str> = HashMap::new();
-                for v in &e.values {
-                    if let Some(first) = folded.insert(v.wire.to_ascii_lowercase(), &v.wire) {
-                        cx.error(
-                            &v.path,
-                            format!("wire values {first:?} and {:?} are the same value when case is ignored", v.wire),
-                        )
-                        .help("a `case_insensitive` enum lists each value once, in the spelling the portal sends");
-                    }
-                }
-            }
-            let mut seen: HashMap<String, &str> = HashMap::new();
-            for v in &e.values {
-                let variant = pascal_case(&v.name);
-                if let Some(reason) = invalid_ident_reason(&variant) {
-                    cx.error(
-                        &v.path,
-                        format!(
-                            "enum variant `{}` has no usable Rust name: {reason}",
-                            v.name
-                        ),
-                    )
-                    .help("name variants with words, e.g. `unspecified`");
-                } else if variant == "Unknown" {
-                    cx.error(&v.path, "the variant name `unknown` is reserved")
-                        .help("every enum gets an `Unknown(String)` variant for values added later; pick another name");
-                } else if let Some(first) = seen.insert(variant.clone(), &v.wire) {
-                    cx.error(
-                        &v.path,
-                        format!(
-                            "wire values {first:?} and {:?} both become the variant `{variant}`",
-                            v.wire
-                        ),
-                    )
-                    .help("give them different variant names");
-                }
+/// and the values of a `case_insensitive` enum distinct when case is ignored.
+fn enum_values(cx: &mut Ctxt, e: &EnumDef) {
+    if e.case_insensitive {
+        let mut folded: HashMap<String, &str> = HashMap::new();
+        for v in &e.values {
+            if let Some(first) = folded.insert(v.wire.to_ascii_lowercase(), &v.wire) {
+                cx.error(
+                    &v.path,
+                    format!("wire values {first:?} and {:?} are the same value when case is ignored", v.wire),
+                )
+                .help("a `case_insensitive` enum lists each value once, in the spelling the portal sends");
             }
         }
-        TypeKind::Array(items) | TypeKind::Map { values: items, .. } => nested_enums(cx, items),
-        _ => {}
+    }
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for v in &e.values {
+        let variant = pascal_case(&v.name);
+        if let Some(reason) = invalid_ident_reason(&variant) {
+            cx.error(
+                &v.path,
+                format!(
+                    "enum variant `{}` has no usable Rust name: {reason}",
+                    v.name
+                ),
+            )
+            .help("name variants with words, e.g. `unspecified`");
+        } else if variant == "Unknown" {
+            cx.error(&v.path, "the variant name `unknown` is reserved")
+                .help("every enum gets an `Unknown(String)` variant for values added later; pick another name");
+        } else if let Some(first) = seen.insert(variant.clone(), &v.wire) {
+            cx.error(
+                &v.path,
+                format!(
+                    "wire values {first:?} and {:?} both become the variant `{variant}`",
+                    v.wire
+                ),
+            )
+            .help("give them different variant names");
+        }
     }
 }
 
-/// A named type must be defined: under the spec's `types:` or in a type library (where a
-/// named enum is resolved before the checks, so `enums` only serve suggestions).
+/// A named type must be defined, under the spec's `types:` or in a type library (where a
+/// named enum is resolved before the checks, so `enums` only serve suggestions), and so must
+/// the record a select names; anywhere inside `ty`.
 fn named_type_exists(cx: &mut Ctxt, defined: &HashSet<&str>, enums: &[&str], ty: &TypeRef) {
-    let ty = innermost(ty);
-    if let TypeKind::Enum(e) = &ty.kind
-        && let Some(of) = &e.select_of
-        && !defined.contains(of.as_str())
-    {
-        let p = cx.error(&ty.path, format!("unknown record type `{of}`"));
-        match did_you_mean(of, defined.iter().copied()) {
-            Some(s) => p.help(format!("did you mean `{s}`?")),
-            None => p.help("`of:` names an object type under `types:` or in a type library"),
-        };
-    }
-    if let TypeKind::Filter(filter) = &ty.kind {
-        for f in &filter.fields {
-            named_type_exists(cx, defined, enums, &f.ty);
+    for ty in ty.walk() {
+        if let TypeKind::Enum(e) = &ty.kind
+            && let Some(of) = &e.select_of
+            && !defined.contains(of.as_str())
+        {
+            let p = cx.error(&ty.path, format!("unknown record type `{of}`"));
+            match did_you_mean(of, defined.iter().copied()) {
+                Some(s) => p.help(format!("did you mean `{s}`?")),
+                None => p.help("`of:` names an object type under `types:` or in a type library"),
+            };
+        }
+        if let TypeKind::Named(name) = &ty.kind
+            && !defined.contains(name.as_str())
+        {
+            let p = cx.error(&ty.path, format!("unknown type `{name}`"));
+            match did_you_mean(name, defined.iter().copied().chain(enums.iter().copied())) {
+                Some(s) => p.help(format!("did you mean `{s}`?")),
+                None => p.help(
+                    "define it under `types:` (or in a type library such as `specs/types/im.yaml`), or use a built-in type such as `string`",
+                ),
+            };
         }
     }
-    if let TypeKind::Named(name) = &ty.kind
-        && !defined.contains(name.as_str())
-    {
-        let p = cx.error(&ty.path, format!("unknown type `{name}`"));
-        match did_you_mean(name, defined.iter().copied().chain(enums.iter().copied())) {
-            Some(s) => p.help(format!("did you mean `{s}`?")),
-            None => p.help(
-                "define it under `types:` (or in a type library such as `specs/types/im.yaml`), or use a built-in type such as `string`",
-            ),
-        };
-    }
 }
 
-/// The element type below any arrays and maps: `User` in a map of lists of `User`.
-fn innermost(mut ty: &TypeRef) -> &TypeRef {
-    while let TypeKind::Array(items) | TypeKind::Map { values: items, .. } = &ty.kind {
-        ty = items;
-    }
-    ty
-}
-
-/// Every named type must be defined in `types:` or a type library.
+/// Every named type must be defined in `types:` or a type library; parameters name none.
 fn references(cx: &mut Ctxt, spec: &Spec) {
     let defined: HashSet<&str> = spec
         .types
@@ -585,58 +549,106 @@ fn references(cx: &mut Ctxt, spec: &Spec) {
         .map(|t| t.name.as_str())
         .collect();
     let enums: Vec<&str> = spec.shared_enums.iter().map(|e| e.name.as_str()).collect();
-    let check = |cx: &mut Ctxt, ty: &TypeRef| named_type_exists(cx, &defined, &enums, ty);
-    for p in &spec.params {
-        check(cx, &p.ty);
-        if matches!(innermost(&p.ty).kind, TypeKind::Named(_)) {
-            cx.error(
-                &p.ty.path,
-                format!("parameter `{}` uses an object type", p.wire),
-            )
-            .help("parameters are scalars, arrays or `json`");
+    for (place, ty) in spec.type_roots() {
+        named_type_exists(cx, &defined, &enums, ty);
+        match place {
+            // A filter's fields must be single values, which `filter_fields` checks.
+            Place::Param(p) if !matches!(p.ty.kind, TypeKind::Filter(_)) => {
+                if ty.walk().any(|t| matches!(t.kind, TypeKind::Named(_))) {
+                    cx.error(
+                        &p.ty.path,
+                        format!("parameter `{}` uses an object type", p.wire),
+                    )
+                    .help("parameters are scalars, arrays or `json`");
+                }
+            }
+            Place::Param(_) => {}
+            Place::Field(..) => parameter_only_types(cx, ty, "a field"),
+            Place::Result(_) => parameter_only_types(cx, ty, "`result`"),
         }
-    }
-    for t in &spec.types {
-        for f in &t.fields {
-            check(cx, &f.ty);
-            parameter_only_types(cx, &f.ty, "a field");
-        }
-    }
-    for ty in spec.result.shapes() {
-        check(cx, ty);
-        parameter_only_types(cx, ty, "`result`");
     }
 }
 
-/// `filter` and `select` describe what a request sends; nothing else may use them.
+/// `filter` and `select` describe what a request sends: `ty` (written at `place`) may not
+/// use them anywhere.
 fn parameter_only_types(cx: &mut Ctxt, ty: &TypeRef, place: &str) {
+    for ty in ty.walk() {
+        parameter_only(cx, ty, place, false);
+    }
+}
+
+/// Reports `ty` if it is a filter or a select, which only a whole parameter may be; `in_param`
+/// when `ty` is part of one.
+fn parameter_only(cx: &mut Ctxt, ty: &TypeRef, place: &str, in_param: bool) {
+    let help = |kind: &str| {
+        if in_param {
+            format!(
+                "`type: {kind}` describes a whole parameter: declare it directly under `params:`"
+            )
+        } else {
+            format!("`type: {kind}` describes a request parameter; use it under `params:`")
+        }
+    };
     match &ty.kind {
         TypeKind::Filter(_) => {
             cx.error(&ty.path, format!("{place} cannot be a `filter`"))
-                .help("`type: filter` describes a request parameter; use it under `params:`");
+                .help(help("filter"));
         }
-        TypeKind::Map { values, .. } => parameter_only_types(cx, values, place),
-        TypeKind::Array(items) => match &items.kind {
-            TypeKind::Enum(e) if e.select_of.is_some() => {
-                cx.error(&ty.path, format!("{place} cannot be a `select`"))
-                    .help("`type: select` describes a request parameter; use it under `params:`");
-            }
-            _ => parameter_only_types(cx, items, place),
-        },
-        _ => {}
+        TypeKind::Array(items) if is_select(items) => {
+            cx.error(&ty.path, format!("{place} cannot be a `select`"))
+                .help(help("select"));
+        }
+        TypeKind::String
+        | TypeKind::Integer
+        | TypeKind::Number
+        | TypeKind::Boolean
+        | TypeKind::Yn
+        | TypeKind::Id
+        | TypeKind::Datetime
+        | TypeKind::NaiveDatetime
+        | TypeKind::Date
+        | TypeKind::Json
+        | TypeKind::Array(_)
+        | TypeKind::Map { .. }
+        | TypeKind::Enum(_)
+        | TypeKind::Named(_) => {}
     }
 }
 
-/// Filters and selects: top-level parameters only, with usable field names and scalar field
-/// types.
+/// The items of a `select`: the enum of a record's field names.
+fn is_select(items: &TypeRef) -> bool {
+    matches!(&items.kind, TypeKind::Enum(e) if e.select_of.is_some())
+}
+
+/// Filters and selects: whole parameters only (not inside one), with usable field names and
+/// scalar field types.
 fn filters_and_selects(cx: &mut Ctxt, spec: &Spec) {
     for p in &spec.params {
-        match &p.ty.kind {
-            TypeKind::Filter(filter) => filter_fields(cx, filter),
-            TypeKind::Array(items) => {
-                parameter_only_types(cx, items, "an array item");
+        if let TypeKind::Filter(filter) = &p.ty.kind {
+            filter_fields(cx, filter);
+        }
+        for parent in p.ty.walk() {
+            let place = match &parent.kind {
+                TypeKind::Array(_) => "an array item",
+                TypeKind::Map { .. } => "a map value",
+                // Its fields must be single values, which `filter_fields` checks.
+                TypeKind::Filter(_) => continue,
+                TypeKind::String
+                | TypeKind::Integer
+                | TypeKind::Number
+                | TypeKind::Boolean
+                | TypeKind::Yn
+                | TypeKind::Id
+                | TypeKind::Datetime
+                | TypeKind::NaiveDatetime
+                | TypeKind::Date
+                | TypeKind::Json
+                | TypeKind::Enum(_)
+                | TypeKind::Named(_) => continue,
+            };
+            for child in parent.children() {
+                parameter_only(cx, child, place, true);
             }
-            _ => {}
         }
     }
 }
@@ -684,12 +696,20 @@ fn filter_fields(cx: &mut Ctxt, filter: &FilterDef) {
         }
         let scalar = match &f.ty.kind {
             TypeKind::Enum(e) => e.select_of.is_none(),
+            TypeKind::String
+            | TypeKind::Integer
+            | TypeKind::Number
+            | TypeKind::Boolean
+            | TypeKind::Yn
+            | TypeKind::Id
+            | TypeKind::Datetime
+            | TypeKind::NaiveDatetime
+            | TypeKind::Date => true,
             TypeKind::Array(_)
             | TypeKind::Map { .. }
             | TypeKind::Json
             | TypeKind::Named(_)
             | TypeKind::Filter(_) => false,
-            _ => true,
         };
         if !scalar {
             cx.error(
@@ -713,23 +733,20 @@ fn filter_fields(cx: &mut Ctxt, filter: &FilterDef) {
 
 /// A type that contains itself without an array in between would be infinitely large.
 fn cycles(cx: &mut Ctxt, spec: &Spec) {
+    let own: Vec<&TypeDef> = spec.types.iter().collect();
     let all: Vec<&TypeDef> = spec.types.iter().chain(&spec.shared_types).collect();
-    cycles_in(cx, &spec.types, &all);
+    cycles_in(cx, &own, &all);
 }
 
 /// Reports cycles that start at one of `starts`, following fields through `all`.
-fn cycles_in(cx: &mut Ctxt, starts: &[TypeDef], all: &[&TypeDef]) {
-    // Edges only through direct (non-array) fields: arrays are heap-allocated.
+fn cycles_in(cx: &mut Ctxt, starts: &[&TypeDef], all: &[&TypeDef]) {
     let edges: BTreeMap<&str, Vec<(&str, &KeyPath)>> = all
         .iter()
         .map(|t| {
             let direct = t
                 .fields
                 .iter()
-                .filter_map(|f| match &f.ty.kind {
-                    TypeKind::Named(n) => Some((n.as_str(), &f.ty.path)),
-                    _ => None,
-                })
+                .filter_map(|f| contained(&f.ty).map(|n| (n, &f.ty.path)))
                 .collect();
             (t.name.as_str(), direct)
         })
@@ -763,6 +780,27 @@ fn cycles_in(cx: &mut Ctxt, starts: &[TypeDef], all: &[&TypeDef]) {
                 }
             }
         }
+    }
+}
+
+/// The object type a value of `ty` holds inline, making the holder at least as large: a named
+/// type itself, not one behind the heap allocation of a list or a map.
+fn contained(ty: &TypeRef) -> Option<&str> {
+    match &ty.kind {
+        TypeKind::Named(name) => Some(name),
+        TypeKind::Array(_) | TypeKind::Map { .. } => None,
+        TypeKind::String
+        | TypeKind::Integer
+        | TypeKind::Number
+        | TypeKind::Boolean
+        | TypeKind::Yn
+        | TypeKind::Id
+        | TypeKind::Datetime
+        | TypeKind::NaiveDatetime
+        | TypeKind::Date
+        | TypeKind::Json
+        | TypeKind::Enum(_)
+        | TypeKind::Filter(_) => None,
     }
 }
 

@@ -9,8 +9,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::SpecSet;
-use crate::model::{EnumDef, ErrorDef, MapKeys, Param, Spec, TypeDef, TypeKind, TypeRef};
-use crate::names::{ident, pascal_case, snake_case};
+use crate::items::{self, Def, MethodItems};
+use crate::model::{
+    EnumDef, ErrorDef, MapKeys, Param, ResultChoice, Spec, TypeDef, TypeKind, TypeRef,
+};
+use crate::names::{ident, pascal_case};
 
 mod filter;
 
@@ -60,18 +63,19 @@ pub fn generate(set: &SpecSet, options: &Options) -> TokenStream {
             quote!()
         }
     };
-    let modules = set.specs.iter().map(|spec| {
+    let methods: Vec<(&Spec, MethodItems<'_>)> =
+        set.specs.iter().map(|s| (s, items::method(s))).collect();
+    let modules = methods.iter().map(|(spec, items)| {
         let gate = gate(spec);
-        let module = method_module(spec, rt);
+        let module = method_module(spec, items, rt);
         quote!(#gate #module)
     });
     let inherent = matches!(options.client_methods, ClientMethods::Inherent);
-    let client_fns: Vec<TokenStream> = set
-        .specs
+    let client_fns: Vec<TokenStream> = methods
         .iter()
-        .map(|s| {
+        .map(|(s, items)| {
             let gate = gate(s);
-            let f = client_fn(s, rt, inherent);
+            let f = client_fn(s, items, rt, inherent);
             quote!(#gate #f)
         })
         .collect();
@@ -83,9 +87,9 @@ pub fn generate(set: &SpecSet, options: &Options) -> TokenStream {
         },
         ClientMethods::Trait(name) => {
             let name = ident(name);
-            let decls = set.specs.iter().map(|s| {
+            let decls = methods.iter().map(|(s, items)| {
                 let gate = gate(s);
-                let d = client_fn_decl(s, rt);
+                let d = client_fn_decl(s, items, rt);
                 quote!(#gate #d)
             });
             quote! {
@@ -111,22 +115,27 @@ pub fn generate(set: &SpecSet, options: &Options) -> TokenStream {
     } else {
         quote!()
     };
-    let named_enums = filter::shared_module_enums(set);
-    let shared = if set.shared.is_empty() && named_enums.is_empty() {
+    let shared_items = items::shared(&set.shared, &set.shared_enums, &set.specs);
+    let shared = if shared_items.is_empty() {
         quote!()
     } else {
         let module = ident(crate::SHARED_MODULE);
-        let defs = set.shared.iter().map(|t| type_def(t, rt));
-        let enums = enums_of_types(&set.shared)
-            .into_iter()
-            .chain(&named_enums)
-            .map(|ty| enum_def(ty, rt));
+        let defs = shared_items.iter().map(|item| match item.def {
+            Def::Object(t) => type_def(t, rt),
+            Def::Enum(e) => enum_def(e, rt),
+            // Only object types and enums are shared.
+            Def::Request
+            | Def::Call
+            | Def::Error
+            | Def::ResultChoice(_)
+            | Def::Filter(..)
+            | Def::FilterCmp(_) => quote!(),
+        });
         quote! {
             /// Types that several methods share, from the type libraries of the spec set;
             /// each is generated once.
             pub mod #module {
                 #(#defs)*
-                #(#enums)*
             }
         }
     };
@@ -148,28 +157,73 @@ pub fn expand(set: &SpecSet, options: &Options) -> String {
     }
 }
 
-fn module_ident(spec: &Spec) -> proc_macro2::Ident {
-    ident(&snake_case(&spec.method))
+/// A method's module: its items, in the order [`items::method`] lists them, and the contract
+/// tests.
+fn method_module(spec: &Spec, items: &MethodItems<'_>, rt: &TokenStream) -> TokenStream {
+    let module = ident(&items.module);
+    let module_doc = doc_lines(&module_docs(spec, items));
+    // The library types this method uses, re-exported so `im_user_get::User` works whether
+    // `User` is the spec's own type or a shared one.
+    let uses_shared = if items.reexports.is_empty() {
+        quote!()
+    } else {
+        let shared = ident(crate::SHARED_MODULE);
+        let names = items.reexports.iter().map(|n| ident(n));
+        quote! {
+            pub use super::#shared::{#(#names),*};
+        }
+    };
+    let defs = items.own.iter().map(|item| match item.def {
+        Def::Request => request_def(spec, items, rt),
+        Def::Call => call_def(spec, items, rt),
+        Def::Object(t) => type_def(t, rt),
+        Def::Enum(e) => enum_def(e, rt),
+        Def::FilterCmp(f) => filter::cmp_def(f, &item.name, rt),
+        Def::Filter(f, param) => filter::filter_def(
+            f,
+            param.map_or("", |p| p.wire.as_str()),
+            &spec.method,
+            items.cmp_of(f),
+            rt,
+        ),
+        Def::ResultChoice(choice) => result_enum(spec, choice, &item.name, rt),
+        Def::Error => error_enum(spec, &ident(&item.name), rt),
+    });
+    // The documented example must decode with the generated types in `cargo test` too, not
+    // only in the compile-time check (which follows the same rules by other code).
+    let contract = contract_test(spec, items, rt);
+    quote! {
+        #module_doc
+        pub mod #module {
+            #uses_shared
+            #(#defs)*
+            #contract
+        }
+    }
 }
 
-fn base_name(spec: &Spec) -> String {
-    pascal_case(&spec.method)
+/// `new(…)`'s arguments: the required parameters, as their setters take them.
+fn new_args(spec: &Spec, rt: &TokenStream) -> Vec<TokenStream> {
+    spec.params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| {
+            let name = ident(&p.rust);
+            let ty = setter_type(&p.ty, rt);
+            quote!(#name: #ty)
+        })
+        .collect()
 }
 
-fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
-    let module = module_ident(spec);
-    let base = base_name(spec);
-    // `ident`, not `format_ident!`: it cannot panic on a name the checks let through.
-    let request = ident(&format!("{base}Request"));
-    let call = ident(&format!("{base}Call"));
-    let error = ident(&format!("{base}Error"));
+/// The request type, its builder and its `Method` impl.
+fn request_def(spec: &Spec, items: &MethodItems<'_>, rt: &TokenStream) -> TokenStream {
+    let module = &items.module;
+    let request = ident(items.request());
+    let error = ident(items.error());
     let method = &spec.method;
     let read_only = spec.read_only;
     let paged = spec.paged;
-    let module_doc = doc_lines(&module_docs(spec));
-    let output = output_type(spec, rt);
-
-    let required: Vec<&Param> = spec.params.iter().filter(|p| p.required).collect();
+    let output = output_type(spec, items, rt);
     let fields = spec.params.iter().map(|p| {
         let name = ident(&p.rust);
         let ty = rust_type(&p.ty, rt);
@@ -180,14 +234,7 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
             quote!(#doc pub #name: ::core::option::Option<#ty>,)
         }
     });
-    let new_args: Vec<TokenStream> = required
-        .iter()
-        .map(|p| {
-            let name = ident(&p.rust);
-            let ty = setter_type(&p.ty, rt);
-            quote!(#name: #ty)
-        })
-        .collect();
+    let new_args = new_args(spec, rt);
     let new_inits = spec.params.iter().map(|p| {
         let name = ident(&p.rust);
         if p.required {
@@ -197,39 +244,21 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
             quote!(#name: ::core::option::Option::None,)
         }
     });
-    let required_names: Vec<_> = required.iter().map(|p| ident(&p.rust)).collect();
-    let setters: Vec<TokenStream> = spec
-        .params
-        .iter()
-        .map(|p| {
-            let name = ident(&p.rust);
-            let ty = setter_type(&p.ty, rt);
-            let value = setter_conversion(&p.ty, quote!(value));
-            let doc = doc_lines(&param_doc(p));
-            let assign = if p.required {
-                quote!(#value)
-            } else {
-                quote!(::core::option::Option::Some(#value))
-            };
-            quote! {
-                #doc
-                #[must_use]
-                pub fn #name(mut self, value: #ty) -> Self {
-                    self.#name = #assign;
-                    self
-                }
-            }
-        })
-        .collect();
-    let call_setters = spec.params.iter().map(|p| {
+    let setters = spec.params.iter().map(|p| {
         let name = ident(&p.rust);
         let ty = setter_type(&p.ty, rt);
+        let value = setter_conversion(&p.ty, quote!(value));
         let doc = doc_lines(&param_doc(p));
+        let assign = if p.required {
+            quote!(#value)
+        } else {
+            quote!(::core::option::Option::Some(#value))
+        };
         quote! {
             #doc
             #[must_use]
             pub fn #name(mut self, value: #ty) -> Self {
-                self.request = self.request.#name(value);
+                self.#name = #assign;
                 self
             }
         }
@@ -253,17 +282,14 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
         "Parameters of [`{method}`]({}).\n\nBuild it with [`{request}::new`] and the setters, then send it with `Client::call`, or start from `Client::{module}`.",
         spec.docs
     ));
-    let call_doc = doc_lines(&format!(
-        "A [`{request}`] bound to a client: set parameters, then [`send`]({call}::send) it."
-    ));
-    let new_doc = doc_lines(&if required.is_empty() {
+    let new_doc = doc_lines(&if new_args.is_empty() {
         "A request with every optional parameter left out.".to_owned()
     } else {
         "A request with its required parameters; optional ones are left out.".to_owned()
     });
     // The result's own quirks (an id as a string, `false` for none) need its adapter, and a
     // result chosen by a parameter looks at the request.
-    let decode_output = decode_output_fn(spec, rt);
+    let decode_output = decode_output_fn(spec, items, rt);
     // `paged` adds (or finds) the integer `start` param; `Client::call_all` sets it per page.
     let start_param = spec
         .params
@@ -282,6 +308,76 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
             }
         }
     });
+    let derive_default = if new_args.is_empty() {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+    quote! {
+        #request_doc
+        #[derive(Debug, Clone, PartialEq, #derive_default)]
+        pub struct #request {
+            #(#fields)*
+        }
+
+        impl #request {
+            #new_doc
+            #[must_use]
+            #[allow(clippy::new_without_default)]
+            pub fn new(#(#new_args),*) -> Self {
+                Self { #(#new_inits)* }
+            }
+            #(#setters)*
+        }
+
+        impl #rt::Method for #request {
+            const NAME: &'static str = #method;
+            const READ_ONLY: bool = #read_only;
+            const PAGED: bool = #paged;
+            type Output = #output;
+            type Error = #error;
+
+            fn params(&self) -> #rt::__private::serde_json::Map<::std::string::String, #rt::__private::serde_json::Value> {
+                #[allow(unused_mut)]
+                let mut params = #rt::__private::serde_json::Map::new();
+                #(#encode)*
+                params
+            }
+            #decode_output
+            #set_start
+        }
+    }
+}
+
+/// The call builder: a request bound to a client.
+fn call_def(spec: &Spec, items: &MethodItems<'_>, rt: &TokenStream) -> TokenStream {
+    let module = &items.module;
+    let request = ident(items.request());
+    let call = ident(items.call());
+    let error = ident(items.error());
+    let output = output_type(spec, items, rt);
+    let new_args = new_args(spec, rt);
+    let required_names = spec
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| ident(&p.rust));
+    let call_setters = spec.params.iter().map(|p| {
+        let name = ident(&p.rust);
+        let ty = setter_type(&p.ty, rt);
+        let doc = doc_lines(&param_doc(p));
+        quote! {
+            #doc
+            #[must_use]
+            pub fn #name(mut self, value: #ty) -> Self {
+                self.request = self.request.#name(value);
+                self
+            }
+        }
+    });
+    let call_doc = doc_lines(&format!(
+        "A [`{request}`] bound to a client: set parameters, then [`send`]({call}::send) it."
+    ));
     let send_all = spec.paged.then(|| {
         let item = match &spec.result.ty.kind {
             TypeKind::Array(items) => rust_type(items, rt),
@@ -294,131 +390,56 @@ fn method_module(spec: &Spec, rt: &TokenStream) -> TokenStream {
             }
         }
     });
-    // The library types this method uses, re-exported so `im_user_get::User` works whether
-    // `User` is the spec's own type or a shared one.
-    let mut used = shared_types_used(spec);
-    let enums_used = filter::shared_enums_used(spec, &used);
-    used.extend(enums_used.into_iter().map(|e| e.name.clone()));
-    used.sort();
-    used.dedup();
-    // The documented example must decode with the generated types in `cargo test` too, not
-    // only in the compile-time check (which follows the same rules by other code).
-    let contract = contract_test(spec, rt);
-    let uses_shared = if used.is_empty() {
-        quote!()
-    } else {
-        let shared = ident(crate::SHARED_MODULE);
-        let names = used.iter().map(|n| ident(n));
-        quote! {
-            pub use super::#shared::{#(#names),*};
-        }
-    };
     let start_doc = doc_lines(&format!(
         "Starts a call; `Client::{module}` is the usual way in."
     ));
-    let derive_default = if required.is_empty() {
-        quote!(Default,)
-    } else {
-        quote!()
-    };
-
-    let types = spec.types.iter().map(|t| type_def(t, rt));
-    let enums = collect_enums(spec).into_iter().map(|ty| enum_def(ty, rt));
-    let filters = filter::filter_defs(spec, rt);
-    let errors = error_enum(spec, &error, rt);
-    let result_enum = result_enum(spec, rt);
-
     quote! {
-        #module_doc
-        pub mod #module {
-            #uses_shared
-            #request_doc
-            #[derive(Debug, Clone, PartialEq, #derive_default)]
-            pub struct #request {
-                #(#fields)*
+        #call_doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a call does nothing until it is sent"]
+        pub struct #call<'a> {
+            client: &'a #rt::Client,
+            request: #request,
+        }
+
+        impl<'a> #call<'a> {
+            #start_doc
+            pub fn new(client: &'a #rt::Client, #(#new_args),*) -> Self {
+                Self { client, request: #request::new(#(#required_names),*) }
+            }
+            #(#call_setters)*
+
+            /// Sends the request and returns its `result`.
+            pub async fn send(self) -> ::core::result::Result<#output, #rt::Error<#error>> {
+                self.client.call(&self.request).await
             }
 
-            impl #request {
-                #new_doc
-                #[must_use]
-                #[allow(clippy::new_without_default)]
-                pub fn new(#(#new_args),*) -> Self {
-                    Self { #(#new_inits)* }
-                }
-                #(#setters)*
+            /// Sends the request and returns the whole response: `result` with `time`,
+            /// and `total`/`next` for lists.
+            pub async fn send_full(self) -> ::core::result::Result<#rt::Response<#output>, #rt::Error<#error>> {
+                self.client.call_full(&self.request).await
             }
 
-            impl #rt::Method for #request {
-                const NAME: &'static str = #method;
-                const READ_ONLY: bool = #read_only;
-                const PAGED: bool = #paged;
-                type Output = #output;
-                type Error = #error;
+            #send_all
 
-                fn params(&self) -> #rt::__private::serde_json::Map<::std::string::String, #rt::__private::serde_json::Value> {
-                    #[allow(unused_mut)]
-                    let mut params = #rt::__private::serde_json::Map::new();
-                    #(#encode)*
-                    params
-                }
-                #decode_output
-                #set_start
+            /// The request built so far, e.g. to put into a batch.
+            pub fn into_request(self) -> #request {
+                self.request
             }
-
-            #call_doc
-            #[derive(Debug, Clone)]
-            #[must_use = "a call does nothing until it is sent"]
-            pub struct #call<'a> {
-                client: &'a #rt::Client,
-                request: #request,
-            }
-
-            impl<'a> #call<'a> {
-                #start_doc
-                pub fn new(client: &'a #rt::Client, #(#new_args),*) -> Self {
-                    Self { client, request: #request::new(#(#required_names),*) }
-                }
-                #(#call_setters)*
-
-                /// Sends the request and returns its `result`.
-                pub async fn send(self) -> ::core::result::Result<#output, #rt::Error<#error>> {
-                    self.client.call(&self.request).await
-                }
-
-                /// Sends the request and returns the whole response: `result` with `time`,
-                /// and `total`/`next` for lists.
-                pub async fn send_full(self) -> ::core::result::Result<#rt::Response<#output>, #rt::Error<#error>> {
-                    self.client.call_full(&self.request).await
-                }
-
-                #send_all
-
-                /// The request built so far, e.g. to put into a batch.
-                pub fn into_request(self) -> #request {
-                    self.request
-                }
-            }
-
-            #(#types)*
-            #(#enums)*
-            #(#filters)*
-            #result_enum
-            #errors
-            #contract
         }
     }
 }
 
-fn client_fn_decl(spec: &Spec, rt: &TokenStream) -> TokenStream {
-    let (name, args, call, doc) = client_fn_parts(spec, rt);
+fn client_fn_decl(spec: &Spec, items: &MethodItems<'_>, rt: &TokenStream) -> TokenStream {
+    let (name, args, call, doc) = client_fn_parts(spec, items, rt);
     quote! {
         #doc
         fn #name(&self, #(#args),*) -> #call<'_>;
     }
 }
 
-fn client_fn(spec: &Spec, rt: &TokenStream, public: bool) -> TokenStream {
-    let (name, args, call, doc) = client_fn_parts(spec, rt);
+fn client_fn(spec: &Spec, items: &MethodItems<'_>, rt: &TokenStream, public: bool) -> TokenStream {
+    let (name, args, call, doc) = client_fn_parts(spec, items, rt);
     let arg_names = spec
         .params
         .iter()
@@ -435,6 +456,7 @@ fn client_fn(spec: &Spec, rt: &TokenStream, public: bool) -> TokenStream {
 
 fn client_fn_parts(
     spec: &Spec,
+    items: &MethodItems<'_>,
     rt: &TokenStream,
 ) -> (
     proc_macro2::Ident,
@@ -442,8 +464,8 @@ fn client_fn_parts(
     TokenStream,
     TokenStream,
 ) {
-    let module = module_ident(spec);
-    let call = ident(&format!("{}Call", base_name(spec)));
+    let module = ident(&items.module);
+    let call = ident(items.call());
     let args = spec
         .params
         .iter()
@@ -476,7 +498,7 @@ fn scopes_doc(spec: &Spec) -> String {
     doc
 }
 
-fn module_docs(spec: &Spec) -> String {
+fn module_docs(spec: &Spec, items: &MethodItems<'_>) -> String {
     let mut doc = format!("{}\n\n", sentence(&spec.summary));
     if let Some(d) = &spec.description {
         doc.push_str(d.trim());
@@ -504,8 +526,8 @@ fn module_docs(spec: &Spec) -> String {
     doc.push_str("\n# Result\n\n");
     match &spec.result.by_param {
         Some(choice) => doc.push_str(&format!(
-            "`{}Result`, one variant per shape chosen by `{}`",
-            base_name(spec),
+            "`{}`, one variant per shape chosen by `{}`",
+            items.result(),
             choice.param
         )),
         None => doc.push_str(&format!("`{}`", type_label(&spec.result.ty))),
@@ -527,6 +549,7 @@ fn module_docs(spec: &Spec) -> String {
     doc
 }
 
+/// The result's type in words, for the module's docs (`list of User`).
 fn type_label(ty: &TypeRef) -> String {
     let base = match &ty.kind {
         TypeKind::Named(n) => n.clone(),
@@ -536,7 +559,16 @@ fn type_label(ty: &TypeRef) -> String {
         TypeKind::Map { keys, values } => {
             format!("map of {} to {}", keys.as_str(), type_label(values))
         }
-        other => format!("{other:?}").to_lowercase(),
+        TypeKind::String => "string".to_owned(),
+        TypeKind::Integer => "integer".to_owned(),
+        TypeKind::Number => "number".to_owned(),
+        TypeKind::Boolean => "boolean".to_owned(),
+        TypeKind::Yn => "yn".to_owned(),
+        TypeKind::Id => "id".to_owned(),
+        TypeKind::Datetime => "datetime".to_owned(),
+        TypeKind::NaiveDatetime => "naive_datetime".to_owned(),
+        TypeKind::Date => "date".to_owned(),
+        TypeKind::Json => "json".to_owned(),
     };
     if ty.or_false {
         format!("{base} or false")
@@ -671,7 +703,19 @@ fn qualified_type(ty: &TypeRef, rt: &TokenStream, module: &proc_macro2::Ident) -
             let value = qualified_type(values, rt, module);
             quote!(::std::collections::BTreeMap<#key, #value>)
         }
-        _ => base_type(ty, rt),
+        // Types of the runtime and the standard library, and (never in a parameter, which
+        // the checks refuse) object types.
+        TypeKind::String
+        | TypeKind::Integer
+        | TypeKind::Number
+        | TypeKind::Boolean
+        | TypeKind::Yn
+        | TypeKind::Id
+        | TypeKind::Datetime
+        | TypeKind::NaiveDatetime
+        | TypeKind::Date
+        | TypeKind::Json
+        | TypeKind::Named(_) => base_type(ty, rt),
     };
     if ty.has_none() {
         quote!(::core::option::Option<#inner>)
@@ -727,7 +771,15 @@ fn adapter(ty: &TypeRef, rt: &TokenStream) -> Option<TokenStream> {
             let value = adapter_or_plain(values, rt);
             Some(quote!(#rt::wire::Map<#key, #value>))
         }
-        _ => None,
+        // serde's own form: text, numbers, booleans and any JSON as they are; enums and
+        // object types through their derives.
+        TypeKind::String
+        | TypeKind::Integer
+        | TypeKind::Number
+        | TypeKind::Boolean
+        | TypeKind::Json
+        | TypeKind::Enum(_)
+        | TypeKind::Named(_) => None,
     };
     if !ty.has_none() {
         return inner;
@@ -834,96 +886,7 @@ fn field_doc(f: &crate::model::Field) -> String {
     doc
 }
 
-/// Names of the library types a spec reaches (from its result, params and own types, and on
-/// through library types), with the enums inside them, sorted.
-fn shared_types_used(spec: &Spec) -> Vec<String> {
-    fn named<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
-        match &ty.kind {
-            TypeKind::Named(n) => out.push(n),
-            TypeKind::Array(items) | TypeKind::Map { values: items, .. } => named(items, out),
-            _ => {}
-        }
-    }
-    let mut pending: Vec<&str> = Vec::new();
-    for ty in spec.result.shapes() {
-        named(ty, &mut pending);
-    }
-    for t in &spec.types {
-        for f in &t.fields {
-            named(&f.ty, &mut pending);
-        }
-    }
-    let mut used = std::collections::BTreeSet::new();
-    while let Some(name) = pending.pop() {
-        let Some(def) = spec.shared_types.iter().find(|t| t.name == name) else {
-            continue; // the spec's own type
-        };
-        if used.insert(def.name.clone()) {
-            for f in &def.fields {
-                named(&f.ty, &mut pending);
-                let mut enums = Vec::new();
-                walk_enums(&f.ty, &mut enums);
-                for e in enums {
-                    if let TypeKind::Enum(e) = &e.kind {
-                        used.insert(e.name.clone());
-                    }
-                }
-            }
-        }
-    }
-    used.into_iter().collect()
-}
-
-/// Inline enums of a spec: in its params, its own types and its result.
-fn collect_enums(spec: &Spec) -> Vec<&TypeRef> {
-    let mut out = Vec::new();
-    for p in &spec.params {
-        walk_enums(&p.ty, &mut out);
-    }
-    out.extend(enums_of_types(&spec.types));
-    for ty in spec.result.shapes() {
-        walk_enums(ty, &mut out);
-    }
-    // Two selects over one record share its enum of field names.
-    let mut selects = std::collections::HashSet::new();
-    out.retain(|ty| match &ty.kind {
-        TypeKind::Enum(e) if e.select_of.is_some() => selects.insert(e.name.clone()),
-        _ => true,
-    });
-    out
-}
-
-/// Inline enums in the fields of `types`.
-fn enums_of_types(types: &[TypeDef]) -> Vec<&TypeRef> {
-    let mut out = Vec::new();
-    for t in types {
-        for f in &t.fields {
-            walk_enums(&f.ty, &mut out);
-        }
-    }
-    out
-}
-
-/// Enums defined where they are used: not a type library's named enums (nor selects over
-/// library records), which the shared module defines once.
-fn walk_enums<'a>(ty: &'a TypeRef, out: &mut Vec<&'a TypeRef>) {
-    match &ty.kind {
-        TypeKind::Enum(e) if e.shared => {}
-        TypeKind::Enum(_) => out.push(ty),
-        TypeKind::Array(items) | TypeKind::Map { values: items, .. } => walk_enums(items, out),
-        TypeKind::Filter(f) => {
-            for field in &f.fields {
-                walk_enums(&field.ty, out);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn enum_def(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
-    let TypeKind::Enum(e) = &ty.kind else {
-        return quote!();
-    };
+fn enum_def(e: &EnumDef, rt: &TokenStream) -> TokenStream {
     let name = ident(&e.name);
     let variants: Vec<_> = e
         .values
@@ -1121,10 +1084,10 @@ fn adapter_or_plain(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
 }
 
 /// `Method::Output`: the result's type, or the enum of its shapes.
-fn output_type(spec: &Spec, rt: &TokenStream) -> TokenStream {
+fn output_type(spec: &Spec, items: &MethodItems<'_>, rt: &TokenStream) -> TokenStream {
     match &spec.result.by_param {
         Some(_) => {
-            let name = ident(&format!("{}Result", base_name(spec)));
+            let name = ident(items.result());
             quote!(#name)
         }
         None => rust_type(&spec.result.ty, rt),
@@ -1133,8 +1096,8 @@ fn output_type(spec: &Spec, rt: &TokenStream) -> TokenStream {
 
 /// `Method::decode_output`: the result's adapter, or, when a parameter chooses the shape, a
 /// `match` on the request's value of it.
-fn decode_output_fn(spec: &Spec, rt: &TokenStream) -> TokenStream {
-    let body = match result_choice_match(spec, rt) {
+fn decode_output_fn(spec: &Spec, items: &MethodItems<'_>, rt: &TokenStream) -> TokenStream {
+    let body = match result_choice_match(spec, items, rt) {
         Some(body) => body,
         None => {
             let a = adapter_or_plain(&spec.result.ty, rt);
@@ -1149,9 +1112,13 @@ fn decode_output_fn(spec: &Spec, rt: &TokenStream) -> TokenStream {
 }
 
 /// The `match` that decodes a parameter-chosen result; `None` without `by_param`.
-fn result_choice_match(spec: &Spec, rt: &TokenStream) -> Option<TokenStream> {
+fn result_choice_match(
+    spec: &Spec,
+    items: &MethodItems<'_>,
+    rt: &TokenStream,
+) -> Option<TokenStream> {
     let choice = spec.result.by_param.as_ref()?;
-    let result = ident(&format!("{}Result", base_name(spec)));
+    let result = ident(items.result());
     let param = spec.params.iter().find(|p| p.wire == choice.param)?;
     let field = ident(&param.rust);
     let is_string = param.ty.kind == TypeKind::String;
@@ -1228,16 +1195,22 @@ fn case_literal(param: &Param, when: &str) -> Option<TokenStream> {
             let variant = ident(&pascal_case(&value.name));
             quote!(#name::#variant)
         }
-        _ => return None,
+        // Cannot choose a result (see `conform::can_choose_result`).
+        TypeKind::Number
+        | TypeKind::Datetime
+        | TypeKind::NaiveDatetime
+        | TypeKind::Date
+        | TypeKind::Json
+        | TypeKind::Array(_)
+        | TypeKind::Map { .. }
+        | TypeKind::Named(_)
+        | TypeKind::Filter(_) => return None,
     })
 }
 
 /// The enum of a parameter-chosen result: a variant per case, serialized as the case's value.
-fn result_enum(spec: &Spec, rt: &TokenStream) -> TokenStream {
-    let Some(choice) = &spec.result.by_param else {
-        return quote!();
-    };
-    let name = ident(&format!("{}Result", base_name(spec)));
+fn result_enum(spec: &Spec, choice: &ResultChoice, name: &str, rt: &TokenStream) -> TokenStream {
+    let name = ident(name);
     let absent = crate::conform::result_case(spec, &serde_json::Map::new())
         .and_then(|(_, case)| case.when.clone());
     let param = &choice.param;
@@ -1306,13 +1279,13 @@ pub const SAMPLES_PER_SHAPE: usize = 4;
 /// Tests that the documented example decodes (into the case its parameters select), that
 /// sample results in every wire spelling the spec allows decode too, and that each reads back
 /// the same after serializing.
-fn contract_test(spec: &Spec, rt: &TokenStream) -> TokenStream {
+fn contract_test(spec: &Spec, items: &MethodItems<'_>, rt: &TokenStream) -> TokenStream {
     let json = quote!(#rt::__private::serde_json);
     // One (decode, encode) pair per result shape: `decode` reads `value`, `encode` writes
     // `decoded` back to JSON.
     let shape = |case: Option<&crate::model::ResultCase>| match case {
         Some(case) => {
-            let name = ident(&format!("{}Result", base_name(spec)));
+            let name = ident(items.result());
             let variant = ident(&pascal_case(&case.variant));
             let a = adapter_or_plain(&case.ty, rt);
             (
