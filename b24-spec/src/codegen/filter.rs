@@ -4,7 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_lines, encode_value, rust_type, sentence};
+use super::docs::{doc_lines, sentence};
+use super::types::{adapter, base_type, compact, encode_value, rust_type};
 use crate::model::{FilterDef, FilterField, FilterOp, TypeKind, TypeRef};
 use crate::names::ident;
 
@@ -52,7 +53,7 @@ pub(super) fn cmp_def(def: &FilterDef, name: &str, rt: &TokenStream) -> TokenStr
         "A condition of [`{}`]: equality or {}, the comparisons the method accepts. It converts into [`Cmp`]({rt}::Cmp).",
         def.name,
         prefixes.join(", "),
-        rt = super::compact(rt)
+        rt = compact(rt)
     ));
     let variants = ops.iter().map(|op| {
         let (variant, _, what) = comparison(*op);
@@ -138,7 +139,7 @@ pub(super) fn filter_def(
             operators.join(" "),
             cmp = match restricted {
                 Some(n) => format!("[`{n}`]"),
-                None => format!("[`Cmp`]({}::Cmp)", super::compact(rt)),
+                None => format!("[`Cmp`]({}::Cmp)", compact(rt)),
             }
         )
     });
@@ -213,8 +214,8 @@ fn field_doc(f: &FilterField, exact: bool) -> String {
 
 /// `<Adapter as Encode>::encode`: writes one value of the field in its wire form.
 fn encoder(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
-    let adapter = super::adapter(ty, rt).unwrap_or_else(|| {
-        let base = super::base_type(ty, rt);
+    let adapter = adapter(ty, rt).unwrap_or_else(|| {
+        let base = base_type(ty, rt);
         quote!(#rt::wire::Plain<#base>)
     });
     quote!(<#adapter as #rt::wire::Encode>::encode)
