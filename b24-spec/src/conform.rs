@@ -87,42 +87,58 @@ pub fn result_type<'a>(spec: &'a Spec, params: &serde_json::Map<String, Value>) 
 /// Whether a parameter of this type can choose the shape of a result: it holds one plain
 /// value the generated code can compare.
 pub fn can_choose_result(ty: &TypeRef) -> bool {
-    matches!(
-        ty.kind,
+    match ty.kind {
         TypeKind::String
-            | TypeKind::Yn
-            | TypeKind::Boolean
-            | TypeKind::Integer
-            | TypeKind::Id
-            | TypeKind::Enum(_)
-    )
+        | TypeKind::Yn
+        | TypeKind::Boolean
+        | TypeKind::Integer
+        | TypeKind::Id
+        | TypeKind::Enum(_) => true,
+        TypeKind::Number
+        | TypeKind::Datetime
+        | TypeKind::NaiveDatetime
+        | TypeKind::Date
+        | TypeKind::Json
+        | TypeKind::Array(_)
+        | TypeKind::Map { .. }
+        | TypeKind::Named(_)
+        | TypeKind::Filter(_) => false,
+    }
 }
 
 /// Checks a `cases` key against the parameter's type: `Err` says what was expected.
 pub fn case_value(ty: &TypeRef, when: &str) -> Result<(), String> {
-    let ok = match &ty.kind {
-        TypeKind::String => true,
-        TypeKind::Yn => when == "Y" || when == "N",
-        TypeKind::Boolean => when == "true" || when == "false",
-        TypeKind::Integer => when.parse::<i64>().is_ok(),
-        TypeKind::Id => when.parse::<u64>().is_ok(),
-        TypeKind::Enum(def) => def.values.iter().any(|v| v.wire == when),
-        _ => false,
-    };
-    if ok {
-        return Ok(());
-    }
-    Err(match &ty.kind {
-        TypeKind::Yn => "`Y` or `N`".to_owned(),
-        TypeKind::Boolean => "`true` or `false`".to_owned(),
-        TypeKind::Integer => "a whole number".to_owned(),
-        TypeKind::Id => "a non-negative whole number".to_owned(),
+    let (ok, expected) = match &ty.kind {
+        TypeKind::String => (true, String::new()),
+        TypeKind::Yn => (when == "Y" || when == "N", "`Y` or `N`".to_owned()),
+        TypeKind::Boolean => (
+            when == "true" || when == "false",
+            "`true` or `false`".to_owned(),
+        ),
+        TypeKind::Integer => (when.parse::<i64>().is_ok(), "a whole number".to_owned()),
+        TypeKind::Id => (
+            when.parse::<u64>().is_ok(),
+            "a non-negative whole number".to_owned(),
+        ),
         TypeKind::Enum(def) => {
             let known: Vec<String> = def.values.iter().map(|v| format!("`{}`", v.wire)).collect();
-            format!("one of {}", known.join(", "))
+            (
+                def.values.iter().any(|v| v.wire == when),
+                format!("one of {}", known.join(", ")),
+            )
         }
-        _ => "a single value".to_owned(),
-    })
+        // Types that cannot choose a result (see `can_choose_result`).
+        TypeKind::Number
+        | TypeKind::Datetime
+        | TypeKind::NaiveDatetime
+        | TypeKind::Date
+        | TypeKind::Json
+        | TypeKind::Array(_)
+        | TypeKind::Map { .. }
+        | TypeKind::Named(_)
+        | TypeKind::Filter(_) => (false, "a single value".to_owned()),
+    };
+    if ok { Ok(()) } else { Err(expected) }
 }
 
 /// Whether the request value `v` of a parameter typed `ty` stands for the case value `when`,
@@ -327,7 +343,24 @@ impl Checker<'_> {
                 }
                 true
             }
-            _ => false,
+            // Any other value of these kinds.
+            (
+                TypeKind::String
+                | TypeKind::Integer
+                | TypeKind::Number
+                | TypeKind::Boolean
+                | TypeKind::Yn
+                | TypeKind::Id
+                | TypeKind::Datetime
+                | TypeKind::NaiveDatetime
+                | TypeKind::Date
+                | TypeKind::Array(_)
+                | TypeKind::Map { .. }
+                | TypeKind::Enum(_)
+                | TypeKind::Named(_)
+                | TypeKind::Filter(_),
+                _,
+            ) => false,
         };
         if ok {
             Ok(())

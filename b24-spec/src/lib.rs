@@ -6,20 +6,25 @@
 //! all share one implementation.
 //!
 //! Pipeline: `yaml` (text → YAML value + positions) → `parse` (value → model, shape errors)
-//! → `check` (semantic passes) → [`codegen`] (model → tokens). Every stage records problems in
-//! an accumulating context, so a build reports all mistakes of all specs at once.
+//! → `resolve` (library enums and selects filled in) → `check` (semantic passes) →
+//! [`codegen`] (model → tokens). Every stage records problems in an accumulating context, so a
+//! build reports all mistakes of all specs at once. Two modules serve all stages: `walk`, the
+//! one traversal of the type model, and `items`, the one list of the Rust items generated
+//! from a spec (and from the type libraries), which the name checks and codegen both read.
 
 mod check;
 pub mod codegen;
 pub mod conform;
 mod diag;
 mod emulation;
+mod items;
 mod model;
 pub mod names;
 mod parse;
 mod path;
 mod resolve;
 pub mod sample;
+mod walk;
 mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +32,7 @@ use std::path::{Path, PathBuf};
 pub use diag::{Diagnostic, Position};
 pub use model::*;
 pub use path::{KeyPath, Segment};
+pub use walk::Place;
 
 use diag::{Ctxt, Problem};
 
@@ -256,9 +262,7 @@ fn load_texts(texts: Vec<(String, String)>, diagnostics: &mut Vec<Diagnostic>) -
     let mut specs: Vec<Spec> = Vec::new();
     for mut p in parsed {
         match p.kind {
-            Kind::Library(own, own_enums) => {
-                check::library(&mut p.cx, &own, &own_enums, &shared, &shared_enums)
-            }
+            Kind::Library(..) => check::library(&mut p.cx, &p.file, &shared, &shared_enums),
             Kind::Spec(Some(mut spec)) => {
                 spec.shared_types = shared.clone();
                 spec.shared_enums = shared_enums.clone();
@@ -288,7 +292,7 @@ fn load_texts(texts: Vec<(String, String)>, diagnostics: &mut Vec<Diagnostic>) -
 
 /// Two methods cannot become the same Rust module, nor the module of the shared types.
 fn module_clash(earlier: &[Spec], spec: &Spec, spans: &yaml::SpanIndex) -> Option<Diagnostic> {
-    let module = names::snake_case(&spec.method);
+    let module = items::module_name(&spec.method);
     let (message, help) = if module == SHARED_MODULE {
         (
             format!(
@@ -300,7 +304,7 @@ fn module_clash(earlier: &[Spec], spec: &Spec, spans: &yaml::SpanIndex) -> Optio
     } else {
         let first = earlier
             .iter()
-            .find(|s| names::snake_case(&s.method) == module)?;
+            .find(|s| items::module_name(&s.method) == module)?;
         if first.method == spec.method {
             (
                 format!(

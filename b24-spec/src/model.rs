@@ -100,21 +100,6 @@ pub struct ResultCase {
     pub path: KeyPath,
 }
 
-impl ResultDef {
-    /// Every shape the result may have: the cases and `otherwise`, or the one type.
-    pub fn shapes(&self) -> Vec<&TypeRef> {
-        match &self.by_param {
-            Some(choice) => choice
-                .cases
-                .iter()
-                .chain([&choice.otherwise])
-                .map(|c| &c.ty)
-                .collect(),
-            None => vec![&self.ty],
-        }
-    }
-}
-
 /// A type expression: what a value is on the wire and which quirks it has.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeRef {

@@ -1,6 +1,12 @@
 //! Resolution after parsing, before the checks: references to a type library's named enums
 //! become the enums themselves, and the field names of `type: select` parameters are read
 //! from the record type they name. Later stages then treat both like inline enums.
+//!
+//! Both follow every type expression with the model's one walker ([`TypeRef::walk_mut`]), so
+//! a named enum is resolved wherever it is written: in a map's values, an array of maps, a
+//! filter's fields or a `by_param` case.
+
+use std::collections::HashMap;
 
 use crate::model::{EnumDef, EnumValue, Spec, TypeDef, TypeKind, TypeRef};
 
@@ -8,66 +14,84 @@ use crate::model::{EnumDef, EnumValue, Spec, TypeDef, TypeKind, TypeRef};
 pub(crate) fn library(types: &mut [TypeDef], enums: &[EnumDef]) {
     for t in types {
         for f in &mut t.fields {
-            named_enums(&mut f.ty, enums);
+            f.ty.walk_mut(&mut |ty| named_enum(ty, enums));
         }
     }
 }
 
-/// Resolves a spec's params, own types and result against its libraries.
+/// Resolves every type expression of a spec (params, own types, every result shape) against
+/// its libraries, and fills the values of its selects.
 pub(crate) fn spec(spec: &mut Spec) {
+    let records = selected_records(spec);
     let enums = std::mem::take(&mut spec.shared_enums);
-    for p in &mut spec.params {
-        named_enums(&mut p.ty, &enums);
+    for root in spec.type_roots_mut() {
+        root.walk_mut(&mut |ty| {
+            named_enum(ty, &enums);
+            select_fields(ty, &records);
+        });
     }
-    for t in &mut spec.types {
-        for f in &mut t.fields {
-            named_enums(&mut f.ty, &enums);
-        }
-    }
-    named_enums(&mut spec.result.ty, &enums);
     spec.shared_enums = enums;
-    let mut params = std::mem::take(&mut spec.params);
-    for p in &mut params {
-        if let TypeKind::Array(items) = &mut p.ty.kind {
-            select_fields(items, spec);
-        }
-    }
-    spec.params = params;
 }
 
 /// `Named(n)` of a named enum becomes that enum, keeping the reference's markers and path.
-fn named_enums(ty: &mut TypeRef, enums: &[EnumDef]) {
-    match &mut ty.kind {
-        TypeKind::Named(name) => {
-            if let Some(def) = enums.iter().find(|e| e.name == *name) {
-                ty.kind = TypeKind::Enum(def.clone());
-            }
-        }
-        TypeKind::Array(items) => named_enums(items, enums),
-        TypeKind::Filter(filter) => {
-            for f in &mut filter.fields {
-                named_enums(&mut f.ty, enums);
-            }
-        }
-        _ => {}
+fn named_enum(ty: &mut TypeRef, enums: &[EnumDef]) {
+    if let TypeKind::Named(name) = &ty.kind
+        && let Some(def) = enums.iter().find(|e| e.name == *name)
+    {
+        ty.kind = TypeKind::Enum(def.clone());
     }
+}
+
+/// A record some select names: its fields' wire and Rust names, and whether it is a library's.
+struct Record {
+    fields: Vec<(String, String)>,
+    shared: bool,
+}
+
+/// The records the spec's selects name, by name; one that does not exist is left out (the
+/// checks report it).
+fn selected_records(spec: &Spec) -> HashMap<String, Record> {
+    let mut out = HashMap::new();
+    for (_, root) in spec.type_roots() {
+        for ty in root.walk() {
+            let TypeKind::Enum(EnumDef {
+                select_of: Some(of),
+                ..
+            }) = &ty.kind
+            else {
+                continue;
+            };
+            let found = match spec.types.iter().find(|t| t.name == *of) {
+                Some(own) => Some((own, false)),
+                None => spec
+                    .shared_types
+                    .iter()
+                    .find(|t| t.name == *of)
+                    .map(|lib| (lib, true)),
+            };
+            if let Some((record, shared)) = found {
+                let fields = record
+                    .fields
+                    .iter()
+                    .map(|f| (f.wire.clone(), f.rust.clone()))
+                    .collect();
+                out.insert(of.clone(), Record { fields, shared });
+            }
+        }
+    }
+    out
 }
 
 /// Fills the values of a select's enum: one per field of the record, then the masks `*` and
 /// `UF_*`. A record that does not exist is left empty; the checks report it.
-fn select_fields(items: &mut TypeRef, spec: &Spec) {
-    let TypeKind::Enum(def) = &mut items.kind else {
+fn select_fields(ty: &mut TypeRef, records: &HashMap<String, Record>) {
+    let at = ty.path.clone();
+    let TypeKind::Enum(def) = &mut ty.kind else {
         return;
     };
-    let Some(of) = &def.select_of else { return };
-    let (record, shared) = match spec.types.iter().find(|t| t.name == *of) {
-        Some(own) => (own, false),
-        None => match spec.shared_types.iter().find(|t| t.name == *of) {
-            Some(lib) => (lib, true),
-            None => return,
-        },
+    let Some(record) = def.select_of.as_ref().and_then(|of| records.get(of)) else {
+        return;
     };
-    let at = items.path.clone();
     let value = |wire: &str, name: &str| EnumValue {
         wire: wire.to_owned(),
         name: name.to_owned(),
@@ -76,8 +100,8 @@ fn select_fields(items: &mut TypeRef, spec: &Spec) {
     def.values = record
         .fields
         .iter()
-        .map(|f| value(&f.wire, &f.rust))
+        .map(|(wire, rust)| value(wire, rust))
         .chain([value("*", "all"), value("UF_*", "all_custom")])
         .collect();
-    def.shared = shared;
+    def.shared = record.shared;
 }

@@ -1,30 +1,13 @@
-//! Filter builders (`type: filter`) and the enums defined once in type libraries: named enums
-//! and the field-name enums of `type: select` over library records.
+//! Filter builders (`type: filter`) and the comparison types of those that accept only some
+//! operators.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_lines, encode_value, rust_type, sentence};
-use crate::SpecSet;
-use crate::model::{EnumDef, FilterDef, FilterField, FilterOp, Spec, TypeKind, TypeRef};
+use super::docs::{doc_lines, sentence};
+use super::types::{adapter, base_type, compact, encode_value, rust_type};
+use crate::model::{FilterDef, FilterField, FilterOp, TypeKind, TypeRef};
 use crate::names::ident;
-
-/// The filter builders of a spec's parameters.
-pub(super) fn filter_defs(spec: &Spec, rt: &TokenStream) -> Vec<TokenStream> {
-    spec.params
-        .iter()
-        .filter_map(|p| match &p.ty.kind {
-            TypeKind::Filter(def) => Some(filter_def(def, &p.wire, &spec.method, rt)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The name of the comparison type of a filter that accepts only some operators
-/// (`{Filter}Cmp`); `None` when it accepts all of them (the runtime's `Cmp`) or none.
-fn restricted_cmp_name(def: &FilterDef) -> Option<String> {
-    def.narrowed().then(|| format!("{}Cmp", def.name))
-}
 
 /// Variant, constructor and what it means, per comparison (as in the runtime's `Cmp`).
 fn comparison(op: FilterOp) -> (&'static str, &'static str, &'static str) {
@@ -56,9 +39,9 @@ fn comparison(op: FilterOp) -> (&'static str, &'static str, &'static str) {
     }
 }
 
-/// `{Filter}Cmp<T>`: the runtime's `Cmp` narrowed to the comparisons the filter accepts, so
-/// an operator the method does not take does not compile.
-fn restricted_cmp(def: &FilterDef, name: &str, rt: &TokenStream) -> TokenStream {
+/// `{Filter}Cmp<T>` (named `name`): the runtime's `Cmp` narrowed to the comparisons the filter
+/// accepts, so an operator the method does not take does not compile.
+pub(super) fn cmp_def(def: &FilterDef, name: &str, rt: &TokenStream) -> TokenStream {
     let ident_name = ident(name);
     let ops = def.comparisons();
     let prefixes: Vec<String> = ops
@@ -70,7 +53,7 @@ fn restricted_cmp(def: &FilterDef, name: &str, rt: &TokenStream) -> TokenStream 
         "A condition of [`{}`]: equality or {}, the comparisons the method accepts. It converts into [`Cmp`]({rt}::Cmp).",
         def.name,
         prefixes.join(", "),
-        rt = super::compact(rt)
+        rt = compact(rt)
     ));
     let variants = ops.iter().map(|op| {
         let (variant, _, what) = comparison(*op);
@@ -128,14 +111,17 @@ fn restricted_cmp(def: &FilterDef, name: &str, rt: &TokenStream) -> TokenStream 
     }
 }
 
-fn filter_def(def: &FilterDef, param: &str, method: &str, rt: &TokenStream) -> TokenStream {
+/// The builder of the filter `def`, the `param` of `method`; `restricted` names its own
+/// comparisons type (see [`cmp_def`]), if it has one.
+pub(super) fn filter_def(
+    def: &FilterDef,
+    param: &str,
+    method: &str,
+    restricted: Option<&str>,
+    rt: &TokenStream,
+) -> TokenStream {
     let name = ident(&def.name);
     let exact = def.operators.is_empty();
-    let restricted = restricted_cmp_name(def);
-    let cmp_def = restricted
-        .as_deref()
-        .map(|n| restricted_cmp(def, n, rt))
-        .unwrap_or_default();
     let operators: Vec<String> = def
         .operators
         .iter()
@@ -151,9 +137,9 @@ fn filter_def(def: &FilterDef, param: &str, method: &str, rt: &TokenStream) -> T
             "The `{param}` filter of `{method}`: each condition keeps only the records that meet it.\n\nBuild it with [`{}::new`] and one method per field, each taking a {cmp} of the field's type; call a method again to add another condition on the same field (`>=` and `<=` for a range). Two conditions with the same operator on one field are one key on the wire: the later one wins.\n\nOperators the method accepts: {}.",
             def.name,
             operators.join(" "),
-            cmp = match &restricted {
+            cmp = match restricted {
                 Some(n) => format!("[`{n}`]"),
-                None => format!("[`Cmp`]({}::Cmp)", super::compact(rt)),
+                None => format!("[`Cmp`]({}::Cmp)", compact(rt)),
             }
         )
     });
@@ -167,10 +153,7 @@ fn filter_def(def: &FilterDef, param: &str, method: &str, rt: &TokenStream) -> T
             quote!(#doc pub #fname: ::std::vec::Vec<#rt::Cmp<#ty>>,)
         }
     });
-    let setters = def
-        .fields
-        .iter()
-        .map(|f| setter(f, exact, restricted.as_deref(), rt));
+    let setters = def.fields.iter().map(|f| setter(f, exact, restricted, rt));
     let inserts = def.fields.iter().map(|f| {
         let fname = ident(&f.rust);
         let wire = &f.wire;
@@ -191,8 +174,6 @@ fn filter_def(def: &FilterDef, param: &str, method: &str, rt: &TokenStream) -> T
         }
     });
     quote! {
-        #cmp_def
-
         #doc
         #[derive(Debug, Clone, PartialEq, Default)]
         pub struct #name {
@@ -233,8 +214,8 @@ fn field_doc(f: &FilterField, exact: bool) -> String {
 
 /// `<Adapter as Encode>::encode`: writes one value of the field in its wire form.
 fn encoder(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
-    let adapter = super::adapter(ty, rt).unwrap_or_else(|| {
-        let base = super::base_type(ty, rt);
+    let adapter = adapter(ty, rt).unwrap_or_else(|| {
+        let base = base_type(ty, rt);
         quote!(#rt::wire::Plain<#base>)
     });
     quote!(<#adapter as #rt::wire::Encode>::encode)
@@ -297,68 +278,4 @@ fn setter(f: &FilterField, exact: bool, restricted: Option<&str>, rt: &TokenStre
             }
         }
     }
-}
-
-/// Every enum a spec uses that lives in the shared module: named enums of type libraries
-/// (wherever the spec refers to them, also through library types it reaches) and the
-/// field-name enums of its selects over library records.
-pub(super) fn shared_enums_used<'a>(spec: &'a Spec, reached: &[String]) -> Vec<&'a EnumDef> {
-    let mut out = Vec::new();
-    for p in &spec.params {
-        walk(&p.ty, &mut out);
-    }
-    for t in &spec.types {
-        for f in &t.fields {
-            walk(&f.ty, &mut out);
-        }
-    }
-    walk(&spec.result.ty, &mut out);
-    for t in spec
-        .shared_types
-        .iter()
-        .filter(|t| reached.contains(&t.name))
-    {
-        for f in &t.fields {
-            walk(&f.ty, &mut out);
-        }
-    }
-    out
-}
-
-fn walk<'a>(ty: &'a TypeRef, out: &mut Vec<&'a EnumDef>) {
-    match &ty.kind {
-        TypeKind::Enum(e) if e.shared => out.push(e),
-        TypeKind::Array(items) => walk(items, out),
-        TypeKind::Filter(def) => {
-            for f in &def.fields {
-                walk(&f.ty, out);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// The enums generated once in the shared module besides the inline enums of library types:
-/// every named enum, and each select enum over a library record, once.
-pub(super) fn shared_module_enums(set: &SpecSet) -> Vec<TypeRef> {
-    let mut out: Vec<TypeRef> = set
-        .shared_enums
-        .iter()
-        .map(|e| TypeRef::plain(TypeKind::Enum(e.clone()), e.path.clone()))
-        .collect();
-    for spec in &set.specs {
-        for p in &spec.params {
-            if let TypeKind::Array(items) = &p.ty.kind
-                && let TypeKind::Enum(e) = &items.kind
-                && e.shared
-                && e.select_of.is_some()
-                && !out
-                    .iter()
-                    .any(|t| matches!(&t.kind, TypeKind::Enum(o) if o.name == e.name))
-            {
-                out.push((**items).clone());
-            }
-        }
-    }
-    out
 }

@@ -1,0 +1,306 @@
+//! Rust types of type expressions, their wire adapters, and object types (`types:`).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_lines, sentence};
+use crate::model::{EnumDef, MapKeys, TypeDef, TypeKind, TypeRef};
+use crate::names::ident;
+
+/// The Rust type a value decodes to, including the `Option` for "no value" markers.
+pub(super) fn rust_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
+    let inner = base_type(ty, rt);
+    if ty.has_none() {
+        quote!(::core::option::Option<#inner>)
+    } else {
+        inner
+    }
+}
+
+pub(super) fn base_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
+    match &ty.kind {
+        TypeKind::String => quote!(::std::string::String),
+        TypeKind::Integer => quote!(i64),
+        TypeKind::Number => quote!(f64),
+        TypeKind::Boolean | TypeKind::Yn => quote!(bool),
+        TypeKind::Id => quote!(u64),
+        TypeKind::Datetime => {
+            quote!(#rt::__private::chrono::DateTime<#rt::__private::chrono::FixedOffset>)
+        }
+        TypeKind::NaiveDatetime => quote!(#rt::__private::chrono::NaiveDateTime),
+        TypeKind::Date => quote!(#rt::__private::chrono::NaiveDate),
+        TypeKind::Json => quote!(#rt::__private::serde_json::Value),
+        TypeKind::Array(items) => {
+            let item = rust_type(items, rt);
+            quote!(::std::vec::Vec<#item>)
+        }
+        TypeKind::Map { keys, values } => {
+            let key = map_key_type(*keys);
+            let value = rust_type(values, rt);
+            quote!(::std::collections::BTreeMap<#key, #value>)
+        }
+        TypeKind::Enum(e) => {
+            let name = ident(&e.name);
+            quote!(#name)
+        }
+        TypeKind::Named(n) | TypeKind::Filter(crate::model::FilterDef { name: n, .. }) => {
+            let name = ident(n);
+            quote!(#name)
+        }
+    }
+}
+
+/// `rust_type` as seen from outside the method's module: enums are `module::Enum`.
+pub(super) fn qualified_type(
+    ty: &TypeRef,
+    rt: &TokenStream,
+    module: &proc_macro2::Ident,
+) -> TokenStream {
+    let inner = match &ty.kind {
+        TypeKind::Enum(EnumDef { name, .. })
+        | TypeKind::Filter(crate::model::FilterDef { name, .. }) => {
+            let name = ident(name);
+            quote!(#module::#name)
+        }
+        TypeKind::Array(items) => {
+            let item = qualified_type(items, rt, module);
+            quote!(::std::vec::Vec<#item>)
+        }
+        TypeKind::Map { keys, values } => {
+            let key = map_key_type(*keys);
+            let value = qualified_type(values, rt, module);
+            quote!(::std::collections::BTreeMap<#key, #value>)
+        }
+        // Types of the runtime and the standard library, and (never in a parameter, which
+        // the checks refuse) object types.
+        TypeKind::String
+        | TypeKind::Integer
+        | TypeKind::Number
+        | TypeKind::Boolean
+        | TypeKind::Yn
+        | TypeKind::Id
+        | TypeKind::Datetime
+        | TypeKind::NaiveDatetime
+        | TypeKind::Date
+        | TypeKind::Json
+        | TypeKind::Named(_) => base_type(ty, rt),
+    };
+    if ty.has_none() {
+        quote!(::core::option::Option<#inner>)
+    } else {
+        inner
+    }
+}
+
+/// What a setter takes: owned strings are accepted as `impl Into<String>`.
+pub(super) fn setter_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
+    match ty.kind {
+        TypeKind::String if !ty.has_none() => {
+            quote!(impl ::core::convert::Into<::std::string::String>)
+        }
+        _ => rust_type(ty, rt),
+    }
+}
+
+pub(super) fn setter_conversion(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty.kind {
+        TypeKind::String if !ty.has_none() => quote!(#value.into()),
+        _ => value,
+    }
+}
+
+/// A JSON value for a parameter, in the encoding Bitrix24 expects (`Y`/`N` for `yn`).
+pub(super) fn encode_value(ty: &TypeRef, value: TokenStream, rt: &TokenStream) -> TokenStream {
+    let adapter = adapter(ty, rt).unwrap_or_else(|| {
+        let base = base_type(ty, rt);
+        quote!(#rt::wire::Plain<#base>)
+    });
+    quote!(<#adapter as #rt::wire::Encode>::encode(#value))
+}
+
+/// The wire adapter for types whose JSON form differs from serde's default for the Rust type;
+/// `None` when serde's derive already does the right thing.
+pub(super) fn adapter(ty: &TypeRef, rt: &TokenStream) -> Option<TokenStream> {
+    let inner = match &ty.kind {
+        TypeKind::Yn => Some(quote!(#rt::wire::Yn)),
+        TypeKind::Id => Some(quote!(#rt::wire::Id)),
+        TypeKind::Datetime => Some(quote!(#rt::wire::Atom)),
+        TypeKind::NaiveDatetime => Some(quote!(#rt::wire::NaiveDateTime)),
+        TypeKind::Date => Some(quote!(#rt::wire::Date)),
+        TypeKind::Array(items) => adapter(items, rt).map(|a| quote!(#rt::wire::List<#a>)),
+        // A filter builder encodes itself (see `codegen::filter`).
+        TypeKind::Filter(f) => {
+            let name = ident(&f.name);
+            Some(quote!(#name))
+        }
+        // Always: serde's own map would refuse PHP's `[]` for an empty object.
+        TypeKind::Map { keys, values } => {
+            let key = map_key_adapter(*keys, rt);
+            let value = adapter_or_plain(values, rt);
+            Some(quote!(#rt::wire::Map<#key, #value>))
+        }
+        // serde's own form: text, numbers, booleans and any JSON as they are; enums and
+        // object types through their derives.
+        TypeKind::String
+        | TypeKind::Integer
+        | TypeKind::Number
+        | TypeKind::Boolean
+        | TypeKind::Json
+        | TypeKind::Enum(_)
+        | TypeKind::Named(_) => None,
+    };
+    if !ty.has_none() {
+        return inner;
+    }
+    let base = base_type(ty, rt);
+    let inner = inner.unwrap_or_else(|| quote!(#rt::wire::Plain<#base>));
+    let (f, e, n) = (ty.or_false, ty.or_empty, ty.nullable);
+    if ty.or_empty_object || ty.or_empty_list {
+        let (o, l) = (ty.or_empty_object, ty.or_empty_list);
+        return Some(quote!(#rt::wire::NoneIf<#inner, #f, #e, #n, #o, #l>));
+    }
+    Some(quote!(#rt::wire::NoneIf<#inner, #f, #e, #n>))
+}
+
+/// The adapter that reads and writes a value of `ty`: its own, or serde's (`Plain`).
+pub(super) fn adapter_or_plain(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
+    adapter(ty, rt).unwrap_or_else(|| {
+        let rust = rust_type(ty, rt);
+        quote!(#rt::wire::Plain<#rust>)
+    })
+}
+
+/// The Rust type of a map key.
+pub(super) fn map_key_type(keys: MapKeys) -> TokenStream {
+    match keys {
+        MapKeys::Id => quote!(u64),
+        MapKeys::Integer => quote!(i64),
+        MapKeys::String => quote!(::std::string::String),
+    }
+}
+
+/// The wire adapter of a map key (`wire::Key`).
+pub(super) fn map_key_adapter(keys: MapKeys, rt: &TokenStream) -> TokenStream {
+    match keys {
+        MapKeys::Id => quote!(#rt::wire::Id),
+        MapKeys::Integer => quote!(#rt::wire::Plain<i64>),
+        MapKeys::String => quote!(#rt::wire::Plain<::std::string::String>),
+    }
+}
+
+/// `<Adapter as wire::Decode>::decode` and the like: a function serde calls for a field.
+pub(super) fn adapter_fn(
+    adapter: &TokenStream,
+    rt: &TokenStream,
+    tr: &str,
+    function: &str,
+) -> String {
+    format!(
+        "<{} as {}::wire::{tr}>::{function}",
+        compact(adapter),
+        compact(rt)
+    )
+}
+
+/// Tokens as a path string without the spaces `to_string` puts around `::` and `<`.
+pub(super) fn compact(tokens: &TokenStream) -> String {
+    tokens
+        .to_string()
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" < ", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+}
+
+pub(super) fn type_def(t: &TypeDef, rt: &TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let doc = doc_lines(
+        &t.doc
+            .clone()
+            .unwrap_or_else(|| format!("The `{}` object.", t.name)),
+    );
+    let serde_crate = format!("{}::__private::serde", compact(rt));
+    let fields = t.fields.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let wire = &f.wire;
+        let mut ty = rust_type(&f.ty, rt);
+        let mut attrs = vec![quote!(rename = #wire)];
+        // An optional field reads `null` as `None` whatever its markers (as `conform` does).
+        let field_ty = if f.optional && f.ty.has_none() {
+            TypeRef {
+                nullable: true,
+                ..f.ty.clone()
+            }
+        } else {
+            f.ty.clone()
+        };
+        // Quirky wire forms go through an adapter both ways, so a serialized value reads back.
+        let adapter = match (adapter(&field_ty, rt), f.optional && !f.ty.has_none()) {
+            (Some(a), true) => Some(quote!(#rt::wire::Opt<#a>)),
+            (a, _) => a,
+        };
+        if let Some(a) = &adapter {
+            let de = adapter_fn(a, rt, "Decode", "decode");
+            let ser = adapter_fn(a, rt, "Encode", "serialize");
+            attrs.push(quote!(deserialize_with = #de, serialize_with = #ser));
+        }
+        if f.optional {
+            attrs.push(quote!(default));
+            if !f.ty.has_none() {
+                // A missing key reads as `None`; writing it back leaves the key out again.
+                attrs.push(quote!(
+                    skip_serializing_if = "::core::option::Option::is_none"
+                ));
+                ty = quote!(::core::option::Option<#ty>);
+            }
+        }
+        let doc = doc_lines(&field_doc(f));
+        quote! {
+            #doc
+            #[serde(#(#attrs),*)]
+            pub #fname: #ty,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #rt::__private::serde::Deserialize, #rt::__private::serde::Serialize)]
+        #[serde(crate = #serde_crate)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+pub(super) fn field_doc(f: &crate::model::Field) -> String {
+    let mut doc = match &f.doc {
+        Some(d) => sentence(d),
+        None => format!("The `{}` field.", f.wire),
+    };
+    let mut notes = Vec::new();
+    if f.ty.or_false {
+        notes.push("`false`");
+    }
+    if f.ty.or_empty {
+        notes.push("`\"\"`");
+    }
+    if f.ty.nullable {
+        notes.push("`null`");
+    }
+    if f.ty.or_empty_object {
+        notes.push("`{}`");
+    }
+    if f.ty.or_empty_list {
+        notes.push("`[]`");
+    }
+    if !notes.is_empty() {
+        doc.push_str(&format!(
+            " `None` when Bitrix24 sends {}.",
+            notes.join(" or ")
+        ));
+    }
+    if f.optional {
+        doc.push_str(" `None` when the key is missing.");
+    }
+    doc
+}
