@@ -20,6 +20,7 @@ mod parse;
 mod path;
 mod resolve;
 pub mod sample;
+mod syntax;
 mod yaml;
 
 use std::path::{Path, PathBuf};

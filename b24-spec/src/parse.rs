@@ -67,6 +67,14 @@ const TYPEDEF_KEYS: &[&str] = &["doc", "fields"];
 const ERROR_KEYS: &[&str] = &["status", "doc", "rust_name"];
 const EXAMPLE_KEYS: &[&str] = &["params", "response"];
 
+/// Whether `key` is an option of a type, parameter, field or result (`doc`, `optional`, …),
+/// as opposed to a name the spec chooses.
+pub(crate) fn is_option_key(key: &str) -> bool {
+    [TYPE_KEYS, PARAM_KEYS, FIELD_KEYS, RESULT_KEYS]
+        .iter()
+        .any(|keys| keys.contains(&key))
+}
+
 /// Reads a whole spec; `None` when a problem was recorded that leaves nothing to check further.
 pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
     let path = KeyPath::root();
