@@ -467,11 +467,23 @@ fn fields_of(cx: &mut Ctxt, types: &[TypeDef]) {
                         f.wire, t.name, f.rust
                     ),
                 )
-                .help("remove one of them");
+                .help(same_rust_name_help(first, &f.wire, &f.rust));
             }
             nested_enums(cx, &f.ty);
         }
     }
+}
+
+/// How to fix two wire keys with one Rust name: both are usually real keys of the portal's
+/// answer (`DESCRIPTION` and its unescaped twin `~DESCRIPTION`), so one gets a `rust_name`.
+fn same_rust_name_help(first: &str, second: &str, rust: &str) -> String {
+    let (renamed, name) = match [first, second].into_iter().find(|w| w.starts_with('~')) {
+        Some(tilde) => (tilde, format!("{rust}_raw")),
+        None => (second, format!("{rust}_2")),
+    };
+    format!(
+        "`{first}` and `{second}` are different keys on the wire: keep both by giving one its own name, e.g. `rust_name: {name}` on `{renamed}`; if one of them is a mistake, remove it"
+    )
 }
 
 /// Enums defined where they are used (a library's named enums are defined in the library).
@@ -543,6 +555,7 @@ fn named_type_exists(cx: &mut Ctxt, defined: &HashSet<&str>, enums: &[&str], ty:
     if let TypeKind::Enum(e) = &ty.kind
         && let Some(of) = &e.select_of
         && !defined.contains(of.as_str())
+        && !cx.library_not_loaded(&ty.path, "unknown record type", of)
     {
         let p = cx.error(&ty.path, format!("unknown record type `{of}`"));
         match did_you_mean(of, defined.iter().copied()) {
@@ -558,8 +571,12 @@ fn named_type_exists(cx: &mut Ctxt, defined: &HashSet<&str>, enums: &[&str], ty:
     if let TypeKind::Named(name) = &ty.kind
         && !defined.contains(name.as_str())
     {
+        if cx.library_not_loaded(&ty.path, "unknown type", name) {
+            return;
+        }
         let p = cx.error(&ty.path, format!("unknown type `{name}`"));
-        match did_you_mean(name, defined.iter().copied().chain(enums.iter().copied())) {
+        let known = defined.iter().chain(enums).copied();
+        match did_you_mean(name, known.chain(crate::model::PRIMITIVES.iter().copied())) {
             Some(s) => p.help(format!("did you mean `{s}`?")),
             None => p.help(
                 "define it under `types:` (or in a type library such as `specs/types/im.yaml`), or use a built-in type such as `string`",
@@ -588,7 +605,8 @@ fn references(cx: &mut Ctxt, spec: &Spec) {
     let check = |cx: &mut Ctxt, ty: &TypeRef| named_type_exists(cx, &defined, &enums, ty);
     for p in &spec.params {
         check(cx, &p.ty);
-        if matches!(innermost(&p.ty).kind, TypeKind::Named(_)) {
+        // An unknown name was just reported; whether it is an object type is unknown.
+        if matches!(&innermost(&p.ty).kind, TypeKind::Named(n) if defined.contains(n.as_str())) {
             cx.error(
                 &p.ty.path,
                 format!("parameter `{}` uses an object type", p.wire),
@@ -632,7 +650,7 @@ fn parameter_only_types(cx: &mut Ctxt, ty: &TypeRef, place: &str) {
 fn filters_and_selects(cx: &mut Ctxt, spec: &Spec) {
     for p in &spec.params {
         match &p.ty.kind {
-            TypeKind::Filter(filter) => filter_fields(cx, filter),
+            TypeKind::Filter(filter) => filter_fields(cx, spec, filter),
             TypeKind::Array(items) => {
                 parameter_only_types(cx, items, "an array item");
             }
@@ -641,7 +659,7 @@ fn filters_and_selects(cx: &mut Ctxt, spec: &Spec) {
     }
 }
 
-fn filter_fields(cx: &mut Ctxt, filter: &FilterDef) {
+fn filter_fields(cx: &mut Ctxt, spec: &Spec, filter: &FilterDef) {
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for f in &filter.fields {
         if !f
@@ -680,10 +698,12 @@ fn filter_fields(cx: &mut Ctxt, filter: &FilterDef) {
                     f.wire, f.rust
                 ),
             )
-            .help("remove one of them");
+            .help(same_rust_name_help(first, &f.wire, &f.rust));
         }
         let scalar = match &f.ty.kind {
             TypeKind::Enum(e) => e.select_of.is_none(),
+            // An unknown name is reported as such; what kind of type it is, is unknown.
+            TypeKind::Named(n) if spec.find_type(n).is_none() => true,
             TypeKind::Array(_)
             | TypeKind::Map { .. }
             | TypeKind::Json
@@ -769,11 +789,15 @@ fn cycles_in(cx: &mut Ctxt, starts: &[TypeDef], all: &[&TypeDef]) {
 fn error_codes(cx: &mut Ctxt, spec: &Spec) {
     let mut seen: HashMap<String, &str> = HashMap::new();
     for e in &spec.errors {
-        if e.code.is_empty()
-            || !e
-                .code
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        if e.code.is_empty() {
+            let (message, help) = empty_error_code(&e.doc);
+            cx.key_error(&e.path, message).help(help);
+            continue;
+        }
+        if !e
+            .code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
         {
             cx.key_error(
                 &e.path,
@@ -819,6 +843,17 @@ fn error_codes(cx: &mut Ctxt, spec: &Spec) {
             .help("remove the duplicate code");
         }
     }
+}
+
+/// What to say about an error documented with an empty code (CRM pages document many), which
+/// the spec language cannot declare yet, and what to do instead.
+fn empty_error_code(doc: &str) -> (String, String) {
+    (
+        "an error with an empty code cannot be declared yet".to_owned(),
+        format!(
+            "leave this entry out: such an answer reaches the caller as the method's `Other(\"\")` code, with its text in `ApiError::description`; mention the documented description ({doc:?}) in the method's `description` instead"
+        ),
+    )
 }
 
 /// Error codes and names that the emulator section and params refer to must exist.
