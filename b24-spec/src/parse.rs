@@ -401,7 +401,7 @@ fn types(
             })
             .collect();
         let own = value.as_mapping();
-        if !spilled.is_empty()
+        let (doc, fields) = if !spilled.is_empty()
             && (value.is_null()
                 || own.is_some_and(|m| get(m, "fields").is_none() && get(m, "type").is_none()))
         {
@@ -413,55 +413,23 @@ fn types(
                 .iter()
                 .find(|(k, _)| *k == "fields")
                 .map_or_else(Vec::new, |(_, f)| fields(cx, f, &path.key("fields"), &name));
-            out.push(TypeDef {
-                name,
-                file: file.to_owned(),
-                doc,
-                fields,
-                path: p,
-            });
-            continue;
-        }
-        let Some(m) = mapping(cx, value, &p, "a type definition") else {
-            continue;
-        };
-        if let Some(kind) = get(m, "type") {
-            if library {
-                if let Some(e) = named_enum(cx, m, kind, &p, &name, file) {
-                    enums.push(e);
+            (doc, fields)
+        } else {
+            let Some(m) = mapping(cx, value, &p, "a type definition") else {
+                continue;
+            };
+            if let Some(kind) = get(m, "type") {
+                if library {
+                    if let Some(e) = named_enum(cx, m, kind, &p, &name, file) {
+                        enums.push(e);
+                    }
+                } else {
+                    cx.key_error(&p.key("type"), format!("`{name}` is a named enum, but named enums live in type libraries"))
+                        .help("define it under `types:` of a type library (such as `specs/types/user.yaml`), or write the enum inline where it is used, with `name:`");
                 }
-            } else {
-                cx.key_error(&p.key("type"), format!("`{name}` is a named enum, but named enums live in type libraries"))
-                    .help("define it under `types:` of a type library (such as `specs/types/user.yaml`), or write the enum inline where it is used, with `name:`");
+                continue;
             }
-            continue;
-        }
-        // Fields written straight under the type's name, without `fields:` or beside an
-        // empty one: one mistake, reported once; the fields are read where they stand.
-        let (stray, known): (serde_yaml::Mapping, serde_yaml::Mapping) =
-            m.clone().into_iter().partition(|(k, _)| {
-                k.as_str().is_none_or(|k| {
-                    !TYPEDEF_KEYS.contains(&k)
-                        && did_you_mean(k, TYPEDEF_KEYS.iter().copied()).is_none()
-                })
-            });
-        check_keys(cx, &known, &p, &[TYPEDEF_KEYS]);
-        let doc = optional_str(cx, m, &p, "doc");
-        let fields = match get(m, "fields") {
-            None | Some(Value::Null) if !stray.is_empty() => {
-                fields_beside(cx, &p, &name, &stray, get(m, "fields").is_some());
-                fields(cx, &Value::Mapping(stray), &p, &name)
-            }
-            Some(f) => fields(cx, f, &p.key("fields"), &name),
-            None => {
-                missing(
-                    cx,
-                    &p,
-                    "fields",
-                    "the object's fields, one per key of the JSON object",
-                );
-                Vec::new()
-            }
+            object_type(cx, m, &p, &name)
         };
         out.push(TypeDef {
             name,
@@ -472,6 +440,43 @@ fn types(
         });
     }
     (out, enums)
+}
+
+/// The `doc` and `fields` of an object type's definition.
+fn object_type(
+    cx: &mut Ctxt,
+    m: &serde_yaml::Mapping,
+    p: &KeyPath,
+    name: &str,
+) -> (Option<String>, Vec<Field>) {
+    // Fields written straight under the type's name, without `fields:` or beside an empty
+    // one: one mistake, reported once; the fields are read where they stand.
+    let (stray, known): (serde_yaml::Mapping, serde_yaml::Mapping) =
+        m.clone().into_iter().partition(|(k, _)| {
+            k.as_str().is_none_or(|k| {
+                !TYPEDEF_KEYS.contains(&k)
+                    && did_you_mean(k, TYPEDEF_KEYS.iter().copied()).is_none()
+            })
+        });
+    check_keys(cx, &known, p, &[TYPEDEF_KEYS]);
+    let doc = optional_str(cx, m, p, "doc");
+    let fields = match get(m, "fields") {
+        None | Some(Value::Null) if !stray.is_empty() => {
+            fields_beside(cx, p, name, &stray, get(m, "fields").is_some());
+            fields(cx, &Value::Mapping(stray), p, name)
+        }
+        Some(f) => fields(cx, f, &p.key("fields"), name),
+        None => {
+            missing(
+                cx,
+                p,
+                "fields",
+                "the object's fields, one per key of the JSON object",
+            );
+            Vec::new()
+        }
+    };
+    (doc, fields)
 }
 
 /// Keys of a type definition (an object type's or a named enum's).
@@ -1330,12 +1335,12 @@ pub(crate) fn check_keys(
     }
 }
 
-/// Whether `key` could be a misspelt spec key: a word of letters, digits, `_` and `-`.
+/// Whether `key` could be a misspelt spec key, which are all snake_case words.
 fn plausible_key(key: &str) -> bool {
-    key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+    key.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
         && key
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// For a "key" that is the tail of a text value cut at a `,`, the key whose value it was cut

@@ -35,6 +35,20 @@ pub(crate) fn explain(src: &str, at: Position, parser_message: &str) -> Option<E
         .or_else(|| cannot_start(&text, at, parser_message))
 }
 
+/// For a line the span parser did not reach: the closest line above it that is indented less
+/// (the key it is under), and the key on the line itself, if it has one.
+pub(crate) fn enclosing(src: &str, line: usize) -> Option<(usize, Option<String>)> {
+    let text = Text::new(src);
+    let own = text.line(line);
+    if leading_tab(own).is_some() {
+        return None;
+    }
+    let parent = (1..line)
+        .rev()
+        .find(|&n| is_content(text.line(n)) && indent(text.line(n)) < indent(own))?;
+    Some((parent, key_of(own)))
+}
+
 /// The message and help for a tab that indents `line` (1-based) of `src`.
 pub(crate) fn tab_problem(src: &str, line: usize) -> (String, String) {
     let text = Text::new(src);
@@ -198,6 +212,16 @@ fn shown(c: char) -> String {
     }
 }
 
+/// The value of `key` at `position` is text that needs quotes, for the reason `why`.
+fn needs_quotes(position: Position, key: &str, value: &str, why: &str) -> Explained {
+    Explained {
+        position,
+        path_line: position.line,
+        message: format!("the value of `{key}` {why}"),
+        help: format!("quote the value: {}", quote_fix(key, value)),
+    }
+}
+
 fn at(line: usize, column: usize) -> Position {
     Position { line, column }
 }
@@ -244,7 +268,7 @@ fn unclosed_quote(text: &Text, pos: Position, parser_message: &str) -> Option<Ex
         }
     };
     if let Some(start) = context_mark(parser_message, "while scanning a quoted scalar") {
-        let q = *text.line(start.line).get(start.column - 1)?;
+        let q = *text.line(start.line).get(start.column.checked_sub(1)?)?;
         return Some(Explained {
             position: start,
             path_line: start.line,
@@ -332,12 +356,12 @@ fn flow_mapping(text: &Text, pos: Position, parser_message: &str) -> Option<Expl
     let line = text.line(pos.line);
     if line.get(pos.column.checked_sub(1)?) == Some(&':') {
         let (key, value) = flow_entry(line, pos.column - 1)?;
-        return Some(Explained {
-            position: pos,
-            path_line: pos.line,
-            message: format!("the value of `{key}` contains `: `, which ends it inside `{{ … }}`"),
-            help: format!("quote the value: {}", quote_fix(&key, &value)),
-        });
+        return Some(needs_quotes(
+            pos,
+            &key,
+            &value,
+            "contains `: `, which ends it inside `{ … }`",
+        ));
     }
     None
 }
@@ -375,14 +399,12 @@ fn colon(text: &Text, pos: Position, parser_message: &str) -> Option<Explained> 
     if let (Some(key), Some(value)) = (key_of(line), value_of(line))
         && first_colon.is_some_and(|i| i + 1 < pos.column)
     {
-        return Some(Explained {
-            position: pos,
-            path_line: pos.line,
-            message: format!(
-                "the value of `{key}` contains `: `, which YAML reads as the start of another key"
-            ),
-            help: format!("quote the value: {}", quote_fix(&key, &value)),
-        });
+        return Some(needs_quotes(
+            pos,
+            &key,
+            &value,
+            "contains `: `, which YAML reads as the start of another key",
+        ));
     }
     let above = text.previous_content(pos.line)?;
     let (above_line, own) = (text.line(above), indent(line));
@@ -490,14 +512,12 @@ fn no_key(text: &Text, pos: Position, parser_message: &str) -> Option<Explained>
             '{' => "a mapping, which ends at its `}`",
             _ => "quoted text, which ends at the closing quote",
         };
-        return Some(Explained {
-            position: pos,
-            path_line: pos.line,
-            message: format!(
-                "the value of `{key}` starts with `{open}`, so YAML reads {what}; the text after it does not fit"
-            ),
-            help: format!("quote the whole value: {}", quote_fix(&key, &value)),
-        });
+        return Some(needs_quotes(
+            pos,
+            &key,
+            &value,
+            &format!("starts with `{open}`, so YAML reads {what}; the text after it does not fit"),
+        ));
     }
     // The indentations of the mappings the line could belong to, innermost first, with the
     // line that sets each.
@@ -642,15 +662,12 @@ fn cannot_start(text: &Text, pos: Position, parser_message: &str) -> Option<Expl
         '%' => "`%` at the start of a value is reserved for directives",
         _ => "YAML reserves it at the start of a value",
     };
-    Some(Explained {
+    Some(needs_quotes(
         position,
-        path_line: position.line,
-        message: format!(
-            "the value of `{key}` starts with {}: {meaning}",
-            shown(reserved)
-        ),
-        help: format!("quote the value: {}", quote_fix(&key, &value)),
-    })
+        &key,
+        &value,
+        &format!("starts with {}: {meaning}", shown(reserved)),
+    ))
 }
 
 #[cfg(test)]

@@ -112,7 +112,8 @@ pub fn parse(src: &str) -> Result<Document, Vec<Problem>> {
         }
     };
     let mut problems = index.problems;
-    for &at in &index.tabs {
+    // Tabs are usually all over a file indented with them: the first says what to fix.
+    if let Some(at) = index.first_tab {
         let (message, help) = syntax::tab_problem(src, at.line);
         problems.push(problem_at(KeyPath::root(), at, message, Some(&help)));
     }
@@ -206,7 +207,14 @@ fn too_deep(src: &str) -> Option<Position> {
 fn syntax_problem(src: &str, spans: &SpanIndex, at: Position, parser_message: &str) -> Problem {
     match syntax::explain(src, at, parser_message) {
         Some(e) => problem_at(
-            spans.path_on_line(e.path_line).unwrap_or_default(),
+            spans
+                .path_on_line(e.path_line)
+                .or_else(|| {
+                    let (parent, key) = syntax::enclosing(src, e.path_line)?;
+                    let path = spans.path_on_line(parent)?;
+                    Some(key.map_or_else(|| path.clone(), |k| path.key(&k)))
+                })
+                .unwrap_or_default(),
             e.position,
             e.message,
             Some(&e.help),
@@ -262,8 +270,8 @@ struct IndexBuilder {
     stack: Vec<Frame>,
     /// Duplicate keys (serde_yaml keeps the last one).
     problems: Vec<Problem>,
-    /// Where a plain scalar starts with a tab.
-    tabs: Vec<Position>,
+    /// Where a plain scalar first starts with a tab.
+    first_tab: Option<Position>,
     /// Only the first document is a spec.
     documents: usize,
     /// Where a second document starts, if there is one (a spec is one document).
@@ -350,7 +358,7 @@ impl MarkedEventReceiver for IndexBuilder {
             && text.starts_with('\t')
             && self.documents <= 1
         {
-            self.tabs.push(pos);
+            self.first_tab.get_or_insert(pos);
         }
         match ev {
             Event::DocumentStart => {
