@@ -416,6 +416,78 @@ fn spec_check_points_at_the_broken_line() {
     assert!(stderr.contains("nothing-here"), "{stderr}");
 }
 
+/// `b24 spec check` prints what the `generate!` macro reports: for every compile-fail case of
+/// `tests/tests/ui/fail` that loads specs, checking the same path (from the `tests` crate, as
+/// the macro does) prints exactly the diagnostics of the case's reviewed `.stderr`.
+#[test]
+fn spec_check_prints_the_diagnostics_the_macro_reports() {
+    let crate_dir = workspace_root().join("tests");
+    let ui = crate_dir.join("tests/ui/fail");
+    let mut cases: Vec<_> = std::fs::read_dir(&ui)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    cases.sort();
+    let mut checked = Vec::new();
+    for case in cases {
+        let source = std::fs::read_to_string(&case).unwrap();
+        let Some(specs) = source
+            .split_once("specs = \"")
+            .and_then(|(_, rest)| rest.split_once('"'))
+            .map(|(specs, _)| specs)
+        else {
+            continue;
+        };
+        // The diagnostics of the `.stderr`, as the CLI prints them (rustc indents `help:`).
+        let stderr = std::fs::read_to_string(case.with_extension("stderr")).unwrap();
+        let mut expected = Vec::new();
+        for line in stderr.lines() {
+            if let Some(d) = line.strip_prefix("error: tests/ui/fail/") {
+                expected.push(format!("tests/ui/fail/{d}"));
+            } else if let Some(help) = line.strip_prefix("         help: ")
+                && !expected.is_empty()
+            {
+                expected.push(format!("  help: {help}"));
+            }
+        }
+        if expected.is_empty() {
+            continue;
+        }
+        let path = format!("tests/ui/fail/{specs}");
+        let (code, stdout, stderr) =
+            run(b24().current_dir(&crate_dir).args(["spec", "check", &path]));
+        let printed: Vec<&str> = stderr
+            .lines()
+            .filter(|l| !l.starts_with("error: "))
+            .collect();
+        assert_eq!((code, stdout.as_str()), (1, ""), "{path}: {stderr}");
+        assert_eq!(printed, expected, "{path}");
+        checked.push(specs.to_owned());
+    }
+    // The cases of issue 12 (the mistakes a new user made) are among them.
+    for case in [
+        "yaml_indentation",
+        "tab_indentation",
+        "same_rust_name/im.thing.get.yaml",
+        "empty_error_code/im.thing.get.yaml",
+        "text_cut_at_comma/im.thing.get.yaml",
+        "unknown_type_follow_on/im.thing.add.yaml",
+        "types_wrong_nesting",
+        "list_for_mapping/im.thing.get.yaml",
+        "unknown_top_level_key/im.thing.get.yaml",
+        "example_deep_in_list/im.thing.list.yaml",
+        "library_not_loaded/im/im.thing.get.yaml",
+        "unquoted_text",
+        "unclosed_quote",
+    ] {
+        assert!(
+            checked.iter().any(|c| c == case),
+            "{case} not checked: {checked:?}"
+        );
+    }
+}
+
 #[test]
 fn spec_expand_prints_the_generated_code() {
     let (code, stdout, stderr) = run(b24().args(["spec", "expand", "specs/im/im.user.get.yaml"]));

@@ -66,6 +66,10 @@ pub(crate) struct Ctxt {
     /// Keys already suggested for a misspelled key (`sumary` → `summary`), by mapping path:
     /// saying that the suggested key is also missing would be the same mistake twice.
     suggested: Vec<(KeyPath, String)>,
+    /// Names defined in type libraries that were not loaded with the spec, with their files:
+    /// an unknown name found there is explained as such.
+    not_loaded: Vec<(String, String)>,
+    not_loaded_reported: bool,
 }
 
 impl Ctxt {
@@ -102,6 +106,28 @@ impl Ctxt {
     /// Whether `key` was already suggested for a misspelling in the mapping at `path`.
     pub fn was_suggested(&self, path: &KeyPath, key: &str) -> bool {
         self.suggested.iter().any(|(p, k)| p == path && k == key)
+    }
+
+    /// Records the names that type libraries not loaded with the spec define, by file.
+    pub fn libraries_not_loaded(&mut self, names: &[(String, String)]) {
+        self.not_loaded = names.to_vec();
+    }
+
+    /// Whether the unknown type `name` (at `path`, called `what`: "unknown type") is defined
+    /// by a type library not loaded with the spec. One library left out is one mistake, so
+    /// only the first such name is reported, with the library's file and how to load it.
+    pub fn library_not_loaded(&mut self, path: &KeyPath, what: &str, name: &str) -> bool {
+        let Some((_, file)) = self.not_loaded.iter().find(|(n, _)| n == name) else {
+            return false;
+        };
+        if !self.not_loaded_reported {
+            let message = format!(
+                "{what} `{name}`: it is defined in the type library `{file}`, which is not loaded with this spec"
+            );
+            self.error(path, message).help("load the spec together with its type libraries: name a directory that holds both (`specs = \"specs\"` in `generate!`, `b24 spec check specs`); other uses of library types in this spec are not reported one by one");
+            self.not_loaded_reported = true;
+        }
+        true
     }
 
     pub fn has_errors(&self) -> bool {

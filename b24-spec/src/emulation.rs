@@ -1044,6 +1044,8 @@ fn dotted_field(cx: &mut Ctxt, spec: &Spec, record: &TypeDef, c: &Condition) {
         }
         match &f.ty.kind {
             TypeKind::Named(n) if let Some(inner) = spec.find_type(n) => ty = inner,
+            // An unknown type is reported where it is named; nothing is known past it.
+            TypeKind::Named(_) => return,
             _ => {
                 cx.key_error(
                     &c.path,
@@ -1064,14 +1066,15 @@ fn dotted_field(cx: &mut Ctxt, spec: &Spec, record: &TypeDef, c: &Condition) {
 fn record_type<'s>(cx: &mut Ctxt, spec: &'s Spec, emu: &Emulation) -> Option<(&'s TypeDef, bool)> {
     if let Some(name) = &emu.record {
         let found = spec.find_type(name);
-        if found.is_none() {
+        let at = emu.path.key("record");
+        if found.is_none() && !cx.library_not_loaded(&at, "unknown record type", name) {
             let names = spec
                 .types
                 .iter()
                 .chain(&spec.shared_types)
                 .map(|t| t.name.as_str());
             let p = cx.error(
-                &emu.path.key("record"),
+                &at,
                 format!("`{name}` is not an object type of this spec or its type libraries"),
             );
             match did_you_mean(name, names) {

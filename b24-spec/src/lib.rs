@@ -24,6 +24,7 @@ mod parse;
 mod path;
 mod resolve;
 pub mod sample;
+mod syntax;
 mod walk;
 mod yaml;
 
@@ -151,7 +152,7 @@ pub fn load_path(root: &Path, rel: &str) -> Result<SpecSet, Vec<Diagnostic>> {
             )]);
         }
     } else if start.exists() {
-        files.push(start);
+        files.push(start.clone());
     } else {
         return Err(vec![file_error(
             rel,
@@ -169,7 +170,8 @@ pub fn load_path(root: &Path, rel: &str) -> Result<SpecSet, Vec<Diagnostic>> {
             Err(d) => diagnostics.extend(d),
         }
     }
-    let mut set = load_texts(texts, &mut diagnostics);
+    let not_loaded = libraries_not_loaded(root, &start, &files);
+    let mut set = load_texts(texts, &mut diagnostics, &not_loaded);
     // Unreadable files are still tracked, so fixing one triggers a rebuild.
     set.files = files;
     if diagnostics.is_empty() {
@@ -189,7 +191,7 @@ pub fn load_sources<P: AsRef<str>, T: AsRef<str>>(
         .map(|(p, t)| (p.as_ref().to_owned(), t.as_ref().to_owned()))
         .collect();
     let mut diagnostics = Vec::new();
-    let set = load_texts(texts, &mut diagnostics);
+    let set = load_texts(texts, &mut diagnostics, &[]);
     if diagnostics.is_empty() {
         Ok(set)
     } else {
@@ -210,9 +212,49 @@ enum Kind {
     Library(Vec<TypeDef>, Vec<EnumDef>),
 }
 
+/// The names defined by type libraries near `start` (in a `types/` directory beside it or
+/// beside one of its parent directories, up to `root`) that are not among `loaded`, each with
+/// its file: when a spec is loaded without its libraries, an unknown name is explained.
+fn libraries_not_loaded(root: &Path, start: &Path, loaded: &[PathBuf]) -> Vec<(String, String)> {
+    let mut names = Vec::new();
+    let first = if start.is_dir() {
+        start
+    } else {
+        start.parent().unwrap_or(root)
+    };
+    for dir in first.ancestors().take_while(|d| d.starts_with(root)) {
+        let mut files = Vec::new();
+        if collect_yaml(&dir.join("types"), &mut files).is_err() {
+            continue;
+        }
+        files.sort();
+        for file in files.iter().filter(|f| !loaded.contains(f)) {
+            let relative = relative_display(root, file);
+            let Ok(doc) = read_text(root, &relative)
+                .map_err(drop)
+                .and_then(|text| yaml::parse(&text).map_err(drop))
+            else {
+                continue;
+            };
+            if parse::is_library(&doc.value) {
+                names.extend(
+                    parse::library_names(&doc.value)
+                        .into_iter()
+                        .map(|n| (n, relative.clone())),
+                );
+            }
+        }
+    }
+    names
+}
+
 /// Parses every file, then checks each with the type libraries' types visible, and reports
-/// every problem of every file.
-fn load_texts(texts: Vec<(String, String)>, diagnostics: &mut Vec<Diagnostic>) -> SpecSet {
+/// every problem of every file. `not_loaded` are the names of libraries left out, by file.
+fn load_texts(
+    texts: Vec<(String, String)>,
+    diagnostics: &mut Vec<Diagnostic>,
+    not_loaded: &[(String, String)],
+) -> SpecSet {
     let mut parsed = Vec::new();
     for (file, text) in &texts {
         let doc = match yaml::parse(text) {
@@ -223,6 +265,7 @@ fn load_texts(texts: Vec<(String, String)>, diagnostics: &mut Vec<Diagnostic>) -
             }
         };
         let mut cx = Ctxt::new();
+        cx.libraries_not_loaded(not_loaded);
         let kind = if parse::is_library(&doc.value) {
             let (types, enums) = parse::library(&mut cx, file, &doc.value);
             Kind::Library(types, enums)

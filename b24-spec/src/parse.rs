@@ -67,6 +67,14 @@ const TYPEDEF_KEYS: &[&str] = &["doc", "fields"];
 const ERROR_KEYS: &[&str] = &["status", "doc", "message", "rust_name"];
 const EXAMPLE_KEYS: &[&str] = &["params", "response"];
 
+/// Whether `key` is an option of a type, parameter, field or result (`doc`, `optional`, …),
+/// as opposed to a name the spec chooses.
+pub(crate) fn is_option_key(key: &str) -> bool {
+    [TYPE_KEYS, PARAM_KEYS, FIELD_KEYS, RESULT_KEYS]
+        .iter()
+        .any(|keys| keys.contains(&key))
+}
+
 /// Reads a whole spec; `None` when a problem was recorded that leaves nothing to check further.
 pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
     let path = KeyPath::root();
@@ -324,6 +332,21 @@ pub(crate) fn is_library(root: &Value) -> bool {
 
 const LIBRARY_KEYS: &[&str] = &["description", "types"];
 
+/// The names a type library defines (the keys of its `types:`), without checking them.
+pub(crate) fn library_names(root: &Value) -> Vec<String> {
+    root.as_mapping()
+        .and_then(|m| get(m, "types"))
+        .and_then(Value::as_mapping)
+        .map(|types| {
+            types
+                .keys()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Reads a type library: shared object types and named enums, defined once for several
 /// methods.
 pub(crate) fn library(cx: &mut Ctxt, file: &str, root: &Value) -> (Vec<TypeDef>, Vec<EnumDef>) {
@@ -357,38 +380,56 @@ fn types(
     };
     let mut out = Vec::new();
     let mut enums = Vec::new();
-    for (key, value) in map {
+    let entries: Vec<(&Value, &Value)> = map.iter().collect();
+    for (i, &(key, value)) in entries.iter().enumerate() {
         let Some(name) = key_str(cx, key, path) else {
             continue;
         };
         let p = path.key(&name);
-        let Some(m) = mapping(cx, value, &p, "a type definition") else {
-            continue;
-        };
-        if let Some(kind) = get(m, "type") {
-            if library {
-                if let Some(e) = named_enum(cx, m, kind, &p, &name, file) {
-                    enums.push(e);
-                }
-            } else {
-                cx.key_error(&p.key("type"), format!("`{name}` is a named enum, but named enums live in type libraries"))
-                    .help("define it under `types:` of a type library (such as `specs/types/user.yaml`), or write the enum inline where it is used, with `name:`");
-            }
+        if DEFINITION_KEYS.contains(&name.as_str()) {
+            definition_key_as_type(cx, &entries[..i], &name, &p);
             continue;
         }
-        check_keys(cx, m, &p, &[TYPEDEF_KEYS]);
-        let doc = optional_str(cx, m, &p, "doc");
-        let fields = match get(m, "fields") {
-            Some(f) => fields(cx, f, &p.key("fields"), &name),
-            None => {
-                missing(
-                    cx,
-                    &p,
-                    "fields",
-                    "the object's fields, one per key of the JSON object",
-                );
-                Vec::new()
+        // `Thing:` with its `fields:` below it at the same indentation: reported at `fields`;
+        // `Thing` is still read (from there), so its uses do not repeat the mistake.
+        let spilled: Vec<(&str, &Value)> = entries[i + 1..]
+            .iter()
+            .map_while(|&(k, v)| {
+                k.as_str()
+                    .filter(|k| DEFINITION_KEYS.contains(k))
+                    .map(|k| (k, v))
+            })
+            .collect();
+        let own = value.as_mapping();
+        let (doc, fields) = if !spilled.is_empty()
+            && (value.is_null()
+                || own.is_some_and(|m| get(m, "fields").is_none() && get(m, "type").is_none()))
+        {
+            if let Some(m) = own {
+                check_keys(cx, m, &p, &[TYPEDEF_KEYS]);
             }
+            let doc = own.and_then(|m| optional_str(cx, m, &p, "doc"));
+            let fields = spilled
+                .iter()
+                .find(|(k, _)| *k == "fields")
+                .map_or_else(Vec::new, |(_, f)| fields(cx, f, &path.key("fields"), &name));
+            (doc, fields)
+        } else {
+            let Some(m) = mapping(cx, value, &p, "a type definition") else {
+                continue;
+            };
+            if let Some(kind) = get(m, "type") {
+                if library {
+                    if let Some(e) = named_enum(cx, m, kind, &p, &name, file) {
+                        enums.push(e);
+                    }
+                } else {
+                    cx.key_error(&p.key("type"), format!("`{name}` is a named enum, but named enums live in type libraries"))
+                        .help("define it under `types:` of a type library (such as `specs/types/user.yaml`), or write the enum inline where it is used, with `name:`");
+                }
+                continue;
+            }
+            object_type(cx, m, &p, &name)
         };
         out.push(TypeDef {
             name,
@@ -399,6 +440,106 @@ fn types(
         });
     }
     (out, enums)
+}
+
+/// The `doc` and `fields` of an object type's definition.
+fn object_type(
+    cx: &mut Ctxt,
+    m: &serde_yaml::Mapping,
+    p: &KeyPath,
+    name: &str,
+) -> (Option<String>, Vec<Field>) {
+    // Fields written straight under the type's name, without `fields:` or beside an empty
+    // one: one mistake, reported once; the fields are read where they stand.
+    let (stray, known): (serde_yaml::Mapping, serde_yaml::Mapping) =
+        m.clone().into_iter().partition(|(k, _)| {
+            k.as_str().is_none_or(|k| {
+                !TYPEDEF_KEYS.contains(&k)
+                    && did_you_mean(k, TYPEDEF_KEYS.iter().copied()).is_none()
+            })
+        });
+    check_keys(cx, &known, p, &[TYPEDEF_KEYS]);
+    let doc = optional_str(cx, m, p, "doc");
+    let fields = match get(m, "fields") {
+        None | Some(Value::Null) if !stray.is_empty() => {
+            fields_beside(cx, p, name, &stray, get(m, "fields").is_some());
+            fields(cx, &Value::Mapping(stray), p, name)
+        }
+        Some(f) => fields(cx, f, &p.key("fields"), name),
+        None => {
+            missing(
+                cx,
+                p,
+                "fields",
+                "the object's fields, one per key of the JSON object",
+            );
+            Vec::new()
+        }
+    };
+    (doc, fields)
+}
+
+/// Keys of a type definition (an object type's or a named enum's).
+const DEFINITION_KEYS: &[&str] = &["doc", "fields", "type", "values", "case_insensitive"];
+
+/// A key of a type definition written where type names go, directly under `types:`: the
+/// definition's lines are indented one level too little.
+fn definition_key_as_type(cx: &mut Ctxt, before: &[(&Value, &Value)], key: &str, at: &KeyPath) {
+    let owner = before
+        .iter()
+        .rev()
+        .find_map(|(k, _)| k.as_str().filter(|k| !DEFINITION_KEYS.contains(k)));
+    let help = match owner {
+        Some(owner) => format!(
+            "indent `{key}:` and the lines below it under `{owner}:`, one level deeper than `{owner}:`"
+        ),
+        None => format!(
+            "name the type first: under `types:` write its name (`Thing:`), with `{key}:` indented below it"
+        ),
+    };
+    cx.key_error(
+        at,
+        format!("`{key}` is a key of a type definition, but it stands where type names go, directly under `types:`"),
+    )
+    .help(help);
+}
+
+/// An object type whose fields stand directly under its name: `fields:` left out, or left
+/// empty (`empty`) with the fields beside it instead of below it.
+fn fields_beside(
+    cx: &mut Ctxt,
+    at: &KeyPath,
+    name: &str,
+    stray: &serde_yaml::Mapping,
+    empty: bool,
+) {
+    let mut names: Vec<String> = stray
+        .keys()
+        .take(3)
+        .map(|k| match k.as_str() {
+            Some(k) => format!("`{k}`"),
+            None => "…".to_owned(),
+        })
+        .collect();
+    if stray.len() > 3 {
+        names.push("…".to_owned());
+    }
+    let names = names.join(", ");
+    if empty {
+        cx.key_error(
+            &at.key("fields"),
+            format!("`fields:` of `{name}` is empty, and {names} beside it are read as keys of `{name}`, not as its fields"),
+        )
+        .help("indent the fields under `fields:`, one level deeper than `fields:` itself");
+    } else {
+        cx.key_error(
+            at,
+            format!("{names} stand directly under `{name}:`, but an object type lists its fields under `fields:`"),
+        )
+        .help(format!(
+            "add a `fields:` line under `{name}:` and indent the fields one level deeper, below it"
+        ));
+    }
 }
 
 /// A named enum of a type library: `Gender: { type: enum, values: {…}, doc: … }`.
@@ -786,6 +927,11 @@ fn type_node(
             ty.or_empty_list = optional_bool(cx, m, path, "or_empty_list").unwrap_or(false);
             Some(ty)
         }
+        Value::Sequence(_) => {
+            cx.error(path, "expected a type name or a mapping with a `type` key, found a list")
+                .help("write a type name (`string`), or the type's keys as a mapping: `{ type: string, doc: … }` in braces, or `type:` lines without `- `");
+            None
+        }
         other => {
             wrong_kind(
                 cx,
@@ -1051,6 +1197,27 @@ fn enum_values(cx: &mut Ctxt, v: Option<&Value>, path: &KeyPath) -> Option<Vec<E
         return None;
     };
     let p = path.key("values");
+    if let Value::Sequence(items) = v {
+        let example: Vec<String> = items
+            .iter()
+            .take(3)
+            .filter_map(wire_text)
+            .map(|w| format!("{w}: …"))
+            .collect();
+        cx.error(
+            &p,
+            "an enum's `values` map each wire value to a variant name, but this is a list",
+        )
+        .help(format!(
+            "write a mapping that names each value's variant, e.g. `{{ {} }}`",
+            if example.is_empty() {
+                "M: male, F: female".to_owned()
+            } else {
+                example.join(", ")
+            }
+        ));
+        return None;
+    }
     let map = mapping(cx, v, &p, "`values`")?;
     let mut out = Vec::new();
     for (key, name) in map {
@@ -1144,10 +1311,19 @@ pub(crate) fn check_keys(
                         .help(format!("did you mean `{s}`?"));
                     cx.note_suggestion(path, s);
                 }
-                // `{ doc: Text, more text }`: the `,` ended the value and started a "key".
-                None if key.contains(' ') => {
+                // `{ doc: First name (leads, contacts) }`: the `,` ended the value and started
+                // a "key" (`contacts)`) that no spec key looks like.
+                None if !plausible_key(key) => {
+                    let fix = cut_text(m, key)
+                        .map(|(k, text)| {
+                            format!(
+                                ", e.g. `{k}: \"{}\"`",
+                                text.replace('\\', "\\\\").replace('"', "\\\"")
+                            )
+                        })
+                        .unwrap_or_default();
                     cx.key_error(&path.key(key), format!("unknown key `{key}`"))
-                        .help("this looks like text cut at a `,` inside `{ … }`: quote the value that contains the comma");
+                        .help(format!("this looks like text cut at a `,` inside `{{ … }}`: quote the value that contains the comma{fix}"));
                 }
                 None => {
                     cx.key_error(&path.key(key), format!("unknown key `{key}`"))
@@ -1159,6 +1335,30 @@ pub(crate) fn check_keys(
             }
         }
     }
+}
+
+/// Whether `key` could be a misspelt spec key, which are all snake_case words.
+fn plausible_key(key: &str) -> bool {
+    key.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// For a "key" that is the tail of a text value cut at a `,`, the key whose value it was cut
+/// from and the whole text: `doc: First name (leads` and `contacts)` give
+/// `("doc", "First name (leads, contacts)")`.
+fn cut_text(m: &serde_yaml::Mapping, tail: &str) -> Option<(String, String)> {
+    let keys: Vec<(&Value, &Value)> = m.iter().collect();
+    let i = keys.iter().position(|(k, _)| k.as_str() == Some(tail))?;
+    let (key, Value::String(head)) = keys.get(i.checked_sub(1)?)? else {
+        return None;
+    };
+    let rest = match keys[i].1 {
+        Value::String(s) => format!(": {s}"),
+        _ => String::new(),
+    };
+    Some((key.as_str()?.to_owned(), format!("{head}, {tail}{rest}")))
 }
 
 /// A key YAML did not read as a string (`5:`, `true:`, `~:`), located at the key itself.

@@ -12,10 +12,11 @@
 use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
+use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use crate::diag::{Position, Problem};
 use crate::path::KeyPath;
+use crate::syntax;
 
 /// Largest spec file we accept; real specs are a few KiB.
 pub const MAX_SPEC_BYTES: usize = 1 << 20;
@@ -41,6 +42,16 @@ struct NodeSpan {
 }
 
 impl SpanIndex {
+    /// The path of the leftmost node that starts (with its key, for a mapping value) on `line`.
+    fn path_on_line(&self, line: usize) -> Option<KeyPath> {
+        self.nodes
+            .iter()
+            .map(|(path, span)| (span.key.unwrap_or(span.value), path))
+            .filter(|(at, _)| at.line == line)
+            .min_by_key(|(at, path)| (at.column, path.segments().len()))
+            .map(|(_, path)| path.clone())
+    }
+
     /// The position of the node at `path`, or of its closest located ancestor.
     pub fn locate(&self, path: &KeyPath, at_key: bool) -> Position {
         let mut segments = path.segments().to_vec();
@@ -100,16 +111,21 @@ pub fn parse(src: &str) -> Result<Document, Vec<Problem>> {
             Err(e) => break Err(e),
         }
     };
-    let mut problems = index.duplicates;
+    let mut problems = index.problems;
+    // Tabs are usually all over a file indented with them: the first says what to fix.
+    if let Some(at) = index.first_tab {
+        let (message, help) = syntax::tab_problem(src, at.line);
+        problems.push(problem_at(KeyPath::root(), at, message, Some(&help)));
+    }
     if let Err(e) = located {
         // The span parser and serde_yaml agree on syntax errors in practice; report the
         // span parser's only when serde_yaml accepts the text, to avoid saying it twice.
         if serde_yaml::from_str::<serde_yaml::Value>(src).is_ok() {
-            problems.push(problem_at(
-                KeyPath::root(),
+            problems.push(syntax_problem(
+                src,
+                &index.spans,
                 marker_position(*e.marker()),
-                format!("YAML syntax error: {}", e.info()),
-                None,
+                e.info(),
             ));
         }
     }
@@ -123,28 +139,27 @@ pub fn parse(src: &str) -> Result<Document, Vec<Problem>> {
         ));
         return Err(problems);
     }
-    let value =
-        match serde_yaml::from_str::<serde_yaml::Value>(src) {
-            Ok(value) => value,
-            // serde_yaml also refuses some duplicates, with less detail than we already gave.
-            Err(_) if !problems.is_empty() => return Err(problems),
-            Err(e) => {
-                let position = e
-                    .location()
-                    .map(|l| Position {
-                        line: l.line(),
-                        column: l.column(),
-                    })
-                    .unwrap_or(Position { line: 1, column: 1 });
-                problems.push(problem_at(
-                KeyPath::root(),
+    let value = match serde_yaml::from_str::<serde_yaml::Value>(src) {
+        Ok(value) => value,
+        // serde_yaml also refuses some duplicates, with less detail than we already gave.
+        Err(_) if !problems.is_empty() => return Err(problems),
+        Err(e) => {
+            let position = e
+                .location()
+                .map(|l| Position {
+                    line: l.line(),
+                    column: l.column(),
+                })
+                .unwrap_or(Position { line: 1, column: 1 });
+            problems.push(syntax_problem(
+                src,
+                &index.spans,
                 position,
-                format!("YAML syntax error: {}", strip_location(&e.to_string(), position)),
-                Some("fix the YAML syntax at this position; quote strings that contain `:` or `#`"),
+                &strip_location(&e.to_string(), position),
             ));
-                return Err(problems);
-            }
-        };
+            return Err(problems);
+        }
+    };
     if value.is_null() && problems.is_empty() {
         problems.push(problem_at(
             KeyPath::root(),
@@ -187,6 +202,32 @@ fn too_deep(src: &str) -> Option<Position> {
     None
 }
 
+/// A syntax error, explained as the mistake behind it when the text shows one, else in the
+/// parser's words.
+fn syntax_problem(src: &str, spans: &SpanIndex, at: Position, parser_message: &str) -> Problem {
+    match syntax::explain(src, at, parser_message) {
+        Some(e) => problem_at(
+            spans
+                .path_on_line(e.path_line)
+                .or_else(|| {
+                    let (parent, key) = syntax::enclosing(src, e.path_line)?;
+                    let path = spans.path_on_line(parent)?;
+                    Some(key.map_or_else(|| path.clone(), |k| path.key(&k)))
+                })
+                .unwrap_or_default(),
+            e.position,
+            e.message,
+            Some(&e.help),
+        ),
+        None => problem_at(
+            KeyPath::root(),
+            at,
+            format!("YAML syntax error: {parser_message}"),
+            Some("fix the YAML syntax at this position or on the line above"),
+        ),
+    }
+}
+
 fn problem_at(
     key_path: KeyPath,
     position: Position,
@@ -221,13 +262,16 @@ fn marker_position(m: Marker) -> Position {
     }
 }
 
-/// Receives located events and records spans and duplicate keys, without expanding aliases
-/// (so an alias bomb costs nothing here).
+/// Receives located events and records spans, duplicate keys and tabs read into text,
+/// without expanding aliases (so an alias bomb costs nothing here).
 #[derive(Default)]
 struct IndexBuilder {
     spans: SpanIndex,
     stack: Vec<Frame>,
-    duplicates: Vec<Problem>,
+    /// Duplicate keys (serde_yaml keeps the last one).
+    problems: Vec<Problem>,
+    /// Where a plain scalar first starts with a tab.
+    first_tab: Option<Position>,
     /// Only the first document is a spec.
     documents: usize,
     /// Where a second document starts, if there is one (a spec is one document).
@@ -308,6 +352,14 @@ impl MarkedEventReceiver for IndexBuilder {
             }
             return;
         }
+        // A plain scalar cannot start with whitespace: a leading tab is a tab that indents
+        // the line, which some parsers take into the text (`\tID_EMPTY` as a key).
+        if let Event::Scalar(text, TScalarStyle::Plain, ..) = &ev
+            && text.starts_with('\t')
+            && self.documents <= 1
+        {
+            self.first_tab.get_or_insert(pos);
+        }
         match ev {
             Event::DocumentStart => {
                 self.documents += 1;
@@ -326,7 +378,7 @@ impl MarkedEventReceiver for IndexBuilder {
                 {
                     if let Some(first) = seen.get(&text) {
                         let key_path = path.key(&text);
-                        self.duplicates.push(Problem {
+                        self.problems.push(Problem {
                             message: format!(
                                 "duplicate key `{text}` (first defined at line {}, column {})",
                                 first.line, first.column

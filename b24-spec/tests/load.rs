@@ -379,3 +379,137 @@ emulator:
     assert_eq!(form.only[0].value, serde_json::json!("person"));
     assert!(emu.form_for(|_| None).only.is_empty());
 }
+
+/// One mistake, one message: what depends on an unknown type name is not checked again,
+/// while independent problems of the same spec are all still reported.
+#[test]
+fn checks_that_depend_on_an_unknown_type_stay_quiet() {
+    let src = MINIMAL.replace("result: { type: Thing }", "result: { type: Deal }")
+        + "example:\n  response: { result: 394 }\n";
+    let e = errors(&src);
+    let messages: Vec<_> = e.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages, ["unknown type `Deal`"]);
+
+    // A parameter of an unknown type (a capital letter too many): no "uses an object type",
+    // no example mismatch; the misspelt field of `Thing` and its bad example value are
+    // separate mistakes and still reported.
+    let src = format!(
+        "{}params:\n  ID: {{ type: String, doc: Id }}\nexample:\n  params: {{ ID: x }}\n  response: {{ result: {{ id: oops }} }}\n",
+        MINIMAL.replace(
+            "      id: { type: id }",
+            "      id: { type: id, optinal: true }"
+        )
+    );
+    let e = errors(&src);
+    let messages: Vec<_> = e.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(e.len(), 3, "{messages:?}");
+    assert_eq!(messages[0], "unknown key `optinal`");
+    assert_eq!(messages[1], "unknown type `String`");
+    assert_eq!(e[1].help.as_deref(), Some("did you mean `string`?"));
+    assert!(messages[2].contains("expected an id"), "{messages:?}");
+}
+
+#[test]
+fn two_keys_with_one_rust_name_get_a_rust_name_not_a_removal() {
+    let src = MINIMAL.replace(
+        "      id: { type: id }",
+        "      DESCRIPTION: string\n      ~DESCRIPTION: string",
+    );
+    let e = errors(&src);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].key_path.to_string(), "types.Thing.fields.~DESCRIPTION");
+    let help = e[0].help.as_deref().unwrap();
+    assert!(
+        help.contains("`rust_name: description_raw` on `~DESCRIPTION`"),
+        "{help}"
+    );
+}
+
+#[test]
+fn an_empty_error_code_says_what_to_do_instead() {
+    let e = errors(&format!(
+        "{MINIMAL}errors:\n  \"\": {{ doc: Access denied }}\n"
+    ));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(at(&e[0]), (12, 3));
+    assert_eq!(
+        e[0].message,
+        "an error with an empty code cannot be declared yet"
+    );
+    let help = e[0].help.as_deref().unwrap();
+    assert!(help.starts_with("leave this entry out"), "{help}");
+    assert!(help.contains("`Other(\"\")`"), "{help}");
+    assert!(help.contains("\"Access denied\""), "{help}");
+}
+
+#[test]
+fn text_cut_at_a_comma_gets_the_quoted_value_to_write() {
+    let e = errors(&format!(
+        "{MINIMAL}params:\n  NAME: {{ type: string, doc: First name (leads, contacts) }}\n"
+    ));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].key_path.to_string(), "params.NAME.contacts)");
+    assert!(
+        e[0].help
+            .as_deref()
+            .unwrap()
+            .ends_with("e.g. `doc: \"First name (leads, contacts)\"`"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn misnested_types_are_one_mistake_each() {
+    // `fields:` at the indentation of type names.
+    let e = errors(&MINIMAL.replace("    fields:\n      id:", "  fields:\n    id:"));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].key_path.to_string(), "types.fields");
+    assert_eq!(at(&e[0]), (9, 3));
+    assert!(e[0].help.as_deref().unwrap().contains("under `Thing:`"));
+    // The fields without `fields:`.
+    let e = errors(&MINIMAL.replace("    fields:\n      id:", "    id:"));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].key_path.to_string(), "types.Thing");
+    // `fields:` empty, the fields beside it.
+    let e = errors(&MINIMAL.replace("      id:", "    id:"));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].key_path.to_string(), "types.Thing.fields");
+    assert_eq!(at(&e[0]), (9, 5));
+}
+
+#[test]
+fn indentation_errors_point_at_the_line_that_is_off() {
+    // `id:` is indented like `result:` above it, which has no value: the next line, deeper,
+    // is where the parser stops, but `id:` is the line to fix.
+    let src = format!("{MINIMAL}example:\n  response:\n    result:\n    id: 5\n      name: John\n");
+    let e = errors(&src);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(at(&e[0]), (14, 5));
+    assert_eq!(e[0].key_path.to_string(), "example.response.id");
+    assert_eq!(
+        e[0].help.as_deref(),
+        Some("indent `id:` by 6 spaces, like `name:` on line 15")
+    );
+    // A tab in the indentation says so.
+    let e = errors(&MINIMAL.replace("      id: { type: id }", "\t  id: { type: id }"));
+    assert_eq!(at(&e[0]), (10, 1));
+    assert!(e[0].message.contains("indented with a tab"), "{e:?}");
+}
+
+#[test]
+fn a_spec_loaded_without_its_type_library_is_told_to_load_it() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap();
+    let e = b24_spec::load_path(root, "specs/user/user.get.yaml").unwrap_err();
+    // The spec uses several library types; leaving the library out is one mistake.
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].message
+            .ends_with("it is defined in the type library `specs/types/user.yaml`, which is not loaded with this spec"),
+        "{}",
+        e[0].message
+    );
+    assert!(b24_spec::load_path(root, "specs/user").is_err());
+    assert!(b24_spec::load_path(root, "specs").is_ok());
+}

@@ -377,8 +377,20 @@ pub(super) fn fields_of<'a>(cx: &mut Ctxt, types: impl Iterator<Item = &'a TypeD
                         f.wire, t.name, f.rust
                     ),
                 )
-                .help("remove one of them");
+                .help(same_rust_name_help(first, &f.wire, &f.rust));
             }
         }
     }
+}
+
+/// How to fix two wire keys with one Rust name: both are usually real keys of the portal's
+/// answer (`DESCRIPTION` and its unescaped twin `~DESCRIPTION`), so one gets a `rust_name`.
+pub(super) fn same_rust_name_help(first: &str, second: &str, rust: &str) -> String {
+    let (renamed, name) = match [first, second].into_iter().find(|w| w.starts_with('~')) {
+        Some(tilde) => (tilde, format!("{rust}_raw")),
+        None => (second, format!("{rust}_2")),
+    };
+    format!(
+        "`{first}` and `{second}` are different keys on the wire: keep both by giving one its own name, e.g. `rust_name: {name}` on `{renamed}`; if one of them is a mistake, remove it"
+    )
 }

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::names::same_rust_name_help;
 use super::{shown, snake_name_problem};
 use crate::diag::{Ctxt, did_you_mean};
 use crate::model::{FilterDef, Spec, TypeDef, TypeKind, TypeRef};
@@ -22,6 +23,7 @@ pub(super) fn named_type_exists(
         if let TypeKind::Enum(e) = &ty.kind
             && let Some(of) = &e.select_of
             && !defined.contains(of.as_str())
+            && !cx.library_not_loaded(&ty.path, "unknown record type", of)
         {
             let p = cx.error(&ty.path, format!("unknown record type `{of}`"));
             match did_you_mean(of, defined.iter().copied()) {
@@ -32,8 +34,12 @@ pub(super) fn named_type_exists(
         if let TypeKind::Named(name) = &ty.kind
             && !defined.contains(name.as_str())
         {
+            if cx.library_not_loaded(&ty.path, "unknown type", name) {
+                continue;
+            }
             let p = cx.error(&ty.path, format!("unknown type `{name}`"));
-            match did_you_mean(name, defined.iter().copied().chain(enums.iter().copied())) {
+            let known = defined.iter().chain(enums).copied();
+            match did_you_mean(name, known.chain(crate::model::PRIMITIVES.iter().copied())) {
                 Some(s) => p.help(format!("did you mean `{s}`?")),
                 None => p.help(
                     "define it under `types:` (or in a type library such as `specs/types/im.yaml`), or use a built-in type such as `string`",
@@ -57,7 +63,11 @@ pub(super) fn references(cx: &mut Ctxt, spec: &Spec) {
         match place {
             // A filter's fields must be single values, which `filter_fields` checks.
             Place::Param(p) if !matches!(p.ty.kind, TypeKind::Filter(_)) => {
-                if ty.walk().any(|t| matches!(t.kind, TypeKind::Named(_))) {
+                // An unknown name was just reported; whether it is an object type is unknown.
+                if ty
+                    .walk()
+                    .any(|t| matches!(&t.kind, TypeKind::Named(n) if defined.contains(n.as_str())))
+                {
                     cx.error(
                         &p.ty.path,
                         format!("parameter `{}` uses an object type", p.wire),
@@ -128,7 +138,7 @@ pub(super) fn is_select(items: &TypeRef) -> bool {
 pub(super) fn filters_and_selects(cx: &mut Ctxt, spec: &Spec) {
     for p in &spec.params {
         if let TypeKind::Filter(filter) = &p.ty.kind {
-            filter_fields(cx, filter);
+            filter_fields(cx, spec, filter);
         }
         for parent in p.ty.walk() {
             let place = match &parent.kind {
@@ -156,7 +166,7 @@ pub(super) fn filters_and_selects(cx: &mut Ctxt, spec: &Spec) {
     }
 }
 
-pub(super) fn filter_fields(cx: &mut Ctxt, filter: &FilterDef) {
+pub(super) fn filter_fields(cx: &mut Ctxt, spec: &Spec, filter: &FilterDef) {
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for f in &filter.fields {
         if !f
@@ -195,10 +205,12 @@ pub(super) fn filter_fields(cx: &mut Ctxt, filter: &FilterDef) {
                     f.wire, f.rust
                 ),
             )
-            .help("remove one of them");
+            .help(same_rust_name_help(first, &f.wire, &f.rust));
         }
         let scalar = match &f.ty.kind {
             TypeKind::Enum(e) => e.select_of.is_none(),
+            // An unknown name is reported as such; what kind of type it is, is unknown.
+            TypeKind::Named(n) if spec.find_type(n).is_none() => true,
             TypeKind::String
             | TypeKind::Integer
             | TypeKind::Number
