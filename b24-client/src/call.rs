@@ -100,10 +100,6 @@ impl Client {
                 );
                 sleep(wait).await;
             }
-            let token = match session {
-                Some(session) => Some(session.current(&self.http).await.map_err(Error::Auth)?),
-                None => None,
-            };
             if let Some(limiter) = &inner.limiter {
                 let max_wait = deadline.saturating_duration_since(Instant::now());
                 match limiter.dyn_reserve(max_wait).await {
@@ -121,6 +117,11 @@ impl Client {
                 }
             }
 
+            // After the wait: a token refreshed meanwhile is the one to send.
+            let token = match session {
+                Some(session) => Some(session.current(&self.http).await.map_err(Error::Auth)?),
+                None => None,
+            };
             attempt += 1;
             span.record("attempt", attempt);
             let body = match &token {

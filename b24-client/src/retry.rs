@@ -35,12 +35,13 @@ pub struct RetryPolicy {
 }
 
 impl Default for RetryPolicy {
-    /// Five attempts within ten minutes (waits for the rate limit included), waiting 200 ms
-    /// before the second attempt and twice as long before each next one, at most 30 s.
+    /// Five attempts within fifteen minutes (waits for the rate limit and for operating time
+    /// included: a method's operating time resets within ten), waiting 200 ms before the
+    /// second attempt and twice as long before each next one, at most 30 s.
     fn default() -> Self {
         Self {
             max_attempts: 5,
-            deadline: Duration::from_secs(600),
+            deadline: Duration::from_secs(900),
             first_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(30),
         }
