@@ -1,8 +1,9 @@
 //! The one call path every method takes: hold back for operating time, get the token, wait
 //! for a slot in the rate limit, send, read the answer, and decide whether to send again.
 //!
-//! Each call is one `tracing` span (`b24_call`, with the method, whether it only reads, and
-//! the attempt); each wait and retry is an event inside it. Neither holds a credential.
+//! Each call is one `tracing` span (`b24_call`, with the method and whether it only reads);
+//! each attempt, wait and retry is an event inside it, with the attempt's number. Neither
+//! holds a credential.
 //!
 //! Waits are measured on tokio time, so a paused test runtime skips them; the overall deadline
 //! is checked before each wait instead of being a timer, so it never fires by itself while a
@@ -40,14 +41,11 @@ impl Client {
         D: Fn(u16, &[u8], Option<&Secret>) -> Result<Response<T>, Error<C>>,
     {
         check_name(method)?;
-        let span = tracing::debug_span!(
-            "b24_call",
-            method,
-            read_only,
-            attempt = tracing::field::Empty
-        );
-        self.run(method, read_only, params, decode, &span)
-            .instrument(span.clone())
+        // The attempt goes on each event rather than on the span: `fmt` would print every
+        // value a span field was ever given.
+        let span = tracing::debug_span!("b24_call", method, read_only);
+        self.run(method, read_only, params, decode)
+            .instrument(span)
             .await
     }
 
@@ -57,7 +55,6 @@ impl Client {
         read_only: bool,
         mut params: Map<String, Value>,
         decode: D,
-        span: &tracing::Span,
     ) -> Result<Response<T>, Error<C>>
     where
         C: ErrorCode,
@@ -123,7 +120,7 @@ impl Client {
                 None => None,
             };
             attempt += 1;
-            span.record("attempt", attempt);
+            tracing::trace!(attempt, "sending");
             let body = match &token {
                 Some(token) => with_auth(&body, &token.token),
                 None => body.clone(),
@@ -221,7 +218,7 @@ fn reason(retry: Retry) -> &'static str {
         Retry::RateLimited => "QUERY_LIMIT_EXCEEDED",
         Retry::OperatingTime => "OPERATION_TIME_LIMIT",
         Retry::ExpiredToken => "expired_token",
-        Retry::Transient => "a failure a read may be retried after",
+        Retry::Transient => "a transient failure of a read-only call",
         Retry::No => "none",
     }
 }
