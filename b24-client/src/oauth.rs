@@ -24,7 +24,8 @@ use crate::token_store::{DynTokenStore, TokenStoreError, Tokens};
 /// The authorization server's token endpoint for cloud portals.
 pub const DEFAULT_TOKEN_URL: &str = "https://oauth.bitrix.info/oauth/token/";
 
-/// A token expiring within this is refreshed before a call instead of after its refusal.
+/// A token expiring within this is refreshed before a call instead of after its refusal
+/// (within half its lifetime, for a token that lives less than two minutes).
 const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
 
 /// An OAuth application's credentials, for refreshing its tokens. `Debug` hides the secret.
@@ -128,8 +129,9 @@ struct State {
     /// Bumped on every new access token.
     generation: u64,
     access: Option<Secret>,
-    /// When the access token expires, on our clock, if known.
-    expires_at: Option<Instant>,
+    /// When to refresh the access token before a call (shortly before it expires), on our
+    /// clock, if its expiry is known.
+    refresh_at: Option<Instant>,
 }
 
 /// What only the one refreshing touches.
@@ -157,7 +159,7 @@ impl Session {
             state: RwLock::new(State {
                 generation: 0,
                 access: Some(Secret(token)),
-                expires_at: None,
+                refresh_at: None,
             }),
             work: tokio::sync::Mutex::new(Work {
                 loaded: true,
@@ -173,7 +175,7 @@ impl Session {
             state: RwLock::new(State {
                 generation: 0,
                 access: None,
-                expires_at: None,
+                refresh_at: None,
             }),
             work: tokio::sync::Mutex::default(),
         }
@@ -189,7 +191,7 @@ impl Session {
         let mut state = self.write();
         state.generation += 1;
         state.access = Some(Secret(token));
-        state.expires_at = None;
+        state.refresh_at = None;
     }
 
     /// The access token as it is now, for redaction and `Debug`.
@@ -202,9 +204,7 @@ impl Session {
     pub async fn current(&self, http: &reqwest::Client) -> Result<Current, AuthError> {
         {
             let state = self.read();
-            let fresh = state
-                .expires_at
-                .is_none_or(|at| at > Instant::now() + EXPIRY_MARGIN);
+            let fresh = state.refresh_at.is_none_or(|at| at > Instant::now());
             if let (Some(token), true) = (&state.access, fresh) {
                 return Ok(Current {
                     generation: state.generation,
@@ -226,9 +226,7 @@ impl Session {
         self.settle(refresher, &mut work).await?;
         let (generation, expiring) = {
             let state = self.read();
-            let expiring = state
-                .expires_at
-                .is_some_and(|at| at <= Instant::now() + EXPIRY_MARGIN);
+            let expiring = state.refresh_at.is_some_and(|at| at <= Instant::now());
             (state.generation, expiring)
         };
         if expiring {
@@ -265,20 +263,22 @@ impl Session {
                 .dyn_load()
                 .await?
                 .ok_or(AuthError::NoTokens)?;
-            let expires_at = tokens.expires.map(local_instant);
+            let refresh_at = tokens
+                .expires
+                .map(|at| before(local_instant(at), EXPIRY_MARGIN));
             work.refresh_token = Some(Secret(tokens.refresh_token));
             work.loaded = true;
-            self.install(tokens.access_token, expires_at);
+            self.install(tokens.access_token, refresh_at);
         }
-        if let Some((tokens, expires_at)) = work.unsaved.take() {
+        if let Some((tokens, refresh_at)) = work.unsaved.take() {
             if let Err(e) = refresher.store.dyn_save(&tokens).await {
                 tracing::warn!(error = %e, "the refreshed OAuth tokens are not saved yet");
-                work.unsaved = Some((tokens, expires_at));
+                work.unsaved = Some((tokens, refresh_at));
                 return Err(e.into());
             }
             tracing::info!("refreshed OAuth tokens saved");
             work.refresh_token = Some(Secret(tokens.refresh_token));
-            self.install(tokens.access_token, expires_at);
+            self.install(tokens.access_token, refresh_at);
         }
         Ok(())
     }
@@ -312,21 +312,23 @@ impl Session {
                 return Err(e);
             }
         };
-        let expires_at = tokens.0.expires.map(local_instant);
-        let expires_at = match tokens.1 {
-            Some(lifetime) => Some(Instant::now() + lifetime),
-            None => expires_at,
+        let refresh_at = match tokens.1 {
+            Some(lifetime) => Some(Instant::now() + lifetime - EXPIRY_MARGIN.min(lifetime / 2)),
+            None => tokens
+                .0
+                .expires
+                .map(|at| before(local_instant(at), EXPIRY_MARGIN)),
         };
         // Saved before use: `settle` saves it, and keeps it for the next call if it cannot.
-        work.unsaved = Some((tokens.0, expires_at));
+        work.unsaved = Some((tokens.0, refresh_at));
         self.settle(refresher, work).await
     }
 
-    fn install(&self, access: String, expires_at: Option<Instant>) {
+    fn install(&self, access: String, refresh_at: Option<Instant>) {
         let mut state = self.write();
         state.generation += 1;
         state.access = Some(Secret(access));
-        state.expires_at = expires_at;
+        state.refresh_at = refresh_at;
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
@@ -453,6 +455,12 @@ async fn request(
             "HTTP {status}: the answer has no access_token and refresh_token"
         ))),
     }
+}
+
+/// `margin` before `at`, or now if that is earlier.
+fn before(at: Instant, margin: Duration) -> Instant {
+    at.checked_sub(margin)
+        .map_or_else(Instant::now, |t| t.max(Instant::now()))
 }
 
 /// The instant on our clock of Unix time `expires`.
