@@ -23,7 +23,10 @@ fn answer() -> String {
         .into_iter()
         .find(|s| s.method == "im.user.get")
         .expect("im.user.get is shipped");
-    spec.example.expect("it has an example").response.to_string()
+    spec.example
+        .expect("it has an example")
+        .response
+        .to_string()
 }
 
 fn call_overhead(c: &mut Criterion) {
