@@ -97,7 +97,12 @@ pub fn command(specs: &[Spec]) -> Command {
              for the call.\n\n\
              Output: the result is JSON, indented when standard output is a terminal and on one \
              line otherwise; --pretty or --compact after the method name chooses. List methods \
-             take --all to fetch every page.\n\n{}",
+             take --all to fetch every page.\n\n\
+             Calls wait for the portal's rate limit, are sent again after failures that allow \
+             it (a read-only method after a 5xx; any method after QUERY_LIMIT_EXCEEDED), and \
+             refresh an expired OAuth token when the application's credentials are set.\n\n\
+             {}\n\n{}",
+            crate::portal::HELP,
             exit::HELP
         ))
         .subcommand_required(true)

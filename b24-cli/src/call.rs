@@ -47,11 +47,9 @@ async fn call(spec: &Spec, matches: &ArgMatches, extra: &[Spec]) -> Result<Value
     let outcome = match start {
         Some(start) => {
             let progress = std::io::stderr().is_terminal().then(Progress::default);
-            fetch_all(&portal.client, &spec.method, params, &start, progress).await
+            fetch_all(&portal.client, spec, params, &start, progress).await
         }
-        None => portal
-            .client
-            .call_raw(&spec.method, params)
+        None => call_raw(&portal.client, spec, params)
             .await
             .map(|response| response.result)
             .map_err(Failure::from),
@@ -83,10 +81,24 @@ fn print(result: &Value, pretty: bool) {
     let _ = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
 }
 
+/// One call of `spec`'s method: a read-only one may be sent again after a failure the portal
+/// may have run it through (a 5xx, a cut-off answer); any other only when it certainly did not.
+async fn call_raw(
+    client: &Client,
+    spec: &Spec,
+    params: Map<String, Value>,
+) -> Result<b24_client::Response<Value>, b24_client::Error<b24_client::AnyErrorCode>> {
+    if spec.read_only {
+        client.call_raw_read_only(&spec.method, params).await
+    } else {
+        client.call_raw(&spec.method, params).await
+    }
+}
+
 /// Every page of a list method, page after page as `next` says, as one array.
 async fn fetch_all(
     client: &Client,
-    method: &str,
+    spec: &Spec,
     params: Map<String, Value>,
     start_param: &str,
     mut progress: Option<Progress>,
@@ -96,7 +108,8 @@ async fn fetch_all(
     let outcome = loop {
         let mut page_params = params.clone();
         page_params.insert(start_param.to_owned(), Value::from(start));
-        let page = match client.call_raw(method, page_params).await {
+        let method = &spec.method;
+        let page = match call_raw(client, spec, page_params).await {
             Ok(page) => page,
             Err(e) => break Err(Failure::from(e)),
         };

@@ -30,8 +30,8 @@ Exit codes:
   0  success
   1  the portal answered with an API error (`error: CODE: description (HTTP n)`);
      `spec check` found problems; `serve` could not listen or stopped with an error
-  2  usage error: a bad flag or value, or bad configuration (B24_WEBHOOK_URL, B24_PORTAL,
-     B24_ACCESS_TOKEN, --specs, --fixture)
+  2  usage error: a bad flag or value, or bad configuration (the environment above,
+     --specs, --fixture)
   3  transport or protocol failure: the portal could not be reached (connection refused,
      timeout, reset), or its answer is not a usable Bitrix24 JSON answer (an HTML error
      page, a truncated body)";

@@ -173,7 +173,11 @@ fn an_unreachable_portal_is_a_transport_error() {
         .unwrap()
         .port();
     let url = format!("http://127.0.0.1:{port}/rest/1/topsecret/");
-    let (code, _, stderr) = run(b24().env("B24_WEBHOOK_URL", url).args(["im.user.get"]));
+    // One attempt: a refused connection is retried by default, with real waits.
+    let (code, _, stderr) = run(b24()
+        .env("B24_WEBHOOK_URL", url)
+        .env("B24_ATTEMPTS", "1")
+        .args(["im.user.get"]));
     assert_eq!(code, 3);
     assert!(
         stderr.starts_with("error: request to Bitrix24 failed"),
@@ -265,7 +269,13 @@ async fn serve_takes_a_yaml_fixture_a_plan_and_fault_rules() {
         "--fault",
         "im.user.get:error=ACCESS_DENIED:after=2",
     ]);
-    let client = b24_client::Client::webhook(&served.webhook_url).unwrap();
+    // The answers as they come: one attempt, no waiting for the rate limit.
+    let client = b24_client::Client::builder()
+        .webhook(&served.webhook_url)
+        .plan(b24_client::Plan::Unlimited)
+        .retry(b24_client::RetryPolicy::never())
+        .build()
+        .unwrap();
     assert_eq!(
         client.im_user_get().id(5).send().await.unwrap().name,
         "Jane Roe"
@@ -582,15 +592,92 @@ fn transport_and_protocol_failures_exit_3() {
         ("truncated", "the JSON body is truncated"),
         ("reset", "error: request to Bitrix24 failed"),
     ] {
-        let served = Served::start_with(&["--fault", &format!("im.user.get:{answer}")]);
+        let served = Served::start_with(&[
+            "--fault",
+            &format!("im.user.get:{answer}"),
+            "--fault",
+            &format!("im.user.status.set:{answer}"),
+        ]);
         let (code, stdout, stderr) = run(b24()
             .env("B24_WEBHOOK_URL", &served.webhook_url)
+            .env("B24_ATTEMPTS", "3")
             .args(["im.user.get"]));
         assert_eq!(code, 3, "{answer}: {stderr}");
         assert!(stdout.is_empty(), "{stdout}");
         assert!(stderr.contains(message), "{answer}: {stderr}");
         assert!(!stderr.contains("b24emulatorcode"), "{stderr}");
+        // A write is not sent again after a failure the portal may have run it through.
+        let (code, _, stderr) = run(b24()
+            .env("B24_WEBHOOK_URL", &served.webhook_url)
+            .env("B24_ATTEMPTS", "3")
+            .args(["im.user.status.set", "--status", "dnd"]));
+        assert_eq!(code, 3, "{answer}: {stderr}");
+        let (_, log) = served.terminate();
+        // The CLI runs on the client's runtime: the read was sent three times, the write once.
+        assert_eq!(log.matches("method=\"im.user.get\"").count(), 3, "{log}");
+        assert_eq!(
+            log.matches("method=\"im.user.status.set\"").count(),
+            1,
+            "{log}"
+        );
     }
+}
+
+/// An OAuth application's tokens, refreshed by the CLI when the portal says they expired,
+/// kept in `B24_TOKEN_FILE` for the next run.
+#[tokio::test(flavor = "multi_thread")]
+async fn oauth_tokens_are_refreshed_and_kept_in_the_token_file() {
+    let emulator = b24_emulator::Emulator::builder()
+        .access_token_lifetime(std::time::Duration::from_secs(2))
+        .oauth_app(
+            b24_emulator::OAuthApp::new("app.1", "app-s3cret").refresh_token("first-refresh"),
+        )
+        .build()
+        .unwrap();
+    let running = emulator.start("127.0.0.1:0").await.unwrap();
+    let tmp = TempDir::new("oauth-token-file");
+    let file = tmp.0.join("tokens.json");
+    let b24_app = || {
+        let mut cmd = b24();
+        cmd.env("B24_PORTAL", running.base_url())
+            .env("B24_CLIENT_ID", "app.1")
+            .env("B24_CLIENT_SECRET", "app-s3cret")
+            .env(
+                "B24_OAUTH_TOKEN_URL",
+                format!("{}/oauth/token/", running.base_url()),
+            )
+            .env("B24_TOKEN_FILE", &file)
+            .args(["im.user.get", "--id", "5"]);
+        cmd
+    };
+    // The first run: the file has no tokens yet, so they come from the environment.
+    let (code, stdout, stderr) = run(b24_app()
+        .env("B24_ACCESS_TOKEN", running.access_token())
+        .env("B24_REFRESH_TOKEN", "first-refresh"));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(one_line(&stdout)["id"], 5);
+    assert_eq!(emulator.token_requests(), 0);
+
+    // The token expires; the next run refreshes it and keeps the new pair in the file.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let (code, stdout, stderr) = run(&mut b24_app());
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(one_line(&stdout)["id"], 5);
+    assert_eq!(emulator.token_requests(), 1);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!text.contains("first-refresh"), "rotated");
+    assert!(!stderr.contains("app-s3cret") && !stderr.contains("first-refresh"));
+
+    // Refresh settings without a token file are a usage error: the rotated token would be lost.
+    let (code, _, stderr) = run(b24()
+        .env("B24_PORTAL", running.base_url())
+        .env("B24_CLIENT_ID", "app.1")
+        .env("B24_CLIENT_SECRET", "app-s3cret")
+        .env("B24_REFRESH_TOKEN", "first-refresh")
+        .args(["im.user.get"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("missing: B24_TOKEN_FILE"), "{stderr}");
+    running.shutdown().await.unwrap();
 }
 
 /// A list method for `--all`, served from the fixture's `items`.

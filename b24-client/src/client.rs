@@ -1,62 +1,41 @@
-//! The HTTP client: authentication, the one call path every method uses, and envelope parsing.
+//! The client: a portal, its credentials, and the runtime every call goes through (rate
+//! limit, operating time, retries, OAuth refresh); see `call.rs` for the call path itself.
 
 use std::fmt;
-use std::sync::{Arc, RwLock};
+use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Deserialize;
-use serde::de::DeserializeSeed;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::error::{AnyErrorCode, ApiError, Error, ErrorCode};
+use crate::envelope::{Adapter, OutputOf, decode_with};
+use crate::error::{AnyErrorCode, Error};
+use crate::limiter::{DynLimiter, LocalLimiter, Plan, RateLimiter};
 use crate::method::Method;
-use crate::response::{Response, Time};
-use crate::wire::{Decode, Plain};
+use crate::oauth::{OAuthApp, Session};
+use crate::operating::{DEFAULT_OPERATING_LIMIT, OperatingTime};
+use crate::response::Response;
+use crate::retry::RetryPolicy;
+use crate::secret::Secret;
+use crate::token_store::{DynTokenStore, TokenStore};
+use crate::wire::Plain;
 
-/// Decodes a method's `result` the way its spec says (ids from strings, `false` as `None`, …),
-/// for the request that was sent (some results take their shape from a parameter).
-struct OutputOf<'a, M>(&'a M);
+/// `User-Agent` of every request.
+pub(crate) const USER_AGENT: &str = concat!("b24-client/", env!("CARGO_PKG_VERSION"));
 
-// Manual impls: a derive would ask `M: Copy`, and only the reference is copied.
-impl<M> Clone for OutputOf<'_, M> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<M> Copy for OutputOf<'_, M> {}
-
-impl<'de, M: Method> DeserializeSeed<'de> for OutputOf<'_, M> {
-    type Value = M::Output;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<M::Output, D::Error> {
-        self.0.decode_output(d)
-    }
-}
-
-/// Decodes `result` with a wire adapter, for calls without a typed method.
-struct Adapter<A>(std::marker::PhantomData<A>);
-
-impl<A> Clone for Adapter<A> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<A> Copy for Adapter<A> {}
-
-impl<'de, A: Decode> DeserializeSeed<'de> for Adapter<A> {
-    type Value = A::Out;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<A::Out, D::Error> {
-        A::decode(d)
-    }
-}
-
-/// How much of an unexpected body to keep in an error, for diagnosis.
-const SNIPPET_CHARS: usize = 200;
+/// Default time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed for one HTTP request, answer included. The cloud portal interrupts a
+/// request after 60 seconds (<https://apidocs.bitrix24.com/limits.html>).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(75);
 
 /// A connection to one Bitrix24 portal, authenticated by an incoming webhook or an OAuth
-/// access token. Cloning is cheap and clones share the connection pool and the token.
+/// access token. Cloning is cheap; clones share the connection pool, the token, the rate
+/// limiter and the operating-time accounting.
+///
+/// Every call waits for a slot in the portal's rate limit, holds a method back while the
+/// portal would refuse it for operating time, retries what is safe to retry, and refreshes an
+/// expired OAuth token when the client can (see the repository's `docs/runtime.md`).
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -67,29 +46,26 @@ const SNIPPET_CHARS: usize = 200;
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
+    pub(crate) http: reqwest::Client,
+    pub(crate) retry: RetryPolicy,
 }
 
-struct Inner {
-    http: reqwest::Client,
+/// What clones share.
+pub(crate) struct Inner {
     /// Everything before `/rest/`, without a trailing slash: `https://example.bitrix24.com`.
-    portal: String,
-    auth: Auth,
+    pub portal: String,
+    pub auth: Auth,
+    pub limiter: Option<Arc<dyn DynLimiter>>,
+    pub operating: OperatingTime,
+    pub operating_limit: Option<Duration>,
+    pub request_timeout: Option<Duration>,
 }
 
-enum Auth {
+pub(crate) enum Auth {
     Webhook { user_id: u64, code: Secret },
-    OAuth { token: RwLock<Secret> },
-}
-
-/// A credential that never shows itself in `Debug` or `Display`.
-#[derive(Clone, PartialEq, Eq)]
-struct Secret(String);
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("\"***\"")
-    }
+    // Boxed: a webhook client does not carry an OAuth session's room.
+    OAuth(Box<Session>),
 }
 
 /// A client could not be configured. The message never repeats the webhook code or token.
@@ -102,112 +78,301 @@ pub enum ConfigError {
     /// The portal address is not an `http(s)://HOST[:PORT]` URL.
     #[error("invalid portal address: {0}; expected https://PORTAL")]
     PortalUrl(&'static str),
+    /// A URL uses plain HTTP for a host that is not loopback: the webhook code or token
+    /// would cross the network unencrypted.
+    #[error(
+        "plain http:// would send credentials unencrypted to {host}; use https:// (http is \
+         accepted only for loopback hosts such as a local emulator)"
+    )]
+    Insecure {
+        /// The host named.
+        host: String,
+    },
+    /// The OAuth token endpoint is not a usable URL.
+    #[error("invalid OAuth token URL: {0}")]
+    TokenUrl(&'static str),
     /// The access token is empty.
     #[error("the OAuth access token is empty")]
     EmptyToken,
+    /// No credentials were given to the builder.
+    #[error("no credentials: call webhook(), oauth() or oauth_app() on the builder")]
+    NoCredentials,
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {0}")]
     Http(String),
 }
 
-impl Client {
-    /// A client for an incoming webhook URL, `https://PORTAL/rest/USER_ID/CODE/`.
-    pub fn webhook(url: &str) -> Result<Self, ConfigError> {
-        let (portal, rest) = split_portal(url, ConfigError::WebhookUrl)?;
-        let mut parts = rest.trim_end_matches('/').split('/');
-        let (Some("rest"), Some(user), Some(code), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(ConfigError::WebhookUrl(
-                "the path is not /rest/USER_ID/CODE/",
-            ));
-        };
-        let user_id = user
-            .parse()
-            .map_err(|_| ConfigError::WebhookUrl("USER_ID is not a number"))?;
-        if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(ConfigError::WebhookUrl("CODE must be letters and digits"));
+/// Configures a [`Client`]: credentials, the portal's plan, retries, timeouts, a shared
+/// connection pool. Every setting but the credentials has a default.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use b24_client::{Client, FileTokenStore, OAuthApp, Plan, RetryPolicy};
+///
+/// # fn run() -> Result<(), b24_client::ConfigError> {
+/// let client = Client::builder()
+///     .oauth_app(
+///         "https://example.bitrix24.com",
+///         OAuthApp::new("app.573ad8a0346747.09223434", "client-secret"),
+///         FileTokenStore::new("tokens.json"),
+///     )
+///     .plan(Plan::Enterprise)
+///     .retry(RetryPolicy::default().deadline(Duration::from_secs(60)))
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[must_use]
+pub struct ClientBuilder {
+    credentials: Option<Result<Credentials, ConfigError>>,
+    http: Option<reqwest::Client>,
+    plan: Plan,
+    limiter: Option<Arc<dyn DynLimiter>>,
+    retry: RetryPolicy,
+    operating_limit: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    request_timeout: Option<Duration>,
+}
+
+enum Credentials {
+    Webhook {
+        portal: String,
+        user_id: u64,
+        code: String,
+    },
+    OAuth {
+        portal: String,
+        token: String,
+    },
+    App {
+        portal: String,
+        app: OAuthApp,
+        store: Arc<dyn DynTokenStore>,
+    },
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            credentials: None,
+            http: None,
+            plan: Plan::Standard,
+            limiter: None,
+            retry: RetryPolicy::default(),
+            operating_limit: Some(DEFAULT_OPERATING_LIMIT),
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            request_timeout: Some(DEFAULT_REQUEST_TIMEOUT),
         }
-        Self::build(
-            portal,
-            Auth::Webhook {
-                user_id,
-                code: Secret(code.to_owned()),
-            },
-        )
+    }
+}
+
+impl ClientBuilder {
+    /// Authenticates with an incoming webhook, `https://PORTAL/rest/USER_ID/CODE/`.
+    pub fn webhook(mut self, url: &str) -> Self {
+        self.credentials = Some(parse_webhook(url));
+        self
     }
 
-    /// A client for an OAuth application: `portal` is `https://PORTAL`, and the token goes in
-    /// the request body's `auth` field, never in the URL.
-    pub fn oauth(portal: &str, access_token: impl Into<String>) -> Result<Self, ConfigError> {
-        let (portal, rest) = split_portal(portal, ConfigError::PortalUrl)?;
-        if !rest.trim_matches('/').is_empty() && rest.trim_matches('/') != "rest" {
-            return Err(ConfigError::PortalUrl(
-                "give only the portal address, without a path",
-            ));
-        }
+    /// Authenticates with an OAuth access token, sent in the body's `auth` field (never in
+    /// the URL). It is not refreshed: use [`oauth_app`](Self::oauth_app) for that.
+    pub fn oauth(mut self, portal: &str, access_token: impl Into<String>) -> Self {
         let token = access_token.into();
-        if token.is_empty() {
-            return Err(ConfigError::EmptyToken);
-        }
-        Self::build(
-            portal,
-            Auth::OAuth {
-                token: RwLock::new(Secret(token)),
-            },
-        )
+        self.credentials = Some(parse_portal(portal).and_then(|portal| {
+            if token.is_empty() {
+                Err(ConfigError::EmptyToken)
+            } else {
+                Ok(Credentials::OAuth { portal, token })
+            }
+        }));
+        self
     }
 
-    fn build(portal: String, auth: Auth) -> Result<Self, ConfigError> {
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("b24-rs/", env!("CARGO_PKG_VERSION")))
-            .timeout(Duration::from_secs(120))
-            // A redirect would re-send the webhook code or token (path, body, Referer) to
-            // wherever it points, and turn a POST into a parameterless GET; see `Error::Moved`.
-            .redirect(reqwest::redirect::Policy::none())
-            .referer(false)
-            .build()
-            .map_err(|e| ConfigError::Http(e.without_url().to_string()))?;
-        Ok(Self {
-            inner: Arc::new(Inner { http, portal, auth }),
+    /// Authenticates as an OAuth application whose tokens are in `store`: loaded before the
+    /// first call, refreshed (once, whatever the number of calls waiting) when the portal
+    /// says `expired_token` or the token expires within a minute, and each new pair saved to
+    /// `store` before it is used.
+    pub fn oauth_app(mut self, portal: &str, app: OAuthApp, store: impl TokenStore) -> Self {
+        let store: Arc<dyn DynTokenStore> = Arc::new(store);
+        self.credentials = Some(parse_portal(portal).and_then(|portal| {
+            check_token_url(&app.token_url)?;
+            Ok(Credentials::App { portal, app, store })
+        }));
+        self
+    }
+
+    /// The portal's plan, which sets the rate limit calls wait for (default
+    /// [`Plan::Standard`]: 50 at once, then 2 a second). [`Plan::Unlimited`] turns it off.
+    pub fn plan(mut self, plan: Plan) -> Self {
+        self.plan = plan;
+        self
+    }
+
+    /// Keeps the portal's request budget in `limiter` instead of a [`LocalLimiter`] for the
+    /// plan: to share one budget between clients, or between processes.
+    pub fn limiter(mut self, limiter: Arc<impl RateLimiter>) -> Self {
+        self.limiter = Some(limiter);
+        self
+    }
+
+    /// How calls are retried (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The operating-time limit per method and 10 minutes: a method whose last answer showed
+    /// more is held back until its oldest basket resets (default 480 s, the docs' example;
+    /// `None` sends it anyway and lets the portal refuse).
+    pub fn operating_limit(mut self, limit: Option<Duration>) -> Self {
+        self.operating_limit = limit;
+        self
+    }
+
+    /// Time allowed to open a connection (default 10 s; `None` for no limit). Ignored with
+    /// [`http_client`](Self::http_client): that client's own setting applies.
+    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one HTTP request, answer included (default 75 s; `None` for no
+    /// limit). A call may make several requests; its overall bound is the retry deadline.
+    pub fn request_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Sends through this `reqwest` client (proxies, TLS settings, a connection pool shared
+    /// by many portals' clients). Redirects should stay off, as in the client built by
+    /// default: following one would send the credentials elsewhere.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// The client.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let credentials = self
+            .credentials
+            .unwrap_or(Err(ConfigError::NoCredentials))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => default_http(self.connect_timeout)?,
+        };
+        let limiter = match self.limiter {
+            Some(limiter) => Some(limiter),
+            None => LocalLimiter::new(self.plan).map(|l| Arc::new(l) as Arc<dyn DynLimiter>),
+        };
+        let (portal, auth) = match credentials {
+            Credentials::Webhook {
+                portal,
+                user_id,
+                code,
+            } => (
+                portal,
+                Auth::Webhook {
+                    user_id,
+                    code: Secret(code),
+                },
+            ),
+            Credentials::OAuth { portal, token } => {
+                (portal, Auth::OAuth(Box::new(Session::fixed(token))))
+            }
+            Credentials::App { portal, app, store } => (
+                portal,
+                Auth::OAuth(Box::new(Session::refreshing(app, store))),
+            ),
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                portal,
+                auth,
+                limiter,
+                operating: OperatingTime::default(),
+                operating_limit: self.operating_limit,
+                request_timeout: self.request_timeout,
+            }),
+            http,
+            retry: self.retry,
         })
     }
+}
 
-    /// Uses this `reqwest` client (proxies, timeouts, TLS settings) for all calls.
+/// The `reqwest` client a [`Client`] builds for itself.
+fn default_http(connect_timeout: Option<Duration>) -> Result<reqwest::Client, ConfigError> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        // A redirect would re-send the webhook code or token (path, body, Referer) to
+        // wherever it points, and turn a POST into a parameterless GET; see `Error::Moved`.
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false);
+    if let Some(timeout) = connect_timeout {
+        builder = builder.connect_timeout(timeout);
+    }
+    builder
+        .build()
+        .map_err(|e| ConfigError::Http(e.without_url().to_string()))
+}
+
+impl Client {
+    /// A client for an incoming webhook URL, `https://PORTAL/rest/USER_ID/CODE/`, with the
+    /// default runtime settings (see [`ClientBuilder`]).
+    pub fn webhook(url: &str) -> Result<Self, ConfigError> {
+        Self::builder().webhook(url).build()
+    }
+
+    /// A client for an OAuth access token: `portal` is `https://PORTAL`, and the token goes in
+    /// the request body's `auth` field, never in the URL. The token is not refreshed; see
+    /// [`ClientBuilder::oauth_app`].
+    pub fn oauth(portal: &str, access_token: impl Into<String>) -> Result<Self, ConfigError> {
+        Self::builder().oauth(portal, access_token).build()
+    }
+
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// Uses this `reqwest` client (proxies, TLS settings, a shared pool) for this client's
+    /// calls; the rest (limiter, tokens) stays shared with its clones.
     #[must_use]
-    pub fn with_http_client(self, http: reqwest::Client) -> Self {
-        let inner = match Arc::try_unwrap(self.inner) {
-            Ok(mut inner) => {
-                inner.http = http;
-                inner
-            }
-            Err(shared) => Inner {
-                http,
-                portal: shared.portal.clone(),
-                auth: match &shared.auth {
-                    Auth::Webhook { user_id, code } => Auth::Webhook {
-                        user_id: *user_id,
-                        code: code.clone(),
-                    },
-                    Auth::OAuth { token } => Auth::OAuth {
-                        token: RwLock::new(read(token)),
-                    },
-                },
-            },
-        };
+    pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = http;
+        self
+    }
+
+    /// This client with another retry policy, for the calls made through it: limiter, tokens
+    /// and connections stay shared.
+    ///
+    /// ```no_run
+    /// # async fn run(client: b24_client::Client) -> Result<(), b24_client::Error<b24_client::im_user_get::ImUserGetError>> {
+    /// use b24_client::RetryPolicy;
+    ///
+    /// // This one call fails fast instead of retrying.
+    /// let user = client.with_retry(RetryPolicy::never()).im_user_get().id(5).send().await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn with_retry(&self, retry: RetryPolicy) -> Self {
         Self {
-            inner: Arc::new(inner),
+            inner: Arc::clone(&self.inner),
+            http: self.http.clone(),
+            retry,
         }
     }
 
-    /// Replaces the OAuth access token (after a refresh). Has no effect on webhook clients.
+    /// The retry policy of calls made through this client.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
+
+    /// Replaces the OAuth access token by hand. Has no effect on webhook clients.
     pub fn set_access_token(&self, token: impl Into<String>) -> Result<(), ConfigError> {
         let token = token.into();
         if token.is_empty() {
             return Err(ConfigError::EmptyToken);
         }
-        if let Auth::OAuth { token: current } = &self.inner.auth {
-            *current.write().unwrap_or_else(|e| e.into_inner()) = Secret(token);
+        if let Auth::OAuth(session) = &self.inner.auth {
+            session.set(token);
         }
         Ok(())
     }
@@ -227,8 +392,13 @@ impl Client {
         &self,
         method: &M,
     ) -> Result<Response<M::Output>, Error<M::Error>> {
-        let (status, body) = self.post(M::NAME, method.params()).await?;
-        self.decode_with::<_, _, M::Error>(OutputOf(method), M::NAME, status, &body)
+        self.execute(
+            M::NAME,
+            M::READ_ONLY,
+            method.params(),
+            |status, body, secret| decode_with(OutputOf(method), M::NAME, status, body, secret),
+        )
+        .await
     }
 
     /// Calls a list method page after page (the portal sends 50 records a page) and returns
@@ -261,170 +431,39 @@ impl Client {
         }
     }
 
-    /// Calls any method by name with JSON parameters, for methods without a spec.
+    /// Calls any method by name with JSON parameters, for methods without a spec. Without a
+    /// spec nothing says the method only reads, so it is treated as a write: never sent again
+    /// after the portal may have run it. Use [`call_raw_read_only`](Self::call_raw_read_only)
+    /// for a method you know only reads.
     pub async fn call_raw(
         &self,
         method: &str,
         params: Map<String, Value>,
     ) -> Result<Response<Value>, Error<AnyErrorCode>> {
-        let (status, body) = self.post(method, params).await?;
-        self.decode::<Plain<Value>, AnyErrorCode>("(raw call)", status, &body)
+        self.raw(method, false, params).await
     }
 
-    async fn post<C: ErrorCode>(
+    /// Like [`call_raw`](Self::call_raw), for a method that only reads: failures after which
+    /// the portal may have run it (a 5xx, a cut-off answer, a timeout) are retried too.
+    pub async fn call_raw_read_only(
         &self,
         method: &str,
-        mut params: Map<String, Value>,
-    ) -> Result<(u16, bytes::Bytes), Error<C>> {
-        // The name becomes part of the URL path; refuse anything that could leave it.
-        let valid = !method.is_empty()
-            && method.split('.').all(|part| {
-                !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            });
-        if !valid {
-            return Err(Error::InvalidMethodName(method.to_owned()));
-        }
-        let url = match &self.inner.auth {
-            Auth::Webhook { user_id, code } => {
-                format!("{}/rest/{user_id}/{}/{method}", self.inner.portal, code.0)
-            }
-            Auth::OAuth { token } => {
-                params.insert("auth".into(), Value::String(read(token).0));
-                format!("{}/rest/{method}", self.inner.portal)
-            }
-        };
-        tracing::debug!(method, "calling Bitrix24");
-        let response = self
-            .inner
-            .http
-            .post(url)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(Value::Object(params).to_string())
-            .send()
-            .await
-            .map_err(Error::transport)?;
-        let status = response.status().as_u16();
-        if response.status().is_redirection() {
-            // Only the host is kept: the rest of the location may repeat the credentials.
-            let host = response
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|l| l.to_str().ok())
-                .and_then(|l| reqwest::Url::parse(l).ok())
-                .and_then(|u| u.host_str().map(str::to_owned));
-            return Err(Error::Moved { status, host });
-        }
-        let body = read_body(response).await?;
-        tracing::debug!(method, status, bytes = body.len(), "Bitrix24 answered");
-        Ok((status, body))
+        params: Map<String, Value>,
+    ) -> Result<Response<Value>, Error<AnyErrorCode>> {
+        self.raw(method, true, params).await
     }
 
-    /// Parses an envelope and decodes `result` with the wire adapter `A`.
-    fn decode<A: Decode, C: ErrorCode>(
+    async fn raw(
         &self,
-        method: &'static str,
-        status: u16,
-        body: &[u8],
-    ) -> Result<Response<A::Out>, Error<C>> {
-        self.decode_with(Adapter::<A>(std::marker::PhantomData), method, status, body)
-    }
-
-    /// Parses an envelope and decodes `result` with `seed` (a request's decoder or an adapter).
-    fn decode_with<T, S, C: ErrorCode>(
-        &self,
-        seed: S,
-        method: &'static str,
-        status: u16,
-        body: &[u8],
-    ) -> Result<Response<T>, Error<C>>
-    where
-        S: for<'de> DeserializeSeed<'de, Value = T> + Copy,
-    {
-        let envelope: Envelope<'_> = match serde_json::from_slice(body) {
-            Ok(e) => e,
-            Err(e) => {
-                let reason = if body.iter().all(u8::is_ascii_whitespace) {
-                    "the body is empty".to_owned()
-                } else if e.is_eof() {
-                    "the JSON body is truncated".to_owned()
-                } else {
-                    format!("the body is not a JSON object ({e})")
-                };
-                return Err(self.unexpected(status, reason, body));
-            }
-        };
-        if envelope.error.is_some() || envelope.error_description.is_some() {
-            let code = envelope.error.map(text_of).unwrap_or_default();
-            let description = envelope.error_description.map(text_of).unwrap_or_default();
-            return Err(Error::Api(ApiError {
-                code: C::from_code(&code),
-                description: self.redact(&description),
-                status,
-            }));
-        }
-        let Some(raw) = envelope.result else {
-            return Err(self.unexpected(
-                status,
-                "the envelope has neither `result` nor `error`".into(),
-                body,
-            ));
-        };
-        // Tracking the path to a failing field more than doubles the cost of decoding
-        // (docs/BENCHMARKS.md), so only a result that fails is read again with tracking.
-        let result = match seed.deserialize(&mut serde_json::Deserializer::from_str(raw.get())) {
-            Ok(result) => result,
-            Err(_) => {
-                let mut track = serde_path_to_error::Track::new();
-                let mut reader = serde_json::Deserializer::from_str(raw.get());
-                seed.deserialize(serde_path_to_error::Deserializer::new(
-                    &mut reader,
-                    &mut track,
-                ))
-                .map_err(|e| Error::Decode {
-                    method,
-                    path: match track.path().to_string() {
-                        p if p == "." => "result".to_owned(),
-                        // An item of a list result: `result[2]`, not `result.[2]`.
-                        p if p.starts_with('[') => format!("result{p}"),
-                        p => format!("result.{p}"),
-                    },
-                    message: e.to_string(),
-                })?
-            }
-        };
-        Ok(Response {
-            result,
-            time: envelope
-                .time
-                .and_then(|t| serde_json::from_value::<Time>(t).ok()),
-            total: envelope.total.as_ref().and_then(number_of),
-            next: envelope.next.as_ref().and_then(number_of),
+        method: &str,
+        read_only: bool,
+        params: Map<String, Value>,
+    ) -> Result<Response<Value>, Error<AnyErrorCode>> {
+        let adapter = Adapter::<Plain<Value>>(std::marker::PhantomData);
+        self.execute(method, read_only, params, |status, body, secret| {
+            decode_with(adapter, "(raw call)", status, body, secret)
         })
-    }
-
-    fn unexpected<C: ErrorCode>(&self, status: u16, reason: String, body: &[u8]) -> Error<C> {
-        // Redact first: a secret that crosses the cut would otherwise survive in part.
-        let text = self.redact(&String::from_utf8_lossy(body));
-        let snippet: String = text.chars().take(SNIPPET_CHARS).collect();
-        Error::UnexpectedResponse {
-            status,
-            reason,
-            snippet,
-        }
-    }
-
-    /// Removes the credential from text the portal sent back (an error page may echo the URL).
-    fn redact(&self, text: &str) -> String {
-        let secret = match &self.inner.auth {
-            Auth::Webhook { code, .. } => code.0.clone(),
-            Auth::OAuth { token } => read(token).0,
-        };
-        if secret.is_empty() {
-            text.to_owned()
-        } else {
-            text.replace(&secret, "***")
-        }
+        .await
     }
 }
 
@@ -436,84 +475,72 @@ impl fmt::Debug for Client {
             Auth::Webhook { user_id, code } => d
                 .field("webhook_user_id", user_id)
                 .field("webhook_code", code),
-            Auth::OAuth { token } => d.field("access_token", &read(token)),
+            Auth::OAuth(session) => d
+                .field("access_token", &session.peek())
+                .field("refreshes", &session.can_refresh()),
         };
-        d.finish()
+        d.field("retry", &self.retry).finish_non_exhaustive()
     }
 }
 
-fn read(token: &RwLock<Secret>) -> Secret {
-    token.read().unwrap_or_else(|e| e.into_inner()).clone()
-}
-
-#[derive(Deserialize)]
-struct Envelope<'a> {
-    #[serde(default, borrow, deserialize_with = "present")]
-    result: Option<&'a RawValue>,
-    #[serde(default)]
-    error: Option<Value>,
-    #[serde(default)]
-    error_description: Option<Value>,
-    /// Informational only: read leniently, so an odd `time` never fails a call.
-    #[serde(default)]
-    time: Option<Value>,
-    #[serde(default)]
-    total: Option<Value>,
-    #[serde(default)]
-    next: Option<Value>,
-}
-
-/// `Some` for any `result` that is present, including `null` (a valid result of some methods).
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
-    <&RawValue>::deserialize(d).map(Some)
-}
-
-fn text_of(v: Value) -> String {
-    match v {
-        Value::String(s) => s,
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-fn number_of(v: &Value) -> Option<u64> {
-    match v {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.parse().ok(),
-        _ => None,
-    }
-}
-
-/// Splits `scheme://host[:port]` from the path, checking the scheme.
-/// Largest response body accepted; Bitrix24 pages hold 50 records, far below this.
-const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
-
-/// Reads the body, refusing one larger than [`MAX_BODY_BYTES`] instead of buffering it all.
-async fn read_body<C: ErrorCode>(
-    mut response: reqwest::Response,
-) -> Result<bytes::Bytes, Error<C>> {
-    let status = response.status().as_u16();
-    let too_large = || Error::UnexpectedResponse {
-        status,
-        reason: format!("the body is larger than {MAX_BODY_BYTES} bytes"),
-        snippet: String::new(),
+fn parse_webhook(url: &str) -> Result<Credentials, ConfigError> {
+    let (portal, rest) = split_portal(url, ConfigError::WebhookUrl)?;
+    let mut parts = rest.trim_end_matches('/').split('/');
+    let (Some("rest"), Some(user), Some(code), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(ConfigError::WebhookUrl(
+            "the path is not /rest/USER_ID/CODE/",
+        ));
     };
-    if response
-        .content_length()
-        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
-    {
-        return Err(too_large());
+    let user_id = user
+        .parse()
+        .map_err(|_| ConfigError::WebhookUrl("USER_ID is not a number"))?;
+    if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(ConfigError::WebhookUrl("CODE must be letters and digits"));
     }
-    let mut body = bytes::BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
+    Ok(Credentials::Webhook {
+        portal,
+        user_id,
+        code: code.to_owned(),
+    })
 }
 
+fn parse_portal(portal: &str) -> Result<String, ConfigError> {
+    let (portal, rest) = split_portal(portal, ConfigError::PortalUrl)?;
+    if !rest.trim_matches('/').is_empty() && rest.trim_matches('/') != "rest" {
+        return Err(ConfigError::PortalUrl(
+            "give only the portal address, without a path",
+        ));
+    }
+    Ok(portal)
+}
+
+fn check_token_url(url: &str) -> Result<(), ConfigError> {
+    let parsed = reqwest::Url::parse(url).map_err(|_| ConfigError::TokenUrl("not a URL"))?;
+    if !matches!(parsed.scheme(), "https" | "http") {
+        return Err(ConfigError::TokenUrl("the scheme must be https"));
+    }
+    let host = parsed
+        .host_str()
+        .ok_or(ConfigError::TokenUrl("the host is missing"))?;
+    if parsed.scheme() == "http" && !is_loopback(host) {
+        return Err(ConfigError::Insecure {
+            host: host.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Whether `host` names this machine: `localhost`, `127.0.0.0/8` or `::1`.
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Splits `scheme://host[:port]` from the path, checking the scheme: HTTPS, or HTTP for a
+/// loopback host only.
 fn split_portal(
     url: &str,
     err: fn(&'static str) -> ConfigError,
@@ -535,6 +562,11 @@ fn split_portal(
     let Some(host) = parsed.host_str().filter(|h| !h.is_empty()) else {
         return Err(err("the host is missing or has user info"));
     };
+    if parsed.scheme() == "http" && !is_loopback(host) {
+        return Err(ConfigError::Insecure {
+            host: host.to_owned(),
+        });
+    }
     let portal = match parsed.port() {
         Some(port) => format!("{}://{host}:{port}", parsed.scheme()),
         None => format!("{}://{host}", parsed.scheme()),
@@ -573,6 +605,40 @@ mod tests {
     }
 
     #[test]
+    fn plain_http_is_only_for_loopback_hosts() {
+        for url in [
+            "http://127.0.0.1:8024/rest/1/abc123secret/",
+            "http://127.8.9.1/rest/1/abc123secret/",
+            "http://localhost:8024/rest/1/abc123secret/",
+            "http://[::1]:8024/rest/1/abc123secret/",
+        ] {
+            assert!(Client::webhook(url).is_ok(), "{url}");
+        }
+        for url in [
+            "http://example.bitrix24.com/rest/1/abc123secret/",
+            "http://10.0.0.5/rest/1/abc123secret/",
+            "http://localhost.example.com/rest/1/abc123secret/",
+        ] {
+            let e = Client::webhook(url).unwrap_err();
+            assert!(matches!(e, ConfigError::Insecure { .. }), "{url}: {e:?}");
+            assert!(e.to_string().contains("https://"), "{e}");
+            assert!(!e.to_string().contains("abc123secret"), "{e}");
+        }
+        let e = Client::oauth("http://example.bitrix24.com", "token").unwrap_err();
+        assert!(matches!(e, ConfigError::Insecure { .. }), "{e:?}");
+        let app = OAuthApp::new("id", "secret").token_url("http://oauth.example.com/oauth/token/");
+        let e = Client::builder()
+            .oauth_app(
+                "https://example.bitrix24.com",
+                app,
+                crate::MemoryTokenStore::default(),
+            )
+            .build()
+            .unwrap_err();
+        assert!(matches!(e, ConfigError::Insecure { .. }), "{e:?}");
+    }
+
+    #[test]
     fn oauth_clients_hide_the_token() {
         let c = Client::oauth("https://example.bitrix24.com", "tok-very-secret").unwrap();
         assert!(!format!("{c:?}").contains("very-secret"));
@@ -583,129 +649,18 @@ mod tests {
             Client::oauth("https://example.bitrix24.com", "").unwrap_err(),
             ConfigError::EmptyToken
         );
-    }
-
-    fn client() -> Client {
-        Client::webhook("https://example.bitrix24.com/rest/1/abc123secret/").unwrap()
-    }
-
-    #[test]
-    fn error_envelopes_keep_code_case_description_and_status() {
-        let e = client()
-            .decode::<Plain<Value>, AnyErrorCode>("m", 401, br#"{"error":"expired_token","error_description":"The access token provided has expired."}"#)
-            .unwrap_err();
-        let api = e.api().unwrap();
-        assert_eq!(api.code.code(), "expired_token");
-        assert_eq!(e.system(), Some(crate::SystemError::ExpiredToken));
         assert_eq!(
-            e.to_string(),
-            "expired_token: The access token provided has expired. (HTTP 401)"
+            Client::builder().build().unwrap_err(),
+            ConfigError::NoCredentials
         );
     }
 
     #[test]
-    fn an_empty_code_with_a_description_is_still_an_error() {
-        let e = client()
-            .decode::<Plain<Value>, AnyErrorCode>(
-                "m",
-                200,
-                br#"{"error":"","error_description":"something broke"}"#,
-            )
-            .unwrap_err();
-        assert_eq!(e.to_string(), "(no error code): something broke (HTTP 200)");
-    }
-
-    #[test]
-    fn html_and_truncated_bodies_are_unexpected_responses_with_redacted_snippets() {
-        let e = client()
-            .decode::<Plain<Value>, AnyErrorCode>(
-                "m",
-                502,
-                b"<html>Bad gateway for /rest/1/abc123secret/x</html>",
-            )
-            .unwrap_err();
-        let text = e.to_string();
-        assert!(
-            text.contains("HTTP 502") && !text.contains("abc123secret"),
-            "{text}"
-        );
-        let e = client()
-            .decode::<Plain<Value>, AnyErrorCode>("m", 200, br#"{"result": {"id": 5, "na"#)
-            .unwrap_err();
-        assert!(e.to_string().contains("truncated"), "{e}");
-    }
-
-    #[tokio::test]
-    async fn method_names_that_could_escape_the_path_are_refused() {
-        for name in [
-            "",
-            "../../admin",
-            "im.user.get?x=1",
-            "im..get",
-            "im.user.get/",
-        ] {
-            let e = client().call_raw(name, Map::new()).await.unwrap_err();
-            assert!(matches!(e, Error::InvalidMethodName(_)), "{name}: {e}");
-        }
-    }
-
-    #[test]
-    fn a_result_that_does_not_decode_names_the_field() {
-        use crate::wire::{Id, List};
-        let e = client()
-            .decode::<List<Id>, AnyErrorCode>("m", 200, br#"{"result":[1,"2","x"]}"#)
-            .unwrap_err();
-        let Error::Decode {
-            method,
-            path,
-            message,
-        } = &e
-        else {
-            panic!("{e:?}");
-        };
-        assert_eq!((*method, path.as_str()), ("m", "result[2]"));
-        assert!(message.contains(r#"id "x" is not a number"#), "{message}");
-
-        // A generated result, nested: the path goes through the object's wire keys.
-        let request = crate::im_user_get::ImUserGetRequest::new();
-        let body = br#"{"result":{"id":5,"departments":[1,"x"]}}"#;
-        let e = client()
-            .decode_with::<_, _, AnyErrorCode>(OutputOf(&request), "im.user.get", 200, body)
-            .unwrap_err();
-        let Error::Decode { path, .. } = &e else {
-            panic!("{e:?}");
-        };
-        assert_eq!(path, "result.departments[1]", "{e}");
-        // Below a field with a "no value" marker (`phones` may be `false`) the path goes on.
-        let body = br#"{"result":{"id":5,"phones":{"work_phone":"1","inner_phone":21}}}"#;
-        let e = client()
-            .decode_with::<_, _, AnyErrorCode>(OutputOf(&request), "im.user.get", 200, body)
-            .unwrap_err();
-        let Error::Decode { path, .. } = &e else {
-            panic!("{e:?}");
-        };
-        assert_eq!(path, "result.phones.inner_phone", "{e}");
-
-        // The same decoders succeed without the tracking the error path needs.
-        let ok = client()
-            .decode::<List<Id>, AnyErrorCode>("m", 200, br#"{"result":[1,"2"]}"#)
-            .unwrap();
-        assert_eq!(ok.result, [1, 2]);
-    }
-
-    #[test]
-    fn null_results_and_paging_fields_are_kept() {
-        let r = client()
-            .decode::<Plain<Option<u64>>, AnyErrorCode>(
-                "m",
-                200,
-                br#"{"result":null,"total":"120","next":50}"#,
-            )
-            .unwrap();
-        assert_eq!((r.result, r.total, r.next), (None, Some(120), Some(50)));
-        let e = client()
-            .decode::<Plain<u64>, AnyErrorCode>("m", 200, br#"{"time":{}}"#)
-            .unwrap_err();
-        assert!(e.to_string().contains("neither"), "{e}");
+    fn a_per_call_policy_shares_everything_else() {
+        let c = Client::webhook("https://example.bitrix24.com/rest/1/abc123secret/").unwrap();
+        let once = c.with_retry(RetryPolicy::never());
+        assert_eq!(once.retry_policy().attempts(), 1);
+        assert_eq!(c.retry_policy(), RetryPolicy::default());
+        assert!(Arc::ptr_eq(&c.inner, &once.inner));
     }
 }

@@ -1,8 +1,10 @@
 //! Errors of a call: what Bitrix24 answered, or why no usable answer arrived.
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::SystemError;
+use crate::oauth::AuthError;
 
 /// A method's error codes (generated per method from its spec).
 pub trait ErrorCode: Sized + fmt::Debug + Send + Sync + 'static {
@@ -106,6 +108,18 @@ pub enum Error<C: ErrorCode> {
     /// The method name cannot be sent (it must be dot-separated letters, digits and `_`).
     #[error("invalid method name {0:?}: use letters, digits, `_` and `.` only")]
     InvalidMethodName(String),
+    /// The call's deadline ([`RetryPolicy::deadline`](crate::RetryPolicy::deadline)) would
+    /// pass while waiting, before anything was sent (a failed attempt comes back as itself).
+    #[error("not sent: waiting {wait:?} for {waiting_for} would pass the call's deadline")]
+    Deadline {
+        /// What the call would have waited for.
+        waiting_for: &'static str,
+        /// How long it would have waited.
+        wait: Duration,
+    },
+    /// No usable OAuth token: the refresh or the token store failed.
+    #[error("{0}")]
+    Auth(#[source] AuthError),
     /// The envelope was fine but `result` did not match the method's spec.
     #[error("cannot decode the result of `{method}` at `{path}`: {message}")]
     Decode {
@@ -138,7 +152,11 @@ impl<C: ErrorCode> Error<C> {
             Self::Api(e) => Some(e.status),
             Self::UnexpectedResponse { status, .. } | Self::Moved { status, .. } => Some(*status),
             Self::Transport(e) => e.status().map(|s| s.as_u16()),
-            Self::Decode { .. } | Self::InvalidMethodName(_) => None,
+            Self::Auth(AuthError::Refused { status, .. }) => Some(*status),
+            Self::Decode { .. }
+            | Self::InvalidMethodName(_)
+            | Self::Deadline { .. }
+            | Self::Auth(_) => None,
         }
     }
 

@@ -17,24 +17,50 @@
 //!
 //! Your own crate can generate methods we do not ship, from specs in your repository, with
 //! [`generate!`]; they are called through the same [`Client`].
+//!
+//! Every call waits for the portal's rate limit, retries what is safe to retry and refreshes
+//! OAuth tokens: see [`runtime`] for how, with examples.
 
 // Generated code names the runtime as `::b24_client`, here as in users' crates.
 extern crate self as b24_client;
 
+mod call;
 mod client;
+mod envelope;
 mod error;
 mod filter;
+mod limiter;
 mod method;
+mod oauth;
+mod operating;
 mod response;
+mod retry;
+mod secret;
 mod system_error;
+mod token_store;
+mod transport;
 pub mod wire;
 
-pub use client::{Client, ConfigError};
+pub use client::{
+    Client, ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
+};
 pub use error::{AnyErrorCode, ApiError, Error, ErrorCode};
 pub use filter::Cmp;
+pub use limiter::{DEFAULT_JITTER_MARGIN, LocalLimiter, Plan, RateLimiter};
 pub use method::{Method, SpecSource};
+pub use oauth::{AuthError, DEFAULT_TOKEN_URL, OAuthApp};
+pub use operating::DEFAULT_OPERATING_LIMIT;
 pub use response::{Response, Time};
+pub use retry::RetryPolicy;
 pub use system_error::SystemError;
+pub use token_store::{FileTokenStore, MemoryTokenStore, TokenStore, TokenStoreError, Tokens};
+
+/// The `reqwest` this crate is built with, so a client you configure yourself
+/// ([`ClientBuilder::http_client`]) is of the same version.
+pub use reqwest;
+
+#[doc = include_str!("../runtime.md")]
+pub mod runtime {}
 
 /// Generates typed methods from YAML specs at compile time.
 ///

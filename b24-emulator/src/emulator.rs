@@ -73,7 +73,13 @@ pub(crate) struct State {
     /// Simulated processing time by lower-case method name.
     pub processing: BTreeMap<String, Duration>,
     pub default_processing: Duration,
+    /// HTTP requests received, by lower-case method name ([`TOKEN_ENDPOINT`] for the OAuth
+    /// token endpoint).
+    pub requests: Mutex<BTreeMap<String, u64>>,
 }
+
+/// The key [`State::requests`] counts token endpoint requests under (not a method name).
+pub(crate) const TOKEN_ENDPOINT: &str = "/oauth/token/";
 
 impl Emulator {
     /// Starts configuring an emulator.
@@ -113,6 +119,20 @@ impl Emulator {
         &self.state.primary_token
     }
 
+    /// How many HTTP requests named `method` (case-insensitive, with or without `.json`) the
+    /// emulator has received, however they were answered: refused by the rate limit,
+    /// failed by a fault, or served. A `batch` counts as one request of `batch`.
+    pub fn requests(&self, method: &str) -> u64 {
+        let name = method.to_ascii_lowercase();
+        let name = name.strip_suffix(".json").unwrap_or(&name);
+        self.state.requests().get(name).copied().unwrap_or(0)
+    }
+
+    /// How many requests the OAuth token endpoint (`/oauth/token/`) has received.
+    pub fn token_requests(&self) -> u64 {
+        self.requests(TOKEN_ENDPOINT)
+    }
+
     fn primary_webhook(&self) -> (u64, &str) {
         self.state
             .credentials
@@ -142,6 +162,18 @@ impl State {
                     && u.get("active") == Some(&serde_json::Value::Bool(false))
             })
         })
+    }
+
+    /// Counts one HTTP request for `method` (as sent; [`TOKEN_ENDPOINT`] for the token
+    /// endpoint).
+    pub fn count_request(&self, method: &str) {
+        let name = method.to_ascii_lowercase();
+        let name = name.strip_suffix(".json").unwrap_or(&name).to_owned();
+        *self.requests().entry(name).or_default() += 1;
+    }
+
+    fn requests(&self) -> MutexGuard<'_, BTreeMap<String, u64>> {
+        self.requests.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn method(&self, method: &str) -> Option<&Spec> {
@@ -472,6 +504,7 @@ impl EmulatorBuilder {
                 faults: Faults::new(self.faults),
                 processing: self.processing,
                 default_processing: self.default_processing.unwrap_or(DEFAULT_PROCESSING_TIME),
+                requests: Mutex::default(),
             }),
         })
     }

@@ -119,6 +119,9 @@
 //! have a text form for `b24 serve --fault`, such as `im.user.get:error=ACCESS_DENIED:after=3`
 //! or `*:p=0.1:seed=7:html502`; see [`Fault`]. Inside a `batch`, error faults fail single
 //! commands; faults that break the HTTP response apply to the `batch` request itself only.
+//! [`Emulator::requests`] counts the requests each method received (and
+//! [`Emulator::token_requests`] those of the token endpoint), so a test can tell how often a
+//! client sent a call: a write hit by a fault must arrive once.
 //!
 //! # Error descriptions
 //!

@@ -282,6 +282,7 @@ async fn token(
     RawQuery(query): RawQuery,
     body: Body,
 ) -> Response {
+    state.count_request(crate::emulator::TOKEN_ENDPOINT);
     let response = match read_params(&headers, query.as_deref(), body).await {
         Ok(params) => oauth::token(&state, &headers, &params),
         Err(failure) => failure.into_response(),
@@ -291,6 +292,7 @@ async fn token(
 
 /// Answers one REST call and logs it.
 async fn call(state: &State, incoming: Incoming) -> Response {
+    state.count_request(&incoming.method);
     let http = incoming.http.clone();
     let shown = printable(&incoming.method);
     let response = match answer_call(state, incoming).await {

@@ -202,9 +202,7 @@ async fn an_expire_token_fault_expires_the_callers_token() {
         Emulator::builder().fault(Fault::new("im.user.get", FaultAnswer::ExpireToken).after(1)),
     )
     .await;
-    let client = Client::oauth(&running.base_url(), running.access_token())
-        .unwrap()
-        .with_http_client(common::http());
+    let client = common::oauth_client(&running);
     assert_eq!(outcome(client.im_user_get().send().await), "ok");
     assert_eq!(
         outcome(client.im_user_get().send().await),

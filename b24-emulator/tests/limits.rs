@@ -174,9 +174,7 @@ async fn operating_time_blocks_a_method_until_its_oldest_basket_resets() {
 #[tokio::test(start_paused = true)]
 async fn oauth_tokens_expire_on_the_virtual_clock() {
     let running = start(Emulator::builder().access_token_lifetime(Duration::from_secs(60))).await;
-    let client = b24_client::Client::oauth(&running.base_url(), running.access_token())
-        .unwrap()
-        .with_http_client(common::http());
+    let client = common::oauth_client(&running);
     client.im_user_get().send().await.unwrap();
     advance(Duration::from_secs(60)).await;
     assert_eq!(

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use b24_client::{Client, Error, ErrorCode, SystemError};
+use b24_client::{Error, ErrorCode, SystemError};
 use b24_emulator::{Emulator, EmulatorError, OAuthApp, RunningEmulator};
 use common::{get, http, parts, start};
 use serde_json::Value;
@@ -30,9 +30,7 @@ fn refresh_url(running: &RunningEmulator, refresh_token: &str) -> String {
 #[tokio::test(start_paused = true)]
 async fn expired_tokens_are_refreshed_with_rotation() {
     let running = running().await;
-    let client = Client::oauth(&running.base_url(), running.access_token())
-        .unwrap()
-        .with_http_client(http());
+    let client = common::oauth_client(&running);
     assert_eq!(client.im_user_get().send().await.unwrap().id, 1);
 
     advance(Duration::from_secs(3600)).await;

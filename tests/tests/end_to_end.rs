@@ -3,7 +3,7 @@
 //! right variant with its exact code, description and status.
 
 use b24_client::im_user_get::{ImUserGetError, User};
-use b24_client::{Client, Error, ErrorCode, SystemError};
+use b24_client::{Client, Error, ErrorCode, RetryPolicy, SystemError};
 use b24_emulator::{Emulator, Fault};
 
 mod support;
@@ -124,6 +124,9 @@ async fn every_declared_and_system_error_round_trips_with_its_status() {
     for (code, status) in cases {
         let (running, client) =
             start(Emulator::builder().fault(Fault::error("im.user.get", &code))).await;
+        // Each code as it arrives: one attempt (the runtime's retries have tests of their
+        // own, tests/runtime_faults.rs).
+        let client = client.with_retry(RetryPolicy::never());
         let e = api_error(client.im_user_get().id(5).send().await.unwrap_err());
         assert_eq!(e.code.code(), code, "code kept exactly, case included");
         assert_eq!(e.status, status, "{code}");
@@ -149,7 +152,10 @@ async fn an_unreachable_portal_is_a_transport_error_without_the_secret() {
         .local_addr()
         .unwrap()
         .port();
-    let client = Client::webhook(&format!("http://127.0.0.1:{port}/rest/1/topsecret123/")).unwrap();
+    // One attempt: a refused connection is retried by default, with waits in real time.
+    let client = Client::webhook(&format!("http://127.0.0.1:{port}/rest/1/topsecret123/"))
+        .unwrap()
+        .with_retry(RetryPolicy::never());
     let e = client.im_user_get().send().await.unwrap_err();
     assert!(matches!(e, Error::Transport(_)), "{e:?}");
     assert!(!e.to_string().contains("topsecret123"), "{e}");

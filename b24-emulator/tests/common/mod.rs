@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use b24_client::Client;
+use b24_client::{Client, ClientBuilder, Plan, RetryPolicy};
 use b24_emulator::{EmulatorBuilder, RunningEmulator};
 use serde_json::Value;
 
@@ -19,11 +19,29 @@ pub async fn start(builder: EmulatorBuilder) -> RunningEmulator {
     builder.build().unwrap().start("127.0.0.1:0").await.unwrap()
 }
 
-/// The typed client on the emulator's webhook.
-pub fn webhook_client(running: &RunningEmulator) -> Client {
-    Client::webhook(&running.webhook_url())
+/// A client that shows the emulator's answers as they are: no rate limiter, no operating-time
+/// hold, no retries, and no request timeout (a timer the paused clock would skip to while a
+/// request is on its way). These tests test the emulator; the runtime has tests of its own
+/// (`tests/tests/runtime_*.rs`).
+pub fn raw(builder: ClientBuilder) -> Client {
+    builder
+        .http_client(http())
+        .plan(Plan::Unlimited)
+        .operating_limit(None)
+        .retry(RetryPolicy::never())
+        .request_timeout(None)
+        .build()
         .unwrap()
-        .with_http_client(http())
+}
+
+/// The typed client on the emulator's webhook, without the runtime (see [`raw`]).
+pub fn webhook_client(running: &RunningEmulator) -> Client {
+    raw(Client::builder().webhook(&running.webhook_url()))
+}
+
+/// The typed client with the emulator's first access token, without the runtime.
+pub fn oauth_client(running: &RunningEmulator) -> Client {
+    raw(Client::builder().oauth(&running.base_url(), running.access_token()))
 }
 
 /// Status and JSON body of a response.
