@@ -23,7 +23,7 @@ pub async fn start(builder: EmulatorBuilder) -> RunningEmulator {
 /// hold, no retries, and no request timeout (a timer the paused clock would skip to while a
 /// request is on its way). These tests test the emulator; the runtime has tests of its own
 /// (`tests/tests/runtime_*.rs`).
-pub fn raw(builder: ClientBuilder) -> Client {
+pub fn bare(builder: ClientBuilder) -> Client {
     builder
         .http_client(http())
         .plan(Plan::Unlimited)
@@ -34,14 +34,14 @@ pub fn raw(builder: ClientBuilder) -> Client {
         .unwrap()
 }
 
-/// The typed client on the emulator's webhook, without the runtime (see [`raw`]).
+/// The typed client on the emulator's webhook, without the runtime (see [`bare`]).
 pub fn webhook_client(running: &RunningEmulator) -> Client {
-    raw(Client::builder().webhook(&running.webhook_url()))
+    bare(Client::builder().webhook(&running.webhook_url()))
 }
 
 /// The typed client with the emulator's first access token, without the runtime.
 pub fn oauth_client(running: &RunningEmulator) -> Client {
-    raw(Client::builder().oauth(&running.base_url(), running.access_token()))
+    bare(Client::builder().oauth(&running.base_url(), running.access_token()))
 }
 
 /// Status and JSON body of a response.
