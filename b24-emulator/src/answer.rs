@@ -188,8 +188,9 @@ errors:
   BAD_ID: { status: 422, doc: "The id is wrong." }
   NO_ITEM: { doc: No such item }
 emulator:
+  kind: get
   collection: items
-  lookup: { param: ID, field: id, absent: caller }
+  id: { absent: caller }
   not_found: NO_ITEM
 "#;
 
@@ -263,7 +264,8 @@ emulator:
     fn a_list_shape_answers_the_whole_collection_and_without_emulator_the_example() {
         let mut s = spec();
         let emulation = s.emulator.as_mut().unwrap();
-        emulation.lookup = None;
+        emulation.kind = None;
+        emulation.id = None;
         emulation.form.shape = Some(b24_spec::Shape::List);
         let p = Params::from_map(json!({"NAME": "x"}).as_object().unwrap().clone());
         assert_eq!(

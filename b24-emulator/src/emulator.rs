@@ -7,7 +7,9 @@ use std::time::{Duration, SystemTime};
 
 use b24_client::SpecSource;
 use b24_spec::conform::{self, Mode};
-use b24_spec::{Diagnostic, Emulation, KeyPath, Shape, Spec, TypeKind, TypeRef};
+use b24_spec::{
+    Diagnostic, Emulation, EmulationKind, KeyPath, Reply, Shape, Spec, TypeKind, TypeRef,
+};
 
 use crate::auth::{Credentials, OAuthApp, Token, Webhook};
 use crate::clock::{Clock, Meter};
@@ -599,19 +601,65 @@ fn check_fixture(spec: &Spec, fixture: &Fixture) -> Result<(), EmulatorError> {
             conform::check(spec, &ty, &value, Mode::Result).map_err(|m| mismatch(i, m))?;
         }
     }
+    if matches!(
+        emulation.kind,
+        Some(EmulationKind::Add | EmulationKind::Update | EmulationKind::Fields)
+    ) {
+        let name = format!(
+            "{}{}",
+            emulation.collection,
+            crate::write::USERFIELDS_SUFFIX
+        );
+        let definitions = fixture.collection(&name).unwrap_or_default();
+        if let Some((i, key)) = crate::describe::bad_definition(definitions) {
+            return Err(EmulatorError::FixtureMismatch {
+                method: spec.method.clone(),
+                record: format!("{name}[{i}]"),
+                path: key.to_owned(),
+                message: "a custom-field definition needs this field, as text".into(),
+            });
+        }
+    }
+    match emulation.kind {
+        // The description is the same for every request: check it as answered.
+        Some(EmulationKind::Fields) => {
+            let reply = emulation.reply(spec);
+            let description = crate::describe::description(spec, emulation, fixture);
+            let answer = crate::emulate::wrap(reply.as_ref(), description);
+            return conform::check(spec, &spec.result.ty, &answer, Mode::Result).map_err(|m| {
+                EmulatorError::FixtureMismatch {
+                    method: spec.method.clone(),
+                    record: format!(
+                        "{}{}",
+                        emulation.collection,
+                        crate::write::USERFIELDS_SUFFIX
+                    ),
+                    path: m.path.to_string(),
+                    message: m.message,
+                }
+            });
+        }
+        // Writes answer an id, `true` or the record, which the record type check covers.
+        Some(EmulationKind::Add | EmulationKind::Update | EmulationKind::Delete) => return Ok(()),
+        Some(EmulationKind::List | EmulationKind::Get) | None => {}
+    }
     // Writes answer `true`, and grouped answers are keyed by the request: no item to check.
     if !emulation.set.is_empty() || emulation.group.is_some() {
         return Ok(());
     }
+    let reply = emulation.reply(spec);
     // Every answer the section can give, each checked against the result type the request
     // that gets it selects (`by_param`): the answer with no parameters, with each `when` case,
     // and with each result case. Each with every field and with only those `select` keeps.
-    let selections = match &emulation.select {
-        Some(select) => vec![
+    let selections = match emulation.select_param(spec) {
+        Some(_) => vec![
             None,
             Some(Selection {
                 names: Vec::new(),
-                always: select.always.clone(),
+                always: emulation
+                    .select
+                    .as_ref()
+                    .map_or_else(Vec::new, |s| s.always.clone()),
             }),
         ],
         None => vec![None],
@@ -629,11 +677,18 @@ fn check_fixture(spec: &Spec, fixture: &Fixture) -> Result<(), EmulatorError> {
                 .map(crate::emulate::text_of)
         });
         let ty = conform::result_type(spec, &params);
-        let list = match &form.shape {
-            Some(Shape::One) => false,
-            Some(Shape::List) => true,
-            Some(Shape::KeyedBy(_)) => false,
-            None => matches!(spec.result.ty.kind, TypeKind::Array(_)),
+        // A wrapped answer (`{"item": …}`) is checked inside its wrapper.
+        let ty = match reply.as_ref().and_then(Reply::wrapper) {
+            Some(_) => crate::emulate::answer_type(spec, reply.as_ref()),
+            None => ty,
+        };
+        let list = match (&form.shape, emulation.kind) {
+            (Some(Shape::One), _) => false,
+            (Some(Shape::List), _) => true,
+            (Some(Shape::KeyedBy(_)), _) => false,
+            (None, Some(EmulationKind::List)) => true,
+            (None, Some(EmulationKind::Get)) => false,
+            (None, _) => matches!(spec.result.ty.kind, TypeKind::Array(_)),
         };
         for selection in &selections {
             for (i, record) in records.iter().enumerate() {

@@ -24,6 +24,9 @@ const BUILTIN_JSON: &str = include_str!("../fixtures/default.json");
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fixture {
     collections: BTreeMap<String, Vec<Record>>,
+    /// The next id to give a new record, by collection, once one was given: ids are never
+    /// given twice, even after the record with the highest id is deleted.
+    next_ids: BTreeMap<String, u64>,
 }
 
 impl Fixture {
@@ -105,6 +108,31 @@ impl Fixture {
     /// Record `index` of collection `name`, to write to.
     pub(crate) fn record_mut(&mut self, name: &str, index: usize) -> Option<&mut Record> {
         self.collections.get_mut(name)?.get_mut(index)
+    }
+
+    /// The records of collection `name`, to change: what a
+    /// [handler](crate::EmulatorBuilder::handler) writes there, later calls read.
+    pub fn collection_mut(&mut self, name: &str) -> Option<&mut Vec<Record>> {
+        self.collections.get_mut(name)
+    }
+
+    /// A new id for a record of collection `name`, whose ids are in field `id_field`: one
+    /// more than the highest id the collection holds or has given, so no id is given twice,
+    /// as the portal's auto-increment keys. Ids compare as whole numbers (`5` and `"5"`);
+    /// other values are skipped.
+    pub fn next_id(&mut self, name: &str, id_field: &str) -> u64 {
+        let highest = self
+            .collection(name)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|r| r.get(id_field).and_then(b24_spec::conform::integer_of))
+            .filter_map(|id| u64::try_from(id).ok())
+            .max()
+            .unwrap_or(0);
+        let given = self.next_ids.get(name).copied().unwrap_or(0);
+        let id = highest.saturating_add(1).max(given);
+        self.next_ids.insert(name.to_owned(), id.saturating_add(1));
+        id
     }
 
     /// The records of collection `name`, if there is one.

@@ -187,6 +187,7 @@ mod auth;
 mod batch;
 mod call;
 mod clock;
+mod describe;
 mod emulate;
 mod emulator;
 mod envelope;
@@ -196,6 +197,7 @@ mod limits;
 mod oauth;
 mod request;
 mod server;
+mod write;
 
 pub use auth::OAuthApp;
 pub use emulator::{

@@ -336,8 +336,8 @@ types:
     fields:
       kind: { type: string, doc: Kind }
 emulator:
+  kind: list
   collection: things
-  filter: FILTER
   search: { key: FIND, fields: [id] }
   select: select
   exclude: { owner.kind: [bot, robot] }
@@ -360,8 +360,8 @@ emulator:
     let emu = spec.emulator.unwrap();
     let select = emu.select.clone().unwrap();
     assert_eq!(
-        (select.param.as_str(), select.always),
-        ("select", vec!["id".to_owned()])
+        (select.param.as_deref(), select.always),
+        (Some("select"), vec!["id".to_owned()])
     );
     let search = emu.search.clone().unwrap();
     assert_eq!(
