@@ -16,6 +16,7 @@ use crate::clock::{Clock, Meter};
 use crate::emulate::Selection;
 use crate::fault::{Fault, FaultAnswer, Faults};
 use crate::fixture::{Fixture, FixtureError};
+use crate::handler::{Handler, HandlerCall, HandlerError};
 use crate::limits::{Bucket, Plan};
 
 /// User id of the default incoming webhook.
@@ -75,6 +76,8 @@ pub(crate) struct State {
     /// Simulated processing time by lower-case method name.
     pub processing: BTreeMap<String, Duration>,
     pub default_processing: Duration,
+    /// Tests' own answers, by lower-case method name.
+    pub handlers: BTreeMap<String, Handler>,
 }
 
 impl Emulator {
@@ -190,6 +193,13 @@ pub struct EmulatorBuilder {
     token_lifetime: Option<Duration>,
     start_time: Option<SystemTime>,
     seed: u64,
+    handlers: BTreeMap<String, Handler>,
+}
+
+/// A method name as the emulator keys it: lower case, without `.json`.
+fn method_key(method: &str) -> String {
+    let key = method.to_ascii_lowercase();
+    key.strip_suffix(".json").unwrap_or(&key).to_owned()
 }
 
 impl EmulatorBuilder {
@@ -206,9 +216,48 @@ impl EmulatorBuilder {
     /// operating time, without making the answer wait.
     #[must_use]
     pub fn processing_time(mut self, method: &str, time: Duration) -> Self {
-        let key = method.to_ascii_lowercase();
-        let key = key.trim_end_matches(".json").to_owned();
-        self.processing.insert(key, time);
+        self.processing.insert(method_key(method), time);
+        self
+    }
+
+    /// Answers `method` with your own Rust code instead of its spec's `emulator:` section or
+    /// example: for a behaviour no section can declare, or one a test wants to control. The
+    /// spec still serves the method: authentication, scopes, limits, faults and the checks of
+    /// the declared parameters come first, and the handler runs only for a call that passes
+    /// them. It gets the parameters, the caller and the emulator's data ([`HandlerCall`]),
+    /// which it may change for later calls, and answers a `result` (a list is paged for a
+    /// `paged` method) or a [`HandlerError`]. What it answers is sent as it is, without being
+    /// checked against the result type. A second handler for the same method replaces the
+    /// first; [`build`](EmulatorBuilder::build) refuses a handler for a method no spec serves.
+    ///
+    /// Handlers are synchronous: the emulator holds its data for the whole call, so a call
+    /// reads and writes it as one step, like a call on the portal; an `async` handler could
+    /// not hold it across an `.await`.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use b24_emulator::{Emulator, HandlerError};
+    /// use serde_json::json;
+    ///
+    /// let running = Emulator::builder()
+    ///     .handler("im.user.get", |call| match call.param("ID") {
+    ///         Some(id) if id == 13 => Err(HandlerError::new("USER_NOT_EXISTS", "Unlucky")),
+    ///         _ => Ok(json!({ "id": call.caller(), "name": "Handled" })),
+    ///     })
+    ///     .build()?
+    ///     .start("127.0.0.1:0")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn handler<F>(mut self, method: &str, handler: F) -> Self
+    where
+        F: Fn(&mut HandlerCall<'_>) -> Result<serde_json::Value, HandlerError>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.handlers.insert(method_key(method), Arc::new(handler));
         self
     }
 
@@ -389,9 +438,19 @@ impl EmulatorBuilder {
             methods.insert(key, spec);
         }
 
+        for method in self.handlers.keys() {
+            if !methods.contains_key(method) {
+                return Err(EmulatorError::HandlerMethod {
+                    method: method.clone(),
+                });
+            }
+        }
         let fixture = self.fixture.unwrap_or_else(Fixture::builtin);
-        for spec in methods.values() {
-            check_fixture(spec, &fixture)?;
+        // A method a handler answers does not read its section's collections.
+        for (key, spec) in &methods {
+            if !self.handlers.contains_key(key) {
+                check_fixture(spec, &fixture)?;
+            }
         }
 
         let webhooks = if self.webhooks.is_empty() {
@@ -474,6 +533,7 @@ impl EmulatorBuilder {
                 faults: Faults::new(self.faults),
                 processing: self.processing,
                 default_processing: self.default_processing.unwrap_or(DEFAULT_PROCESSING_TIME),
+                handlers: self.handlers,
             }),
         })
     }
@@ -496,6 +556,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("apps", &self.apps)
             .field("faults", &self.faults)
             .field("plan", &self.plan)
+            .field("handlers", &self.handlers.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }
@@ -820,6 +881,15 @@ pub enum EmulatorError {
     #[error("fault rule for `{method}`: no spec serves that method")]
     FaultMethod {
         /// The method as given.
+        method: String,
+    },
+    /// A handler is given for a method no spec serves.
+    #[error(
+        "handler for `{method}`: no spec serves that method; add its spec with \
+         `EmulatorBuilder::specs` or `spec`"
+    )]
+    HandlerMethod {
+        /// The method, in lower case.
         method: String,
     },
     /// A fault answers with a code that is neither a system code nor declared by the method.

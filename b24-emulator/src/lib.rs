@@ -193,6 +193,7 @@ mod emulator;
 mod envelope;
 mod fault;
 mod fixture;
+mod handler;
 mod limits;
 mod oauth;
 mod request;
@@ -207,5 +208,6 @@ pub use emulator::{
 };
 pub use fault::{Fault, FaultAnswer};
 pub use fixture::{Fixture, FixtureError, Record};
+pub use handler::{HandlerCall, HandlerError};
 pub use limits::Plan;
 pub use server::RunningEmulator;
