@@ -10,6 +10,9 @@ pub type Record = Map<String, Value>;
 /// The built-in fixture: users 1 (an administrator, the default caller) and 5 (the user of the
 /// documented `im.user.get` example).
 const BUILTIN_JSON: &str = include_str!("../fixtures/default.json");
+/// The built-in CRM and task records: deals, contacts, companies, leads, smart-process items,
+/// statuses and tasks, each with the definitions of its custom fields (`deals_userfields`, …).
+const BUILTIN_CRM_JSON: &str = include_str!("../fixtures/crm.json");
 
 /// Named collections of records, e.g. `users`.
 ///
@@ -32,8 +35,11 @@ pub struct Fixture {
 impl Fixture {
     /// The fixture shipped with the crate, which the emulator uses unless told otherwise.
     pub fn builtin() -> Self {
-        // The shipped file is checked by this crate's tests, so it always parses.
-        Self::from_json_str(BUILTIN_JSON).unwrap_or_default()
+        // The shipped files are checked by this crate's tests, so they always parse.
+        let crm = Self::from_json_str(BUILTIN_CRM_JSON).unwrap_or_default();
+        Self::from_json_str(BUILTIN_JSON)
+            .unwrap_or_default()
+            .overlay(crm)
     }
 
     /// A fixture without any collection.
@@ -184,7 +190,13 @@ mod tests {
     #[test]
     fn the_builtin_fixture_parses_and_has_the_documented_users() {
         let builtin = Fixture::from_json_str(BUILTIN_JSON).expect("built-in fixture");
-        assert_eq!(builtin, Fixture::builtin());
+        let crm = Fixture::from_json_str(BUILTIN_CRM_JSON).expect("built-in CRM fixture");
+        assert_eq!(builtin.clone().overlay(crm.clone()), Fixture::builtin());
+        // The two files name different collections.
+        assert!(
+            crm.collections()
+                .all(|(name, _)| builtin.collection(name).is_none())
+        );
         let ids: Vec<_> = builtin
             .collection("users")
             .unwrap()
@@ -238,6 +250,68 @@ mod tests {
             Fixture::from_yaml_str("list.yaml", "- 1\n"),
             Err(FixtureError::NotAnObject)
         ));
+    }
+
+    #[test]
+    fn the_crm_records_agree_with_their_statuses_and_custom_fields() {
+        let f = Fixture::builtin();
+        let statuses = f.collection("statuses").unwrap();
+        let has_status = |entity: &str, id: &Value| {
+            statuses
+                .iter()
+                .any(|s| s["ENTITY_ID"] == entity && &s["STATUS_ID"] == id)
+        };
+        for deal in f.collection("deals").unwrap() {
+            let entity = match deal["CATEGORY_ID"].as_str() {
+                Some("0") => "DEAL_STAGE".to_owned(),
+                Some(c) => format!("DEAL_STAGE_{c}"),
+                None => panic!("deal {} has no category", deal["ID"]),
+            };
+            assert!(has_status(&entity, &deal["STAGE_ID"]), "{}", deal["ID"]);
+            assert!(has_status("DEAL_TYPE", &deal["TYPE_ID"]), "{}", deal["ID"]);
+            assert!(has_status("SOURCE", &deal["SOURCE_ID"]), "{}", deal["ID"]);
+        }
+        for lead in f.collection("leads").unwrap() {
+            assert!(has_status("STATUS", &lead["STATUS_ID"]), "{}", lead["ID"]);
+        }
+        for item in f.collection("items").unwrap() {
+            let entity = format!(
+                "DYNAMIC_{}_STAGE_{}",
+                item["entityTypeId"], item["categoryId"]
+            );
+            assert!(has_status(&entity, &item["stageId"]), "{}", item["id"]);
+        }
+        // Every `UF_` key of a CRM record is a custom field its collection defines.
+        for name in ["deals", "contacts", "companies", "leads"] {
+            let defined: Vec<&Value> = f
+                .collection(&format!("{name}_userfields"))
+                .unwrap()
+                .iter()
+                .map(|d| &d["FIELD_NAME"])
+                .collect();
+            assert!(!defined.is_empty(), "{name}");
+            for record in f.collection(name).unwrap() {
+                for key in record.keys().filter(|k| k.starts_with("UF_")) {
+                    assert!(
+                        defined.contains(&&Value::from(key.as_str())),
+                        "{name}: {key}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn new_ids_are_never_given_twice() {
+        let mut record = Record::new();
+        record.insert("ID".into(), Value::from("41"));
+        let mut f = Fixture::empty().with_collection("deals", vec![record]);
+        assert_eq!(f.next_id("deals", "ID"), 42);
+        assert_eq!(f.next_id("deals", "ID"), 43);
+        // Removing the highest record does not give its id again.
+        f.collection_mut("deals").unwrap().clear();
+        assert_eq!(f.next_id("deals", "ID"), 44);
+        assert_eq!(f.next_id("tasks", "id"), 1);
     }
 
     #[test]
