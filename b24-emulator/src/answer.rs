@@ -1,5 +1,5 @@
-//! What a method answers, decided from its spec alone: parameter checks, then a fixture
-//! lookup (`emulator:`) or the documented example.
+//! What a method answers, decided from its spec alone: parameter checks, then a test's own
+//! handler, a fixture lookup (`emulator:`) or the documented example.
 
 use std::time::SystemTime;
 
@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::emulate::Call;
 use crate::envelope::{Failure, INVALID_ARG_VALUE, NOT_EMULATED};
 use crate::fixture::Fixture;
+use crate::handler::{Handler, HandlerCall};
 use crate::request::Params;
 use b24_spec::KeyPath;
 use b24_spec::conform::{self, Mode};
@@ -37,16 +38,32 @@ impl From<Value> for Answer {
 }
 
 /// The answer to calling `spec`'s method with `params`, as user `caller`, at wall-clock time
-/// `now`. Methods with `set:` write to `fixture`.
+/// `now`: the `handler`'s when there is one, else the `emulator:` section's, else the
+/// example's. Handlers and methods that write change `fixture`.
 pub(crate) fn answer(
     spec: &Spec,
     fixture: &mut Fixture,
     params: &Params,
     caller: u64,
     now: SystemTime,
+    handler: Option<&Handler>,
 ) -> Result<Answer, Failure> {
     for param in &spec.params {
         check_param(spec, param, params.get(&param.wire))?;
+    }
+    if let Some(handler) = handler {
+        let mut call = HandlerCall {
+            spec,
+            params,
+            caller,
+            now,
+            fixture,
+        };
+        return match handler(&mut call)? {
+            // A list method pages what the handler answers like any other list.
+            Value::Array(records) if spec.paged => page(&records, params),
+            result => Ok(Answer::from(result)),
+        };
     }
     match &spec.emulator {
         Some(emulation) => {
@@ -188,8 +205,9 @@ errors:
   BAD_ID: { status: 422, doc: "The id is wrong." }
   NO_ITEM: { doc: No such item }
 emulator:
+  kind: get
   collection: items
-  lookup: { param: ID, field: id, absent: caller }
+  id: { absent: caller }
   not_found: NO_ITEM
 "#;
 
@@ -209,6 +227,7 @@ emulator:
             &params,
             caller,
             SystemTime::UNIX_EPOCH,
+            None,
         )
         .map(|a| a.result)
     }
@@ -263,15 +282,16 @@ emulator:
     fn a_list_shape_answers_the_whole_collection_and_without_emulator_the_example() {
         let mut s = spec();
         let emulation = s.emulator.as_mut().unwrap();
-        emulation.lookup = None;
+        emulation.kind = None;
+        emulation.id = None;
         emulation.form.shape = Some(b24_spec::Shape::List);
         let p = Params::from_map(json!({"NAME": "x"}).as_object().unwrap().clone());
         assert_eq!(
-            answer(&s, &mut fixture(), &p, 1, SystemTime::UNIX_EPOCH),
+            answer(&s, &mut fixture(), &p, 1, SystemTime::UNIX_EPOCH, None),
             Ok(Answer::from(json!([{"id": 1}, {"id": "2"}, {"id": 9}])))
         );
         s.emulator = None;
-        let e = answer(&s, &mut fixture(), &p, 1, SystemTime::UNIX_EPOCH).unwrap_err();
+        let e = answer(&s, &mut fixture(), &p, 1, SystemTime::UNIX_EPOCH, None).unwrap_err();
         assert_eq!(
             (e.status.as_u16(), e.code.as_str()),
             (501, "ERROR_NOT_EMULATED")
@@ -281,7 +301,7 @@ emulator:
             response: json!({"result": {"id": 42}}),
         });
         assert_eq!(
-            answer(&s, &mut fixture(), &p, 1, SystemTime::UNIX_EPOCH),
+            answer(&s, &mut fixture(), &p, 1, SystemTime::UNIX_EPOCH, None),
             Ok(Answer::from(json!({"id": 42})))
         );
     }

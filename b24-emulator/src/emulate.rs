@@ -1,11 +1,13 @@
 //! Answering a method from fixture data as its spec's `emulator:` section says: pick records,
 //! order them, shape the answer, or write to a record. Nothing here knows a method by name.
+//! The writes of `kind: add`, `update` and `delete` are in `write.rs`, the answer of
+//! `kind: fields` in `describe.rs`.
 
 use std::cmp::Ordering;
 use std::time::{Duration, SystemTime};
 
 use b24_spec::conform;
-use b24_spec::{Emulation, Form, Shape, Source, Spec, TypeKind, TypeRef};
+use b24_spec::{Emulation, EmulationKind, Form, Reply, Shape, Source, Spec, TypeKind, TypeRef};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
 
@@ -28,6 +30,7 @@ pub(crate) struct Call<'a> {
 impl Call<'_> {
     pub fn run(&self, fixture: &mut Fixture) -> Result<Answer, Failure> {
         let emu = self.emulation;
+        let reply = emu.reply(self.spec);
         if let Some(refuse) = &emu.refuse {
             let me = Value::from(self.caller);
             let account = fixture
@@ -50,6 +53,16 @@ impl Call<'_> {
                 format!("the fixture has no `{}` collection", emu.collection),
             )
         })?;
+        match emu.kind {
+            Some(EmulationKind::Add) => return crate::write::add(self, fixture),
+            Some(EmulationKind::Update) => return crate::write::update(self, fixture),
+            Some(EmulationKind::Delete) => return crate::write::delete(self, fixture),
+            Some(EmulationKind::Fields) => {
+                let description = crate::describe::description(self.spec, emu, fixture);
+                return Ok(Answer::from(wrap(reply.as_ref(), description)));
+            }
+            Some(EmulationKind::List | EmulationKind::Get) | None => {}
+        }
         let picked = self.pick(records)?;
         if !emu.set.is_empty() {
             let Some(&index) = picked.first() else {
@@ -99,38 +112,35 @@ impl Call<'_> {
             return Ok(Answer::from(php_array(entries)));
         }
 
-        let list_result = matches!(self.spec.result.ty.kind, TypeKind::Array(_));
+        // The type of what is answered: the result, or the field of the object wrapping it.
+        let ty = answer_type(self.spec, reply.as_ref());
+        let list_result = match emu.kind {
+            Some(EmulationKind::List) => true,
+            Some(EmulationKind::Get) => false,
+            _ => matches!(ty.kind, TypeKind::Array(_)),
+        };
         let shape =
             form.shape
                 .clone()
                 .unwrap_or(if list_result { Shape::List } else { Shape::One });
-        match shape {
-            Shape::One => {
-                let ty = &self.spec.result.ty;
-                match picked.first() {
-                    Some(&i) => Ok(Answer::from(project(
-                        &records[i],
-                        &form,
-                        selection,
-                        fixture,
-                        Some(ty),
-                    ))),
-                    None => match (&emu.not_found, no_value(ty)) {
-                        (None, Some(marker)) => Ok(Answer::from(marker)),
-                        _ => Err(self.not_found(None)),
-                    },
-                }
-            }
+        let mut answer = match shape {
+            Shape::One => match picked.first() {
+                Some(&i) => Answer::from(project(&records[i], &form, selection, fixture, Some(ty))),
+                None => match (emu.not_found_error(self.spec), no_value(ty)) {
+                    (None, Some(marker)) => Answer::from(marker),
+                    _ => return Err(self.not_found(None)),
+                },
+            },
             Shape::List => {
-                let item_ty = item_type(&self.spec.result.ty);
+                let item_ty = item_type(ty);
                 let items: Vec<Value> = picked
                     .iter()
                     .map(|&i| project(&records[i], &form, selection, fixture, item_ty))
                     .collect();
                 if self.spec.paged {
-                    page(&items, self.params)
+                    page(&items, self.params)?
                 } else {
-                    Ok(Answer::from(Value::Array(items)))
+                    Answer::from(Value::Array(items))
                 }
             }
             Shape::KeyedBy(key) => {
@@ -142,13 +152,15 @@ impl Call<'_> {
                         (k, project(r, &form, selection, fixture, None))
                     })
                     .collect();
-                Ok(Answer::from(php_array(entries)))
+                Answer::from(php_array(entries))
             }
-        }
+        };
+        answer.result = wrap(reply.as_ref(), answer.result);
+        Ok(answer)
     }
 
     /// Indexes of the records `caller`, `lookup`, `match` and `filter` keep, in `sort` order.
-    fn pick(&self, records: &[Record]) -> Result<Vec<usize>, Failure> {
+    pub fn pick(&self, records: &[Record]) -> Result<Vec<usize>, Failure> {
         let emu = self.emulation;
         let mut picked: Vec<usize> = (0..records.len()).collect();
         let mut keep = |test: &dyn Fn(&Record) -> bool| picked.retain(|&i| test(&records[i]));
@@ -156,23 +168,20 @@ impl Call<'_> {
             let me = Value::from(self.caller);
             keep(&|r| field_matches(field(r, f), &me));
         }
-        if let Some(l) = &emu.lookup {
-            let wanted = match self.params.get(&l.param) {
-                Some(v) => v.clone(),
-                None if l.absent_is_caller => Value::from(self.caller),
-                None => return Err(self.not_found(Some(&l.param))),
-            };
-            keep(&|r| field_matches(field(r, &l.field), &wanted));
+        if emu.kind.is_some_and(EmulationKind::by_id) {
+            let wanted = self.id_wanted()?;
+            let id_field = emu.id_field(emu.record_type(self.spec));
+            keep(&|r| field_matches(field(r, &id_field), &wanted));
         }
         for m in &emu.matches {
             if let Some(wanted) = self.params.get(&m.param) {
                 keep(&|r| field_matches(field(r, &m.field), wanted));
             }
         }
-        if let Some(name) = &emu.filter
-            && let Some(value) = self.params.get(name)
+        if let Some(param) = emu.filter_param(self.spec)
+            && let Some(value) = self.params.get(&param.wire)
         {
-            let mut conditions = Condition::parse_all(name, value)?;
+            let mut conditions = Condition::parse_all(&param.wire, value)?;
             if let Some(search) = &emu.search
                 && let Some(at) = conditions.iter().position(|c| {
                     !c.negate && c.op == Op::Eq && c.field.eq_ignore_ascii_case(&search.key)
@@ -189,27 +198,66 @@ impl Call<'_> {
             }
             keep(&|r| conditions.iter().all(|c| c.accepts(r)));
         }
-        if let Some(sort) = &emu.sort
-            && let Some(by) = self.params.get(&sort.by)
-        {
-            let by = text_of(by);
-            let descending = sort
-                .order
-                .as_ref()
-                .and_then(|o| self.params.get(o))
-                .is_some_and(|o| text_of(o).eq_ignore_ascii_case("desc"));
+        let keys = self.order_keys();
+        if !keys.is_empty() {
+            // A stable sort: records equal in every key keep the collection's order.
             picked.sort_by(|&a, &b| {
-                let order = compare_opt(field(&records[a], &by), field(&records[b], &by));
-                if descending { order.reverse() } else { order }
+                keys.iter()
+                    .map(|(by, descending)| {
+                        let order = compare_opt(field(&records[a], by), field(&records[b], by));
+                        if *descending { order.reverse() } else { order }
+                    })
+                    .find(|o| o.is_ne())
+                    .unwrap_or(Ordering::Equal)
             });
         }
         Ok(picked)
     }
 
+    /// The id the request names, for the kinds that find a record by id: the id parameter,
+    /// or with `absent: caller` the caller's id when it is left out.
+    pub fn id_wanted(&self) -> Result<Value, Failure> {
+        let emu = self.emulation;
+        let param = emu.id_param(self.spec).map_or("ID", |p| p.wire.as_str());
+        match self.params.get(param) {
+            Some(v) => Ok(v.clone()),
+            None if emu.id.as_ref().is_some_and(|i| i.absent_is_caller) => {
+                Ok(Value::from(self.caller))
+            }
+            None => Err(self.not_found(Some(param))),
+        }
+    }
+
+    /// The fields `kind: list` orders by, each with whether it is descending: the field the
+    /// `sort` parameter names in the direction of the `order` parameter, or each key of an
+    /// `order` object in turn (`{"STAGE_ID": "ASC", "ID": "DESC"}`). Directions are read in
+    /// any case; anything but `DESC` is ascending.
+    fn order_keys(&self) -> Vec<(String, bool)> {
+        let emu = self.emulation;
+        let desc = |v: &Value| text_of(v).trim().eq_ignore_ascii_case("desc");
+        let order = emu
+            .order_param(self.spec)
+            .and_then(|p| self.params.get(&p.wire));
+        if let Some(by) = emu
+            .sort_param(self.spec)
+            .and_then(|p| self.params.get(&p.wire))
+        {
+            return vec![(text_of(by), order.is_some_and(desc))];
+        }
+        match order {
+            Some(Value::Object(keys)) => keys
+                .iter()
+                .map(|(by, direction)| (by.clone(), desc(direction)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The fields the `select` parameter asks for; `None` when it is absent or empty.
     fn selection(&self) -> Option<Selection> {
-        let select = self.emulation.select.as_ref()?;
-        let names: Vec<String> = list_of(self.params.get(&select.param))
+        let emu = self.emulation;
+        let param = emu.select_param(self.spec)?;
+        let names: Vec<String> = list_of(self.params.get(&param.wire))
             .iter()
             .map(text_of)
             .filter(|n| !n.is_empty())
@@ -219,7 +267,10 @@ impl Call<'_> {
         }
         Some(Selection {
             names,
-            always: select.always.clone(),
+            always: emu
+                .select
+                .as_ref()
+                .map_or_else(Vec::new, |s| s.always.clone()),
         })
     }
 
@@ -237,7 +288,7 @@ impl Call<'_> {
             .map(text_of)
     }
 
-    fn param_or_default(&self, name: &str) -> Option<Value> {
+    pub fn param_or_default(&self, name: &str) -> Option<Value> {
         self.params.get(name).cloned().or_else(|| {
             self.spec
                 .params
@@ -247,10 +298,11 @@ impl Call<'_> {
         })
     }
 
-    fn source(&self, source: &Source) -> Option<Value> {
+    pub fn source(&self, source: &Source) -> Option<Value> {
         match source {
             Source::Param(name) => self.param_or_default(name),
             Source::Value(v) => Some(v.clone()),
+            Source::Caller => Some(Value::from(self.caller)),
             Source::Now { minus_minutes } => {
                 let minutes = minus_minutes
                     .as_ref()
@@ -269,10 +321,10 @@ impl Call<'_> {
         }
     }
 
-    fn not_found(&self, missing_param: Option<&str>) -> Failure {
+    pub fn not_found(&self, missing_param: Option<&str>) -> Failure {
         let emu = self.emulation;
-        match &emu.not_found {
-            Some(code) => Failure::declared(self.spec, code, None),
+        match emu.not_found_error(self.spec) {
+            Some(error) => Failure::from_error(self.spec, error, None),
             None => Failure::new(
                 400,
                 NOT_FOUND,
@@ -285,8 +337,38 @@ impl Call<'_> {
     }
 }
 
+/// The type of what a kind answers: the result type, or the type of the one field of the
+/// object wrapping the answer (`{"item": …}`).
+pub(crate) fn answer_type<'s>(spec: &'s Spec, reply: Option<&Reply>) -> &'s TypeRef {
+    let ty = &spec.result.ty;
+    let wrapped = reply
+        .and_then(Reply::wrapper)
+        .and_then(|name| match &ty.kind {
+            TypeKind::Named(t) => spec
+                .find_type(t)?
+                .fields
+                .iter()
+                .find(|f| f.wire == name)
+                .map(|f| &f.ty),
+            _ => None,
+        });
+    wrapped.unwrap_or(ty)
+}
+
+/// The answer inside the object the result type wraps it in, if it does.
+pub(crate) fn wrap(reply: Option<&Reply>, value: Value) -> Value {
+    match reply.and_then(Reply::wrapper) {
+        Some(field) => {
+            let mut object = serde_json::Map::new();
+            object.insert(field.to_owned(), value);
+            Value::Object(object)
+        }
+        None => value,
+    }
+}
+
 /// The type of one item of a list result.
-fn item_type(ty: &TypeRef) -> Option<&TypeRef> {
+pub(crate) fn item_type(ty: &TypeRef) -> Option<&TypeRef> {
     match &ty.kind {
         TypeKind::Array(items) => Some(items),
         _ => None,
@@ -373,7 +455,7 @@ pub(crate) fn project(
 
 /// A record's field, by exact name or, failing that, regardless of case (filter keys are
 /// upper case, the way clients write them).
-fn field<'r>(record: &'r Record, name: &str) -> Option<&'r Value> {
+pub(crate) fn field<'r>(record: &'r Record, name: &str) -> Option<&'r Value> {
     record.get(name).or_else(|| {
         record
             .iter()
@@ -411,7 +493,7 @@ pub(crate) fn field_matches(value: Option<&Value>, wanted: &Value) -> bool {
 }
 
 /// A request value standing for a boolean, as forms send them: `true`/`Y`/`1`, `false`/`N`/`0`.
-fn flag_of(v: &Value) -> Option<bool> {
+pub(crate) fn flag_of(v: &Value) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(*b),
         Value::Number(_) => conform::integer_of(v).and_then(|n| match n {

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use b24_client::SystemError;
-use b24_spec::Spec;
+use b24_spec::{ErrorDef, Spec};
 use serde_json::{Map, Value, json};
 
 use crate::answer::Answer;
@@ -66,7 +66,26 @@ impl Failure {
     /// goes to the log. Without a documented text it is the spec's `doc`, `detail` following
     /// in parentheses.
     pub fn declared(spec: &Spec, code: &str, detail: Option<&str>) -> Self {
-        let declared = spec.errors.iter().find(|e| e.code == code);
+        Self::described(
+            spec,
+            spec.errors.iter().find(|e| e.code == code),
+            code,
+            detail,
+        )
+    }
+
+    /// The declared error `error`, as [`Failure::declared`] answers it; for the errors told
+    /// apart by their description (code `""`), the only way to name one.
+    pub fn from_error(spec: &Spec, error: &ErrorDef, detail: Option<&str>) -> Self {
+        Self::described(spec, Some(error), &error.code, detail)
+    }
+
+    fn described(
+        spec: &Spec,
+        declared: Option<&ErrorDef>,
+        code: &str,
+        detail: Option<&str>,
+    ) -> Self {
         let status = declared
             .and_then(|e| e.status)
             .or_else(|| SystemError::from_code(code).map(SystemError::status))

@@ -505,6 +505,6 @@ pub const PRIMITIVES: &[&str] = &[
 ];
 
 pub use crate::emulation::{
-    Assign, Condition, Emulation, Form, Group, Join, Lookup, Match, Refuse, Search, Select, Shape,
-    Sort, Source, When,
+    Assign, Condition, Emulation, EmulationKind, Form, Group, IdKey, Join, Match, Refuse, Reply,
+    Search, Select, Shape, Source, When, find_error,
 };
