@@ -8,7 +8,9 @@
 
 use serde_json::Value;
 
-use crate::model::{FilterDef, MapKeys, ResultCase, ResultChoice, Spec, TypeKind, TypeRef};
+use crate::model::{
+    FilterDef, MapKeys, OneOfGroup, ResultCase, ResultChoice, Spec, TypeDef, TypeKind, TypeRef,
+};
 use crate::path::KeyPath;
 
 /// Deeper nesting than this is refused rather than followed (cycles, hostile input).
@@ -34,6 +36,14 @@ pub struct Mismatch {
 /// Checks `v` against `ty`, resolving named types in `spec`.
 pub fn check(spec: &Spec, ty: &TypeRef, v: &Value, mode: Mode) -> Result<(), Mismatch> {
     Checker { spec, mode }.check(ty, v, KeyPath::root(), 0)
+}
+
+/// The `one_of_required` groups of which a request sends no parameter, in spec order; `sent`
+/// says whether it sends the parameter of a wire name.
+pub fn unmet_groups(spec: &Spec, sent: impl Fn(&str) -> bool) -> impl Iterator<Item = &OneOfGroup> {
+    spec.one_of_required
+        .iter()
+        .filter(move |group| !group.params.is_empty() && !group.names().any(&sent))
 }
 
 /// The whole number a request value stands for (`5`, `5.0`, `"5"`), for `min` checks.
@@ -338,6 +348,9 @@ impl Checker<'_> {
                 let Some(def) = self.spec.find_type(name) else {
                     return Ok(());
                 };
+                if def.input {
+                    return self.input(def, obj, path, depth);
+                }
                 for f in &def.fields {
                     let field_path = path.key(&f.wire);
                     match obj.get(&f.wire) {
@@ -388,6 +401,60 @@ impl Checker<'_> {
 }
 
 impl Checker<'_> {
+    /// An object of an input type: every key a declared field (or a custom field the type
+    /// admits) with a value of the field's type, and every `required` field present. `null`
+    /// counts as left out, as the emulator reads requests.
+    fn input(
+        &self,
+        def: &TypeDef,
+        obj: &serde_json::Map<String, Value>,
+        path: KeyPath,
+        depth: usize,
+    ) -> Result<(), Mismatch> {
+        for (key, value) in obj {
+            let at = path.key(key);
+            match def.fields.iter().find(|f| f.wire == *key) {
+                Some(_) if value.is_null() => {}
+                Some(f) => self.check(&f.ty, value, at, depth + 1)?,
+                None if def.admits_extra_key(key) => {}
+                None => {
+                    let hint = match crate::diag::did_you_mean(
+                        key,
+                        def.fields.iter().map(|f| f.wire.as_str()),
+                    ) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => {
+                            let mut names: Vec<&str> =
+                                def.fields.iter().take(8).map(|f| f.wire.as_str()).collect();
+                            if def.fields.len() > names.len() {
+                                names.push("…");
+                            }
+                            format!("its fields: {}", names.join(", "))
+                        }
+                    };
+                    return Err(Mismatch {
+                        path: at,
+                        message: format!("`{key}` is not a field of `{}` ({hint})", def.name),
+                    });
+                }
+            }
+        }
+        match def
+            .fields
+            .iter()
+            .find(|f| f.required && obj.get(&f.wire).is_none_or(Value::is_null))
+        {
+            Some(f) => Err(Mismatch {
+                path: path.key(&f.wire),
+                message: format!(
+                    "field `{}` of `{}` is required, but missing",
+                    f.wire, def.name
+                ),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// A filter object: every key a declared field, optionally behind an accepted operator,
     /// with a value of the field's type (a list of them for `@`, `!@`, and for any key as
     /// the portal allows).
