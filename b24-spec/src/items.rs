@@ -405,4 +405,51 @@ types:
             ]
         );
     }
+
+    #[test]
+    fn an_input_type_is_its_builder_in_the_module_that_defines_it() {
+        let set = set(&[
+            (
+                "types/lib.yaml",
+                "types:\n  Phone: { input: true, fields: { VALUE: string } }\n",
+            ),
+            (
+                "test.thing.add.yaml",
+                "method: test.thing.add
+scope: test
+summary: Add a thing
+docs: https://example.com/x
+access: any user
+params:
+  FIELDS: { type: ThingFields, doc: Fields }
+result: id
+types:
+  ThingFields:
+    input: true
+    fields:
+      PHONE: { type: array, items: Phone }
+      KIND: { type: enum, values: { a: a } }
+",
+            ),
+        ]);
+        let items = method(&set.specs[0]);
+        let own: Vec<(&str, bool)> = items
+            .own
+            .iter()
+            .map(|i| (i.name.as_str(), matches!(i.def, Def::Input(_))))
+            .collect();
+        assert_eq!(
+            own,
+            [
+                ("TestThingAddRequest", false),
+                ("TestThingAddCall", false),
+                ("ThingFields", true),
+                ("ThingFieldsKind", false),
+                ("TestThingAddError", false),
+            ]
+        );
+        assert_eq!(items.reexports, ["Phone"]);
+        let shared = shared(&set.shared, &set.shared_enums, &set.specs);
+        assert!(matches!(shared[0].def, Def::Input(t) if t.name == "Phone"));
+    }
 }

@@ -365,4 +365,49 @@ types:
         assert_eq!(kinds.len(), 2, "both enum values: {kinds:?}");
         assert!(seen(&|s| s.get("FIELD_ADDED_LATER").is_some()));
     }
+
+    #[test]
+    fn request_samples_send_input_objects_as_clients_do() {
+        let spec = spec(
+            r#"
+method: test.thing.get
+scope: test
+summary: Test
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  FIELDS: { type: ThingFields, doc: f }
+result: id
+types:
+  ThingFields:
+    input: true
+    fields:
+      TITLE: { type: string, required: true }
+      OPENED: yn
+      SORT: integer
+      PHONE: { type: array, items: Phone }
+  Phone:
+    input: true
+    fields:
+      VALUE: { type: string, required: true }
+      VALUE_TYPE: { type: enum, values: { WORK: work } }
+"#,
+        );
+        let ty = &spec.params[0].ty;
+        let samples = requests(&spec, ty, 48, 5);
+        assert_eq!(samples.len(), 48);
+        assert_eq!(samples, requests(&spec, ty, 48, 5));
+        for s in &samples {
+            assert_eq!(conform::check(&spec, ty, s, Mode::Request), Ok(()), "{s}");
+            assert!(s["TITLE"].is_string(), "the required field is always sent: {s}");
+        }
+        let seen = |f: &dyn Fn(&Value) -> bool| samples.iter().any(f);
+        assert!(seen(&|s| s.get("OPENED").is_none()) && seen(&|s| s["OPENED"] == "Y"));
+        assert!(seen(&|s| s["SORT"].is_string()) && seen(&|s| s["SORT"].is_number()));
+        // Lists as JSON lists and as PHP form lists keyed "0", "1", …
+        assert!(seen(&|s| s["PHONE"][0]["VALUE"].is_string()));
+        assert!(seen(&|s| s["PHONE"]["0"]["VALUE"].is_string()));
+        // Never a spelling only answers use.
+        assert!(!seen(&|s| s["OPENED"].is_boolean()));
+    }
 }
