@@ -52,7 +52,7 @@ pub(super) fn input_and_output_types(cx: &mut Ctxt, spec: &Spec) {
                     if let Some(def) = named(ty, &find)
                         && def.input
                     {
-                        cx.error(&ty.path, format!("`result` uses the input type `{}`", def.name))
+                        cx.error(&ty.path, format!("the result uses the input type `{}`", def.name))
                             .help(format!(
                                 "input types describe what a request sends: give the answer an output type (one without `input: true`), or remove `input: true` from `{}` if no request sends it",
                                 def.name
