@@ -1057,7 +1057,11 @@ errors:
             assert_eq!(param(&s, "FIELDS", v.clone()), Ok(()), "{v}");
         }
         assert_eq!(
-            param(&s, "PHONES", json!([{"VALUE": "2", "VALUE_TYPE": "MOBILE"}])),
+            param(
+                &s,
+                "PHONES",
+                json!([{"VALUE": "2", "VALUE_TYPE": "MOBILE"}])
+            ),
             Ok(())
         );
     }
@@ -1097,7 +1101,10 @@ errors:
             json!({"TITLE": "x", "PHONE": [{"VALUE": "1"}, {"VALUE_TYPE": "WORK"}]}),
         );
         assert_eq!(path, "PHONE[1].VALUE");
-        assert!(message.contains("`VALUE` of `Phone` is required"), "{message}");
+        assert!(
+            message.contains("`VALUE` of `Phone` is required"),
+            "{message}"
+        );
         let (path, message) = failure("PHONES", json!([{"VALUE": "1", "VALUE_TYPE": "HOME"}]));
         assert_eq!(path, "[0].VALUE_TYPE");
         assert!(message.contains("\"WORK\", \"MOBILE\""), "{message}");
@@ -1127,6 +1134,9 @@ errors:
             (groups[0].invalid.as_deref(), groups[1].invalid.as_deref()),
             (None, Some("NO_BUTTONS"))
         );
-        assert_eq!(groups[1].params[1].path.to_string(), "one_of_required[1].params[1]");
+        assert_eq!(
+            groups[1].params[1].path.to_string(),
+            "one_of_required[1].params[1]"
+        );
     }
 }

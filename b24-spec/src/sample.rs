@@ -399,7 +399,10 @@ types:
         assert_eq!(samples, requests(&spec, ty, 48, 5));
         for s in &samples {
             assert_eq!(conform::check(&spec, ty, s, Mode::Request), Ok(()), "{s}");
-            assert!(s["TITLE"].is_string(), "the required field is always sent: {s}");
+            assert!(
+                s["TITLE"].is_string(),
+                "the required field is always sent: {s}"
+            );
         }
         let seen = |f: &dyn Fn(&Value) -> bool| samples.iter().any(f);
         assert!(seen(&|s| s.get("OPENED").is_none()) && seen(&|s| s["OPENED"] == "Y"));
