@@ -54,10 +54,7 @@ pub(crate) fn answer(
             "none of {} is given; the method needs at least one of them",
             names.join(", ")
         );
-        return Err(match &group.invalid {
-            Some(code) => Failure::declared(spec, code, Some(&detail)),
-            None => Failure::new(400, INVALID_ARG_VALUE, detail),
-        });
+        return Err(refusal(spec, group.invalid.as_deref(), detail));
     }
     match &spec.emulator {
         Some(emulation) => {
@@ -152,7 +149,13 @@ fn check_param(spec: &Spec, param: &Param, value: Option<&Value>) -> Result<(), 
 
 /// The param's own `invalid` code when the spec names one, `INVALID_ARG_VALUE` otherwise.
 pub(crate) fn invalid(spec: &Spec, param: &Param, detail: String) -> Failure {
-    match &param.invalid {
+    refusal(spec, param.invalid.as_deref(), detail)
+}
+
+/// A request refused with `code`, an error the spec declares, or without one with
+/// `INVALID_ARG_VALUE`.
+fn refusal(spec: &Spec, code: Option<&str>, detail: String) -> Failure {
+    match code {
         Some(code) => Failure::declared(spec, code, Some(&detail)),
         None => Failure::new(400, INVALID_ARG_VALUE, detail),
     }
