@@ -204,3 +204,21 @@ impl<C: ErrorCode> Error<C> {
         Self::Transport(e.without_url())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_request_names_the_method_and_every_parameter_of_the_group() {
+        let e: Error<AnyErrorCode> = Error::InvalidRequest {
+            method: "im.message.add",
+            problem: RequestProblem::MissingOneOf(&["MESSAGE", "ATTACH", "KEYBOARD"]),
+        };
+        assert_eq!(
+            e.to_string(),
+            "not sent: `im.message.add` needs at least one of the parameters `MESSAGE`, `ATTACH` or `KEYBOARD`, and none is set"
+        );
+        assert_eq!((e.status(), e.api().is_none()), (None, true));
+    }
+}
