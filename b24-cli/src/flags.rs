@@ -4,7 +4,7 @@
 use b24_spec::conform::{self, Mode};
 use b24_spec::{FilterDef, Param, Spec, TypeKind, TypeRef};
 use clap::builder::ValueParser;
-use clap::{Arg, ArgAction, ArgMatches, Command};
+use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 use serde_json::{Map, Value};
 
 /// Flag names clap or the CLI already use; a parameter with such a name gets a `param-` prefix.
@@ -26,7 +26,7 @@ pub fn command(spec: &Spec) -> Command {
         let arg = Arg::new(arg_id(param))
             .long(flag(param))
             .value_name(value_name(&param.ty))
-            .help(help(param))
+            .help(help(spec, param))
             .required(param.required)
             .allow_negative_numbers(matches!(
                 param.ty.kind,
@@ -41,8 +41,24 @@ pub fn command(spec: &Spec) -> Command {
             TypeKind::Array(items) if is_select(items) => arg
                 .value_name("FIELDS")
                 .value_parser(select_parser(spec, param)),
+            // Input objects, alone or in lists and maps: JSON, checked against their types.
+            _ if has_object(&param.ty) => arg.value_parser(object_parser(spec, param)),
             _ => arg.value_parser(parser(&param.ty)),
         });
+    }
+    // `one_of_required`: clap refuses a call without a flag of each group (exit code 2).
+    for (i, group) in spec.one_of_required.iter().enumerate() {
+        let ids: Vec<String> = group
+            .names()
+            .filter_map(|name| spec.params.iter().find(|p| p.wire == name))
+            .map(arg_id)
+            .collect();
+        cmd = cmd.group(
+            ArgGroup::new(format!("one_of_required:{i}"))
+                .args(ids)
+                .multiple(true)
+                .required(true),
+        );
     }
     cmd.args(output_args(spec))
 }
@@ -134,6 +150,31 @@ fn filter_parser(spec: &Spec, param: &Param) -> ValueParser {
             filter_condition(def, text)?
         };
         conform::check(&spec, &ty, &value, Mode::Request).map_err(|m| m.message)?;
+        Ok::<Value, String>(value)
+    })
+}
+
+/// Whether the type holds an object type (an input type: the checks allow no other in a
+/// parameter).
+fn has_object(ty: &TypeRef) -> bool {
+    ty.walk().any(|t| matches!(t.kind, TypeKind::Named(_)))
+}
+
+/// Reads a parameter that holds input objects as JSON and checks it against its type: every
+/// key a field (or a custom `UF_` one), every required field there, every value of its field's
+/// type. A mismatch names the key.
+fn object_parser(spec: &Spec, param: &Param) -> ValueParser {
+    let spec = spec.clone();
+    let ty = param.ty.clone();
+    ValueParser::new(move |text: &str| {
+        let value = encode(&ty, text)?;
+        conform::check(&spec, &ty, &value, Mode::Request).map_err(|m| {
+            if m.path.is_root() {
+                m.message
+            } else {
+                format!("`{}`: {}", m.path, m.message)
+            }
+        })?;
         Ok::<Value, String>(value)
     })
 }
@@ -253,7 +294,27 @@ fn long_about(spec: &Spec) -> String {
     text
 }
 
-fn help(param: &Param) -> String {
+/// "object of ThingFields: TITLE (required), OPENED"
+fn object_help(spec: &Spec, name: &str) -> String {
+    let fields: Vec<String> = spec
+        .find_type(name)
+        .map(|def| {
+            def.fields
+                .iter()
+                .map(|f| {
+                    if f.required {
+                        format!("{} (required)", f.wire)
+                    } else {
+                        f.wire.clone()
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    format!("object of {name}: {}", fields.join(", "))
+}
+
+fn help(spec: &Spec, param: &Param) -> String {
     let mut notes = vec![format!("wire name {}", param.wire)];
     match &param.ty.kind {
         TypeKind::Filter(def) => {
@@ -275,8 +336,18 @@ fn help(param: &Param) -> String {
                     "field names of {of}, comma-separated; * and UF_* are masks"
                 ));
             }
+            if let TypeKind::Named(name) = &items.kind {
+                notes.push(format!("a JSON array of {}", object_help(spec, name)));
+            }
         }
+        TypeKind::Named(name) => notes.push(format!("a JSON {}", object_help(spec, name))),
         _ => {}
+    }
+    for group in &spec.one_of_required {
+        if group.names().any(|n| n == param.wire) {
+            let names: Vec<&str> = group.names().collect();
+            notes.push(format!("at least one of {} is required", names.join(", ")));
+        }
     }
     if let Some(min) = param.min {
         notes.push(format!("at least {min}"));
@@ -305,7 +376,8 @@ fn value_name(ty: &TypeRef) -> &'static str {
         TypeKind::Enum(_) => "VALUE",
         TypeKind::Array(_) => "JSON_ARRAY",
         TypeKind::Map { .. } => "JSON_OBJECT",
-        TypeKind::Json | TypeKind::Named(_) => "JSON",
+        TypeKind::Named(_) => "JSON_OBJECT",
+        TypeKind::Json => "JSON",
         TypeKind::Filter(_) => "CONDITION",
     }
 }
@@ -371,7 +443,12 @@ fn encode(ty: &TypeRef, text: &str) -> Result<Value, String> {
             Ok(_) => Err("expected a JSON object such as {\"5\": 1}".into()),
             Err(e) => Err(format!("expected a JSON object such as {{\"5\": 1}} ({e})")),
         },
-        TypeKind::Json | TypeKind::Named(_) | TypeKind::Filter(_) => {
+        TypeKind::Named(name) => match serde_json::from_str(text) {
+            Ok(Value::Object(fields)) => Ok(Value::Object(fields)),
+            Ok(_) => Err(format!("expected a JSON object of {name}'s fields")),
+            Err(e) => Err(format!("expected a JSON object of {name}'s fields ({e})")),
+        },
+        TypeKind::Json | TypeKind::Filter(_) => {
             serde_json::from_str(text).map_err(|e| format!("expected JSON ({e})"))
         }
     }
@@ -641,6 +718,122 @@ types:
         assert!(help.contains("Big [wire name AVATAR_HR]"), "{help}");
         assert!(
             help.contains("Documentation: https://apidocs.bitrix24.com/"),
+            "{help}"
+        );
+    }
+
+    const OBJECTS: &str = r#"
+method: test.thing.add
+scope: test
+summary: Add a thing
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  FIELDS: { type: ThingFields, doc: Fields }
+  PHONES: { type: array, items: Phone, doc: More phones }
+  MESSAGE: { type: string, doc: Text }
+  ATTACH: { type: json, doc: Blocks }
+one_of_required: [[MESSAGE, ATTACH]]
+result: id
+types:
+  ThingFields:
+    input: true
+    fields:
+      TITLE: { type: string, required: true }
+      OPENED: yn
+      PHONE: { type: array, items: Phone }
+  Phone:
+    input: true
+    fields:
+      VALUE: { type: string, required: true }
+      VALUE_TYPE: { type: enum, values: { WORK: work, MOBILE: mobile } }
+"#;
+
+    fn run_objects(args: &[&str]) -> Result<Map<String, Value>, clap::Error> {
+        let spec =
+            b24_spec::load_str("test.thing.add.yaml", OBJECTS).unwrap_or_else(|d| panic!("{d:?}"));
+        let m = command(&spec)
+            .try_get_matches_from(std::iter::once("test.thing.add").chain(args.iter().copied()))?;
+        Ok(params(&spec, &m))
+    }
+
+    #[test]
+    fn input_objects_are_json_checked_against_their_types() {
+        let p = run_objects(&[
+            "--fields",
+            r#"{"TITLE": "x", "OPENED": "Y", "PHONE": [{"VALUE": "1", "VALUE_TYPE": "WORK"}], "UF_CRM_1": 5}"#,
+            "--phones",
+            r#"[{"VALUE": "2"}]"#,
+            "--message",
+            "Hi",
+        ])
+        .unwrap();
+        assert_eq!(
+            Value::Object(p),
+            json!({"FIELDS": {"TITLE": "x", "OPENED": "Y",
+                              "PHONE": [{"VALUE": "1", "VALUE_TYPE": "WORK"}], "UF_CRM_1": 5},
+                   "PHONES": [{"VALUE": "2"}], "MESSAGE": "Hi"})
+        );
+        for (flag, arg, needle) in [
+            (
+                "--fields",
+                r#"{"TITLE": "x", "OPENNED": "Y"}"#,
+                "`OPENNED`: `OPENNED` is not a field of `ThingFields` (did you mean `OPENED`?)",
+            ),
+            (
+                "--fields",
+                r#"{"OPENED": "Y"}"#,
+                "`TITLE`: field `TITLE` of `ThingFields` is required, but missing",
+            ),
+            (
+                "--fields",
+                r#"{"TITLE": "x", "PHONE": [{"VALUE": "1", "VALUE_TYPE": "HOME"}]}"#,
+                "`PHONE[0].VALUE_TYPE`: expected one of \"WORK\", \"MOBILE\"",
+            ),
+            (
+                "--fields",
+                "[1]",
+                "expected a JSON object of ThingFields's fields",
+            ),
+            (
+                "--phones",
+                r#"[{"NUMBER": "1"}]"#,
+                "`[0].NUMBER`: `NUMBER` is not a field",
+            ),
+        ] {
+            let e = run_objects(&[flag, arg, "--message", "Hi"]).unwrap_err();
+            assert_eq!(e.kind(), clap::error::ErrorKind::ValueValidation, "{arg}");
+            assert_eq!(e.exit_code(), 2);
+            let text = e.to_string();
+            assert!(
+                text.contains(flag) && text.contains(needle),
+                "{arg}: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_call_without_a_parameter_of_a_group_is_a_usage_error() {
+        let e = run_objects(&["--fields", r#"{"TITLE": "x"}"#]).unwrap_err();
+        assert_eq!(e.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+        assert_eq!(e.exit_code(), 2);
+        let text = e.to_string();
+        assert!(
+            text.contains("--message") && text.contains("--attach"),
+            "{text}"
+        );
+        assert!(run_objects(&["--attach", "{}"]).is_ok());
+        assert!(run_objects(&["--attach", "{}", "--message", "Hi"]).is_ok());
+        let spec =
+            b24_spec::load_str("test.thing.add.yaml", OBJECTS).unwrap_or_else(|d| panic!("{d:?}"));
+        let help = command(&spec).render_long_help().to_string();
+        assert!(help.contains("--fields <JSON_OBJECT>"), "{help}");
+        assert!(
+            help.contains("a JSON object of ThingFields: TITLE (required), OPENED, PHONE"),
+            "{help}"
+        );
+        assert!(
+            help.contains("at least one of MESSAGE, ATTACH is required"),
             "{help}"
         );
     }

@@ -864,3 +864,77 @@ fn bad_specs_for_the_cli_are_usage_errors() {
         "{stderr}"
     );
 }
+
+const INPUT_SPEC: &str = r#"method: test.thing.add
+scope: im
+summary: Add a thing
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  FIELDS: { type: ThingFields, required: true, doc: Fields of the thing }
+  MESSAGE: { type: string, doc: Text }
+  ATTACH: { type: json, doc: Blocks }
+one_of_required:
+  - { params: [MESSAGE, ATTACH], invalid: MESSAGE_EMPTY }
+result: id
+types:
+  ThingFields:
+    input: true
+    fields:
+      TITLE: { type: string, required: true, doc: Title }
+      PHONE: { type: array, items: Phone, doc: Phones }
+  Phone:
+    input: true
+    fields:
+      VALUE: { type: string, required: true, doc: The number }
+      VALUE_TYPE: { type: enum, values: { WORK: work, MOBILE: mobile }, doc: Kind }
+errors:
+  MESSAGE_EMPTY: { status: 400, doc: Neither text nor blocks }
+example:
+  params: { FIELDS: { TITLE: x }, MESSAGE: Hi }
+  response: { result: 5, time: { start: 1 } }
+"#;
+
+#[test]
+fn input_objects_are_json_flags_and_one_of_required_groups_are_required() {
+    let tmp = TempDir::new("input-specs");
+    std::fs::write(tmp.0.join("test.thing.add.yaml"), INPUT_SPEC).unwrap();
+    let specs = tmp.0.to_str().unwrap();
+    let add = |args: &[&str]| run(b24().args(["--specs", specs, "test.thing.add"]).args(args));
+
+    // The built-in emulator checks the object against the spec and answers the example.
+    let (code, stdout, stderr) = add(&[
+        "--fields",
+        r#"{"TITLE": "x", "PHONE": [{"VALUE": "1", "VALUE_TYPE": "WORK"}], "UF_CRM_1": "y"}"#,
+        "--message",
+        "Hi",
+    ]);
+    assert_eq!(
+        (code, one_line(&stdout)),
+        (0, serde_json::json!(5)),
+        "{stderr}"
+    );
+
+    // A key the type does not have is a usage error naming it, before anything is sent.
+    let (code, stdout, stderr) = add(&[
+        "--fields",
+        r#"{"TITLE": "x", "PHONE": [{"VALUE": "1", "VALUE_TIPE": "WORK"}]}"#,
+        "--message",
+        "Hi",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("--fields")
+            && stderr.contains("`PHONE[0].VALUE_TIPE`: `VALUE_TIPE` is not a field of `Phone` (did you mean `VALUE_TYPE`?)"),
+        "{stderr}"
+    );
+
+    // Neither MESSAGE nor ATTACH: a usage error that names both flags.
+    let (code, _, stderr) = add(&["--fields", r#"{"TITLE": "x"}"#]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--message") && stderr.contains("--attach"),
+        "{stderr}"
+    );
+}

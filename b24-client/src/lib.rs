@@ -44,7 +44,7 @@ pub mod wire;
 pub use client::{
     Client, ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
 };
-pub use error::{AnyErrorCode, ApiError, Error, ErrorCode};
+pub use error::{AnyErrorCode, ApiError, Error, ErrorCode, RequestProblem};
 pub use filter::Cmp;
 pub use limiter::{DEFAULT_JITTER_MARGIN, LocalLimiter, Plan, RateLimiter};
 pub use method::{Method, SpecSource};

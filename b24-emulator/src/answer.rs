@@ -51,6 +51,14 @@ pub(crate) fn answer(
     for param in &spec.params {
         check_param(spec, param, params.get(&param.wire))?;
     }
+    if let Some(group) = conform::unmet_groups(spec, |name| params.get(name).is_some()).next() {
+        let names: Vec<String> = group.names().map(|n| format!("`{n}`")).collect();
+        let detail = format!(
+            "none of {} is given; the method needs at least one of them",
+            names.join(", ")
+        );
+        return Err(refusal(spec, group.invalid.as_deref(), detail));
+    }
     if let Some(handler) = handler {
         let mut call = HandlerCall {
             spec,
@@ -158,7 +166,13 @@ fn check_param(spec: &Spec, param: &Param, value: Option<&Value>) -> Result<(), 
 
 /// The param's own `invalid` code when the spec names one, `INVALID_ARG_VALUE` otherwise.
 pub(crate) fn invalid(spec: &Spec, param: &Param, detail: String) -> Failure {
-    match &param.invalid {
+    refusal(spec, param.invalid.as_deref(), detail)
+}
+
+/// A request refused with `code`, an error the spec declares, or without one with
+/// `INVALID_ARG_VALUE`.
+fn refusal(spec: &Spec, code: Option<&str>, detail: String) -> Failure {
+    match code {
         Some(code) => Failure::declared(spec, code, Some(&detail)),
         None => Failure::new(400, INVALID_ARG_VALUE, detail),
     }
@@ -314,5 +328,75 @@ emulator:
         assert!(!same_value(&json!(5), &json!("five")));
         assert!(!same_value(&json!("a"), &json!("A")));
         assert!(same_value(&json!("a"), &json!("a")));
+    }
+
+    const POST: &str = r#"
+method: test.card.post
+scope: test
+summary: Test
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  MESSAGE: { type: string, doc: m }
+  ATTACH: { type: Attach, doc: a }
+  KEYBOARD: { type: json, doc: k }
+  MENU: { type: json, doc: m }
+one_of_required:
+  - { params: [MESSAGE, ATTACH], invalid: MESSAGE_EMPTY }
+  - [KEYBOARD, MENU]
+result: id
+types:
+  Attach:
+    input: true
+    fields:
+      BLOCKS: { type: array, items: json, required: true }
+errors:
+  MESSAGE_EMPTY: { status: 400, message: "Message can't be empty", doc: Nothing to post }
+example:
+  params: { MESSAGE: Hi, MENU: [] }
+  response: { result: 7 }
+"#;
+
+    fn post(params: Value) -> Result<Value, Failure> {
+        let spec = b24_spec::load_str("test.card.post.yaml", POST).unwrap();
+        let params = Params::from_map(params.as_object().unwrap().clone());
+        answer(
+            &spec,
+            &mut fixture(),
+            &params,
+            1,
+            SystemTime::UNIX_EPOCH,
+            None,
+        )
+        .map(|a| a.result)
+    }
+
+    #[test]
+    fn a_group_none_of_whose_params_is_sent_is_refused_with_its_code() {
+        assert_eq!(post(json!({"MESSAGE": "Hi", "MENU": []})), Ok(json!(7)));
+        assert_eq!(
+            post(json!({"attach": {"BLOCKS": []}, "KEYBOARD": {}})),
+            Ok(json!(7))
+        );
+        // `null` is not sent.
+        let e = post(json!({"MESSAGE": null, "MENU": []})).unwrap_err();
+        assert_eq!((e.status.as_u16(), e.code.as_str()), (400, "MESSAGE_EMPTY"));
+        assert_eq!(e.description, "Message can't be empty");
+        let e = post(json!({"MESSAGE": "Hi"})).unwrap_err();
+        assert_eq!(
+            (e.status.as_u16(), e.code.as_str()),
+            (400, "INVALID_ARG_VALUE")
+        );
+        assert_eq!(
+            e.description,
+            "none of `KEYBOARD`, `MENU` is given; the method needs at least one of them"
+        );
+        // The values are checked first: an input object without its required field.
+        let e = post(json!({"ATTACH": {}, "MENU": []})).unwrap_err();
+        assert_eq!(e.code, "INVALID_ARG_VALUE");
+        assert_eq!(
+            e.description,
+            "invalid value of `ATTACH.BLOCKS`: field `BLOCKS` of `Attach` is required, but missing"
+        );
     }
 }

@@ -71,8 +71,11 @@
 //!   positional parameters, keyed `0`, `1`, …. Each declared parameter that is present must
 //!   have its declared type (form-style strings such as `"5"` count as numbers) and respect
 //!   `min`; required ones must be present; parameters the method does not declare are
-//!   ignored, as the portal ignores them. A bad value answers with the parameter's `invalid`
-//!   code, or HTTP 400 `INVALID_ARG_VALUE`.
+//!   ignored, as the portal ignores them. An input object (a `fields` object) may hold only
+//!   its type's fields and custom `UF_…` ones, with every required field. A bad value answers
+//!   with the parameter's `invalid` code, or HTTP 400 `INVALID_ARG_VALUE`. A request that
+//!   sends no parameter of a `one_of_required` group (`MESSAGE` or `ATTACH`) answers with the
+//!   group's `invalid` code, or `INVALID_ARG_VALUE`.
 //! - **Requests it cannot read** (malformed JSON or multipart, a JSON body that is a string,
 //!   a number or a boolean, a multipart file part: no emulated method takes a file) answer
 //!   HTTP 400 `ERROR_BAD_REQUEST` with a description.
@@ -141,7 +144,7 @@
 //! | Code | Status | When |
 //! | --- | --- | --- |
 //! | `ERROR_METHOD_NOT_FOUND` | 404 | no spec serves the method, or the path is not a REST path |
-//! | `INVALID_ARG_VALUE` | 400 | a parameter is missing or wrong and its spec names no `invalid` code; a `batch` without `cmd` or with a command that is not a string |
+//! | `INVALID_ARG_VALUE` | 400 | a parameter is missing or wrong and its spec names no `invalid` code; no parameter of a `one_of_required` group is sent and the group names no code; a `batch` without `cmd` or with a command that is not a string |
 //! | `ERROR_BAD_REQUEST` | 400, 405, 413 | the request cannot be read: malformed JSON, a JSON body that is neither an object nor a list, a multipart file part, `.xml`, another HTTP verb than GET/POST, a body over 16 MiB |
 //! | `ERROR_NOT_FOUND` | 400 | the spec's `emulator:` picked no record for a one-record answer or a write, names no `not_found` error (nor, for `kind: get`, `update` and `delete`, declares the CRM's "Not found" with the empty code), and the result type has no "no value" marker |
 //! | `ERROR_NOT_EMULATED` | 501 | the spec has neither `emulator:` nor an example response |

@@ -15,12 +15,16 @@ use crate::path::KeyPath;
 
 mod errors;
 mod example;
+mod groups;
+mod inputs;
 mod names;
 mod result;
 mod types;
 
 use errors::{emulation, error_codes};
 use example::{example_params, example_response};
+use groups::one_of_required;
+use inputs::{field_options, fields_of_kind, input_and_output_types};
 use names::{enums_of, fields_of, item_names, names, param_names};
 use result::result_choice;
 use types::{
@@ -35,11 +39,16 @@ pub(crate) fn library(cx: &mut Ctxt, file: &str, all: &[TypeDef], all_enums: &[E
     enums_of(cx, shared.iter().filter(|i| i.file == file));
     let own: Vec<&TypeDef> = all.iter().filter(|t| t.file == file).collect();
     fields_of(cx, own.iter().copied());
+    field_options(cx, own.iter().copied());
     let defined: HashSet<&str> = all.iter().map(|t| t.name.as_str()).collect();
     let enum_names: Vec<&str> = all_enums.iter().map(|e| e.name.as_str()).collect();
-    for f in own.iter().flat_map(|t| &t.fields) {
-        named_type_exists(cx, &defined, &enum_names, &f.ty);
-        parameter_only_types(cx, &f.ty, "a field");
+    let find = |name: &str| all.iter().find(|t| t.name == name);
+    for t in &own {
+        for f in &t.fields {
+            named_type_exists(cx, &defined, &enum_names, &f.ty);
+            parameter_only_types(cx, &f.ty, "a field");
+            fields_of_kind(cx, t, &f.ty, &find);
+        }
     }
     let all: Vec<&TypeDef> = all.iter().collect();
     cycles_in(cx, &own, &all);
@@ -51,6 +60,9 @@ pub(crate) fn spec(cx: &mut Ctxt, spec: &Spec) {
     param_names(cx, spec);
     names(cx, spec, &items);
     references(cx, spec);
+    input_and_output_types(cx, spec);
+    field_options(cx, spec.types.iter());
+    one_of_required(cx, spec);
     cycles(cx, spec);
     error_codes(cx, spec);
     emulation(cx, spec);

@@ -13,11 +13,13 @@ use crate::items::{self, Def, MethodItems};
 use crate::model::Spec;
 use crate::names::ident;
 
+mod builder;
 mod contract;
 mod docs;
 mod enums;
 mod errors;
 mod filter;
+mod input;
 mod request;
 mod result;
 mod types;
@@ -27,6 +29,7 @@ use contract::contract_test;
 use docs::{doc_lines, module_docs};
 use enums::enum_def;
 use errors::error_enum;
+use input::input_def;
 use request::{call_def, client_fn, client_fn_decl, request_def};
 use result::result_enum;
 use types::type_def;
@@ -136,6 +139,7 @@ pub fn generate(set: &SpecSet, options: &Options) -> TokenStream {
         let module = ident(crate::SHARED_MODULE);
         let defs = shared_items.iter().map(|item| match item.def {
             Def::Object(t) => type_def(t, rt),
+            Def::Input(t) => input_def(t, rt),
             Def::Enum(e) => enum_def(e, rt),
             // Only object types and enums are shared.
             Def::Request
@@ -191,6 +195,7 @@ fn method_module(spec: &Spec, items: &MethodItems<'_>, rt: &TokenStream) -> Toke
         Def::Request => request_def(spec, items, rt),
         Def::Call => call_def(spec, items, rt),
         Def::Object(t) => type_def(t, rt),
+        Def::Input(t) => input_def(t, rt),
         Def::Enum(e) => enum_def(e, rt),
         Def::FilterCmp(f) => filter::cmp_def(f, &item.name, rt),
         Def::Filter(f, param) => filter::filter_def(

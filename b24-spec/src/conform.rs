@@ -8,7 +8,9 @@
 
 use serde_json::Value;
 
-use crate::model::{FilterDef, MapKeys, ResultCase, ResultChoice, Spec, TypeKind, TypeRef};
+use crate::model::{
+    FilterDef, MapKeys, OneOfGroup, ResultCase, ResultChoice, Spec, TypeDef, TypeKind, TypeRef,
+};
 use crate::path::KeyPath;
 
 /// Deeper nesting than this is refused rather than followed (cycles, hostile input).
@@ -34,6 +36,14 @@ pub struct Mismatch {
 /// Checks `v` against `ty`, resolving named types in `spec`.
 pub fn check(spec: &Spec, ty: &TypeRef, v: &Value, mode: Mode) -> Result<(), Mismatch> {
     Checker { spec, mode }.check(ty, v, KeyPath::root(), 0)
+}
+
+/// The `one_of_required` groups of which a request sends no parameter, in spec order; `sent`
+/// says whether it sends the parameter of a wire name.
+pub fn unmet_groups(spec: &Spec, sent: impl Fn(&str) -> bool) -> impl Iterator<Item = &OneOfGroup> {
+    spec.one_of_required
+        .iter()
+        .filter(move |group| !group.params.is_empty() && !group.names().any(&sent))
 }
 
 /// The whole number a request value stands for (`5`, `5.0`, `"5"`), for `min` checks.
@@ -338,6 +348,9 @@ impl Checker<'_> {
                 let Some(def) = self.spec.find_type(name) else {
                     return Ok(());
                 };
+                if def.input {
+                    return self.input(def, obj, path, depth);
+                }
                 for f in &def.fields {
                     let field_path = path.key(&f.wire);
                     match obj.get(&f.wire) {
@@ -388,6 +401,60 @@ impl Checker<'_> {
 }
 
 impl Checker<'_> {
+    /// An object of an input type: every key a declared field (or a custom field the type
+    /// admits) with a value of the field's type, and every `required` field present. `null`
+    /// counts as left out, as the emulator reads requests.
+    fn input(
+        &self,
+        def: &TypeDef,
+        obj: &serde_json::Map<String, Value>,
+        path: KeyPath,
+        depth: usize,
+    ) -> Result<(), Mismatch> {
+        for (key, value) in obj {
+            let at = path.key(key);
+            match def.fields.iter().find(|f| f.wire == *key) {
+                Some(_) if value.is_null() => {}
+                Some(f) => self.check(&f.ty, value, at, depth + 1)?,
+                None if def.admits_extra_key(key) => {}
+                None => {
+                    let hint = match crate::diag::did_you_mean(
+                        key,
+                        def.fields.iter().map(|f| f.wire.as_str()),
+                    ) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => {
+                            let mut names: Vec<&str> =
+                                def.fields.iter().take(8).map(|f| f.wire.as_str()).collect();
+                            if def.fields.len() > names.len() {
+                                names.push("…");
+                            }
+                            format!("its fields: {}", names.join(", "))
+                        }
+                    };
+                    return Err(Mismatch {
+                        path: at,
+                        message: format!("`{key}` is not a field of `{}` ({hint})", def.name),
+                    });
+                }
+            }
+        }
+        match def
+            .fields
+            .iter()
+            .find(|f| f.required && obj.get(&f.wire).is_none_or(Value::is_null))
+        {
+            Some(f) => Err(Mismatch {
+                path: path.key(&f.wire),
+                message: format!(
+                    "field `{}` of `{}` is required, but missing",
+                    f.wire, def.name
+                ),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// A filter object: every key a declared field, optionally behind an accepted operator,
     /// with a value of the field's type (a list of them for `@`, `!@`, and for any key as
     /// the portal allows).
@@ -937,5 +1004,139 @@ types:
         assert_eq!(integer_of(&json!(2.5)), None);
         assert_eq!(integer_of(&json!(u64::MAX)), Some(i128::from(u64::MAX)));
         assert_eq!(integer_of(&json!(true)), None);
+    }
+
+    const INPUTS: &str = r#"
+method: test.thing.add
+scope: test
+summary: Test
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  FIELDS: { type: ThingFields, required: true, doc: f }
+  PHONES: { type: array, items: Phone, doc: p }
+  MESSAGE: { type: string, doc: m }
+  ATTACH: { type: json, doc: a }
+  KEYBOARD: { type: json, doc: k }
+  MENU: { type: json, doc: k }
+one_of_required:
+  - [MESSAGE, ATTACH]
+  - { params: [KEYBOARD, MENU], invalid: NO_BUTTONS }
+result: id
+types:
+  ThingFields:
+    input: true
+    fields:
+      TITLE: { type: string, required: true }
+      OPENED: yn
+      ASSIGNED_BY_ID: id
+      PHONE: { type: array, items: Phone }
+  Phone:
+    input: true
+    fields:
+      VALUE: { type: string, required: true }
+      VALUE_TYPE: { type: enum, values: { WORK: work, MOBILE: mobile } }
+errors:
+  NO_BUTTONS: { doc: No buttons }
+"#;
+
+    fn inputs() -> Spec {
+        crate::load_str("test.thing.add.yaml", INPUTS).unwrap_or_else(|d| panic!("{d:?}"))
+    }
+
+    #[test]
+    fn input_objects_take_declared_fields_and_custom_ones() {
+        let s = inputs();
+        for v in [
+            json!({"TITLE": "x"}),
+            json!({"TITLE": "x", "OPENED": "Y", "ASSIGNED_BY_ID": "5",
+                   "PHONE": [{"VALUE": "1", "VALUE_TYPE": "WORK"}], "UF_CRM_17": {"any": 1}}),
+            // A PHP form: `FIELDS[PHONE][0][VALUE]=1`, and `null` for a field left out.
+            json!({"TITLE": "x", "PHONE": {"0": {"VALUE": "1"}}, "OPENED": null}),
+        ] {
+            assert_eq!(param(&s, "FIELDS", v.clone()), Ok(()), "{v}");
+        }
+        assert_eq!(
+            param(
+                &s,
+                "PHONES",
+                json!([{"VALUE": "2", "VALUE_TYPE": "MOBILE"}])
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn input_objects_refuse_unknown_keys_and_missing_required_fields() {
+        let s = inputs();
+        let failure = |name: &str, v: Value| {
+            let e = param(&s, name, v).unwrap_err();
+            (e.path.to_string(), e.message)
+        };
+        assert_eq!(
+            failure("FIELDS", json!({"TITLE": "x", "TITLES": "y"})),
+            (
+                "TITLES".into(),
+                "`TITLES` is not a field of `ThingFields` (did you mean `TITLE`?)".into()
+            )
+        );
+        let (path, message) = failure("FIELDS", json!({"TITLE": "x", "COLOUR": "red"}));
+        assert_eq!(path, "COLOUR");
+        assert!(
+            message.ends_with("(its fields: TITLE, OPENED, ASSIGNED_BY_ID, PHONE)"),
+            "{message}"
+        );
+        for v in [json!({"OPENED": "Y"}), json!({"TITLE": null}), json!([])] {
+            assert_eq!(
+                failure("FIELDS", v.clone()),
+                (
+                    "TITLE".into(),
+                    "field `TITLE` of `ThingFields` is required, but missing".into()
+                ),
+                "{v}"
+            );
+        }
+        let (path, message) = failure(
+            "FIELDS",
+            json!({"TITLE": "x", "PHONE": [{"VALUE": "1"}, {"VALUE_TYPE": "WORK"}]}),
+        );
+        assert_eq!(path, "PHONE[1].VALUE");
+        assert!(
+            message.contains("`VALUE` of `Phone` is required"),
+            "{message}"
+        );
+        let (path, message) = failure("PHONES", json!([{"VALUE": "1", "VALUE_TYPE": "HOME"}]));
+        assert_eq!(path, "[0].VALUE_TYPE");
+        assert!(message.contains("\"WORK\", \"MOBILE\""), "{message}");
+        assert_eq!(
+            failure("FIELDS", json!({"TITLE": "x", "OPENED": true})).0,
+            "OPENED"
+        );
+        assert_eq!(
+            failure("FIELDS", json!("x")).1,
+            "expected a `ThingFields` object, found \"x\""
+        );
+    }
+
+    #[test]
+    fn a_request_meets_a_group_with_any_of_its_parameters() {
+        let s = inputs();
+        let unmet = |sent: &[&str]| -> Vec<String> {
+            unmet_groups(&s, |name| sent.contains(&name))
+                .map(|g| g.names().collect::<Vec<_>>().join(" "))
+                .collect()
+        };
+        assert_eq!(unmet(&[]), ["MESSAGE ATTACH", "KEYBOARD MENU"]);
+        assert_eq!(unmet(&["ATTACH"]), ["KEYBOARD MENU"]);
+        assert!(unmet(&["MESSAGE", "MENU"]).is_empty());
+        let groups = &s.one_of_required;
+        assert_eq!(
+            (groups[0].invalid.as_deref(), groups[1].invalid.as_deref()),
+            (None, Some("NO_BUTTONS"))
+        );
+        assert_eq!(
+            groups[1].params[1].path.to_string(),
+            "one_of_required[1].params[1]"
+        );
     }
 }

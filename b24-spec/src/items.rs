@@ -41,8 +41,10 @@ pub(crate) enum Def<'a> {
     Error,
     /// The enum of a result whose shape a parameter chooses (`{Method}Result`).
     ResultChoice(&'a ResultChoice),
-    /// An object type of `types:`, a spec's or a type library's.
+    /// An output object type of `types:`, a spec's or a type library's: a serde struct.
     Object(&'a TypeDef),
+    /// An input object type (`input: true`): the builder a request sends it with.
+    Input(&'a TypeDef),
     /// An enum: written inline, a type library's named enum, or a select's field names.
     Enum(&'a EnumDef),
     /// A filter builder, with the parameter it is written under (`None` elsewhere, which the
@@ -58,7 +60,7 @@ pub(crate) struct MethodItems<'a> {
     /// The method's module, in the generating crate's root (also the client method's name).
     pub module: String,
     /// The items defined in the module, in the order they are generated: request, call, the
-    /// spec's object types, its enums, its filters (each narrowed one after its comparisons),
+    /// spec's object types (structs and input builders), its enums, its filters (each narrowed one after its comparisons),
     /// the result's enum, the error enum.
     pub own: Vec<Item<'a>>,
     /// Enums this spec adds to the shared module: the field names of its selects over a
@@ -87,13 +89,7 @@ pub(crate) fn method(spec: &Spec) -> MethodItems<'_> {
         path: at_method.clone(),
         shared: false,
     };
-    let objects = spec.types.iter().map(|t| Item {
-        name: t.name.clone(),
-        def: Def::Object(t),
-        file: &t.file,
-        path: t.path.clone(),
-        shared: false,
-    });
+    let objects = spec.types.iter().map(|t| object(t, false));
     let mut enums: Vec<Item<'_>> = Vec::new();
     let mut filters: Vec<Item<'_>> = Vec::new();
     let mut shared_selects: Vec<Item<'_>> = Vec::new();
@@ -192,6 +188,22 @@ pub(crate) fn method(spec: &Spec) -> MethodItems<'_> {
     }
 }
 
+/// The item of an object type of `types:`: its struct, or for an input type its builder,
+/// under the type's own name.
+fn object(t: &TypeDef, shared: bool) -> Item<'_> {
+    Item {
+        name: t.name.clone(),
+        def: if t.input {
+            Def::Input(t)
+        } else {
+            Def::Object(t)
+        },
+        file: &t.file,
+        path: t.path.clone(),
+        shared,
+    }
+}
+
 /// The name of the comparisons type of a filter that accepts some operators but not all
 /// (`{Filter}Cmp`); `None` when it uses the runtime's `Cmp` or takes plain values.
 fn cmp_name(filter: &FilterDef) -> Option<String> {
@@ -244,16 +256,7 @@ pub(crate) fn shared<'a>(
     enums: &'a [EnumDef],
     specs: impl IntoIterator<Item = &'a Spec>,
 ) -> Vec<Item<'a>> {
-    let mut out: Vec<Item<'a>> = types
-        .iter()
-        .map(|t| Item {
-            name: t.name.clone(),
-            def: Def::Object(t),
-            file: &t.file,
-            path: t.path.clone(),
-            shared: true,
-        })
-        .collect();
+    let mut out: Vec<Item<'a>> = types.iter().map(|t| object(t, true)).collect();
     for t in types {
         for ty in t.fields.iter().flat_map(|f| f.ty.walk()) {
             // Named enums are listed once below, not where they are used.
@@ -401,5 +404,52 @@ types:
                 ("PersonField", "test.thing.list.yaml"),
             ]
         );
+    }
+
+    #[test]
+    fn an_input_type_is_its_builder_in_the_module_that_defines_it() {
+        let set = set(&[
+            (
+                "types/lib.yaml",
+                "types:\n  Phone: { input: true, fields: { VALUE: string } }\n",
+            ),
+            (
+                "test.thing.add.yaml",
+                "method: test.thing.add
+scope: test
+summary: Add a thing
+docs: https://example.com/x
+access: any user
+params:
+  FIELDS: { type: ThingFields, doc: Fields }
+result: id
+types:
+  ThingFields:
+    input: true
+    fields:
+      PHONE: { type: array, items: Phone }
+      KIND: { type: enum, values: { a: a } }
+",
+            ),
+        ]);
+        let items = method(&set.specs[0]);
+        let own: Vec<(&str, bool)> = items
+            .own
+            .iter()
+            .map(|i| (i.name.as_str(), matches!(i.def, Def::Input(_))))
+            .collect();
+        assert_eq!(
+            own,
+            [
+                ("TestThingAddRequest", false),
+                ("TestThingAddCall", false),
+                ("ThingFields", true),
+                ("ThingFieldsKind", false),
+                ("TestThingAddError", false),
+            ]
+        );
+        assert_eq!(items.reexports, ["Phone"]);
+        let shared = shared(&set.shared, &set.shared_enums, &set.specs);
+        assert!(matches!(shared[0].def, Def::Input(t) if t.name == "Phone"));
     }
 }

@@ -29,6 +29,9 @@ pub struct Spec {
     /// response carries `total` and `next`.
     pub paged: bool,
     pub params: Vec<Param>,
+    /// Groups of parameters of which the method needs at least one each
+    /// (`one_of_required: [[MESSAGE, ATTACH]]`), in spec order.
+    pub one_of_required: Vec<OneOfGroup>,
     pub result: ResultDef,
     /// Object types defined in this spec.
     pub types: Vec<TypeDef>,
@@ -61,6 +64,33 @@ pub struct Param {
     pub invalid: Option<String>,
     pub doc: String,
     pub path: KeyPath,
+}
+
+/// A group of `one_of_required`: parameters of which a request must send at least one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneOfGroup {
+    /// The parameters' wire names, in spec order, each with the key path that names it.
+    pub params: Vec<GroupParam>,
+    /// The error code the portal answers when none of them is sent (`invalid:`); without
+    /// one, `INVALID_ARG_VALUE`.
+    pub invalid: Option<String>,
+    /// Where the group is written (`one_of_required[0]`).
+    pub path: KeyPath,
+}
+
+/// A parameter named in a [`OneOfGroup`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupParam {
+    /// Wire name of the parameter.
+    pub wire: String,
+    pub path: KeyPath,
+}
+
+impl OneOfGroup {
+    /// The wire names, in spec order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.params.iter().map(|p| p.wire.as_str())
+    }
 }
 
 /// The `result` of a successful call.
@@ -446,8 +476,25 @@ pub struct TypeDef {
     /// The file that defines it.
     pub file: String,
     pub doc: Option<String>,
+    /// An input type (`input: true`): an object a request sends, as a parameter or inside
+    /// one. Its fields are optional unless `required`, and it becomes a builder. Otherwise an
+    /// output type: an object the portal sends in a result, which becomes a serde struct.
+    pub input: bool,
     pub fields: Vec<Field>,
     pub path: KeyPath,
+}
+
+impl TypeDef {
+    /// Whether `key`, which is not one of the declared fields, is still a key a request may
+    /// send in an object of this input type: a custom field of the portal. Every name
+    /// starting with `UF_` is one (the portal's user fields, as `select` accepts them).
+    ///
+    /// This is the one place that decides it (the request check, so the emulator, the
+    /// example check and the CLI, asks here); custom-field patterns declared on the type
+    /// belong here.
+    pub fn admits_extra_key(&self, key: &str) -> bool {
+        key.starts_with("UF_")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -457,8 +504,11 @@ pub struct Field {
     /// Rust identifier (snake case, without `r#`): the wire name converted, or `rust_name`.
     pub rust: String,
     pub ty: TypeRef,
-    /// The key may be missing from the object.
+    /// The key may be missing from the object (fields of output types).
     pub optional: bool,
+    /// The key must be sent (fields of input types, which are optional otherwise): the
+    /// builder's `new()` takes it.
+    pub required: bool,
     pub doc: Option<String>,
     pub path: KeyPath,
 }

@@ -7,8 +7,9 @@ use serde_yaml::Value;
 
 use crate::diag::{Ctxt, did_you_mean};
 use crate::model::{
-    EnumDef, EnumValue, ErrorDef, Example, Field, FilterDef, FilterField, FilterOp, MapKeys,
-    PRIMITIVES, Param, ResultCase, ResultChoice, ResultDef, Spec, TypeDef, TypeKind, TypeRef,
+    EnumDef, EnumValue, ErrorDef, Example, Field, FilterDef, FilterField, FilterOp, GroupParam,
+    MapKeys, OneOfGroup, PRIMITIVES, Param, ResultCase, ResultChoice, ResultDef, Spec, TypeDef,
+    TypeKind, TypeRef,
 };
 use crate::names::pascal_case;
 use crate::path::KeyPath;
@@ -24,6 +25,7 @@ const TOP_KEYS: &[&str] = &[
     "read_only",
     "paged",
     "params",
+    "one_of_required",
     "result",
     "types",
     "errors",
@@ -59,11 +61,11 @@ const PARAM_KEYS: &[&str] = &[
     "invalid",
     "rust_name",
 ];
-const FIELD_KEYS: &[&str] = &["doc", "optional", "rust_name"];
+const FIELD_KEYS: &[&str] = &["doc", "optional", "required", "rust_name"];
 const RESULT_KEYS: &[&str] = &["doc"];
 const CHOICE_KEYS: &[&str] = &["by_param", "cases", "otherwise", "doc"];
 const CASE_KEYS: &[&str] = &["variant", "doc"];
-const TYPEDEF_KEYS: &[&str] = &["doc", "fields"];
+const TYPEDEF_KEYS: &[&str] = &["doc", "input", "fields"];
 const ERROR_KEYS: &[&str] = &["status", "doc", "message", "rust_name"];
 const EXAMPLE_KEYS: &[&str] = &["params", "response"];
 
@@ -120,6 +122,10 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
             None
         }
     };
+    let one_of_required = match get(map, "one_of_required") {
+        Some(v) if !v.is_null() => one_of_required(cx, v, &path.key("one_of_required")),
+        _ => Vec::new(),
+    };
     let example = get(map, "example").and_then(|v| example(cx, v, &path.key("example")));
     let emulator =
         get(map, "emulator").and_then(|v| crate::emulation::parse(cx, v, &path.key("emulator")));
@@ -136,6 +142,7 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
         read_only,
         paged,
         params,
+        one_of_required,
         result: result?,
         types,
         shared_types: Vec::new(),
@@ -401,7 +408,7 @@ fn types(
             })
             .collect();
         let own = value.as_mapping();
-        let (doc, fields) = if !spilled.is_empty()
+        let (doc, input, fields) = if !spilled.is_empty()
             && (value.is_null()
                 || own.is_some_and(|m| get(m, "fields").is_none() && get(m, "type").is_none()))
         {
@@ -409,11 +416,19 @@ fn types(
                 check_keys(cx, m, &p, &[TYPEDEF_KEYS]);
             }
             let doc = own.and_then(|m| optional_str(cx, m, &p, "doc"));
+            let input = own
+                .and_then(|m| optional_bool(cx, m, &p, "input"))
+                .or_else(|| {
+                    spilled
+                        .iter()
+                        .find_map(|(k, v)| (*k == "input").then(|| v.as_bool()).flatten())
+                })
+                .unwrap_or(false);
             let fields = spilled
                 .iter()
                 .find(|(k, _)| *k == "fields")
                 .map_or_else(Vec::new, |(_, f)| fields(cx, f, &path.key("fields"), &name));
-            (doc, fields)
+            (doc, input, fields)
         } else {
             let Some(m) = mapping(cx, value, &p, "a type definition") else {
                 continue;
@@ -435,6 +450,7 @@ fn types(
             name,
             file: file.to_owned(),
             doc,
+            input,
             fields,
             path: p,
         });
@@ -442,13 +458,13 @@ fn types(
     (out, enums)
 }
 
-/// The `doc` and `fields` of an object type's definition.
+/// The `doc`, `input` and `fields` of an object type's definition.
 fn object_type(
     cx: &mut Ctxt,
     m: &serde_yaml::Mapping,
     p: &KeyPath,
     name: &str,
-) -> (Option<String>, Vec<Field>) {
+) -> (Option<String>, bool, Vec<Field>) {
     // Fields written straight under the type's name, without `fields:` or beside an empty
     // one: one mistake, reported once; the fields are read where they stand.
     let (stray, known): (serde_yaml::Mapping, serde_yaml::Mapping) =
@@ -460,6 +476,7 @@ fn object_type(
         });
     check_keys(cx, &known, p, &[TYPEDEF_KEYS]);
     let doc = optional_str(cx, m, p, "doc");
+    let input = optional_bool(cx, m, p, "input").unwrap_or(false);
     let fields = match get(m, "fields") {
         None | Some(Value::Null) if !stray.is_empty() => {
             fields_beside(cx, p, name, &stray, get(m, "fields").is_some());
@@ -476,11 +493,18 @@ fn object_type(
             Vec::new()
         }
     };
-    (doc, fields)
+    (doc, input, fields)
 }
 
 /// Keys of a type definition (an object type's or a named enum's).
-const DEFINITION_KEYS: &[&str] = &["doc", "fields", "type", "values", "case_insensitive"];
+const DEFINITION_KEYS: &[&str] = &[
+    "doc",
+    "input",
+    "fields",
+    "type",
+    "values",
+    "case_insensitive",
+];
 
 /// A key of a type definition written where type names go, directly under `types:`: the
 /// definition's lines are indented one level too little.
@@ -592,12 +616,13 @@ fn fields(cx: &mut Ctxt, v: &Value, path: &KeyPath, owner: &str) -> Vec<Field> {
         let Some(ty) = type_node(cx, value, &p, &[FIELD_KEYS], &default_name) else {
             continue;
         };
-        let (doc, optional) = match value.as_mapping() {
+        let (doc, optional, required) = match value.as_mapping() {
             Some(m) => (
                 optional_str(cx, m, &p, "doc"),
                 optional_bool(cx, m, &p, "optional").unwrap_or(false),
+                optional_bool(cx, m, &p, "required").unwrap_or(false),
             ),
-            None => (None, false),
+            None => (None, false, false),
         };
         let rust = value
             .as_mapping()
@@ -608,8 +633,88 @@ fn fields(cx: &mut Ctxt, v: &Value, path: &KeyPath, owner: &str) -> Vec<Field> {
             wire,
             ty,
             optional,
+            required,
             doc,
             path: p,
+        });
+    }
+    out
+}
+
+const GROUP_KEYS: &[&str] = &["params", "invalid"];
+
+/// `one_of_required: [[MESSAGE, ATTACH], { params: [A, B], invalid: CODE }]`: groups of
+/// parameter names, each a list, or a mapping with the list and the error code for none.
+fn one_of_required(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<OneOfGroup> {
+    let Value::Sequence(groups) = v else {
+        wrong_kind(
+            cx,
+            v,
+            path,
+            "a list of parameter groups, e.g. `[[MESSAGE, ATTACH]]`",
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, group) in groups.iter().enumerate() {
+        let at = path.index(i);
+        let (names, names_at, invalid) = match group {
+            Value::Sequence(names) => (names, at.clone(), None),
+            Value::Mapping(m) => {
+                check_keys(cx, m, &at, &[GROUP_KEYS]);
+                let invalid = optional_str(cx, m, &at, "invalid");
+                match get(m, "params") {
+                    Some(Value::Sequence(names)) => (names, at.key("params"), invalid),
+                    Some(other) => {
+                        wrong_kind(
+                            cx,
+                            other,
+                            &at.key("params"),
+                            "a list of parameter names, e.g. `[MESSAGE, ATTACH]`",
+                        );
+                        continue;
+                    }
+                    None => {
+                        missing(
+                            cx,
+                            &at,
+                            "params",
+                            "the parameters of which at least one must be sent, e.g. `[MESSAGE, ATTACH]`",
+                        );
+                        continue;
+                    }
+                }
+            }
+            Value::String(name) => {
+                cx.error(&at, format!("expected a group of parameter names, found the single name `{name}`"))
+                    .help("write each group as a list, in a list of groups: `one_of_required: [[MESSAGE, ATTACH]]`");
+                continue;
+            }
+            other => {
+                wrong_kind(
+                    cx,
+                    other,
+                    &at,
+                    "a group: a list of parameter names such as `[MESSAGE, ATTACH]`, or `{ params: [...], invalid: CODE }`",
+                );
+                continue;
+            }
+        };
+        let mut params = Vec::new();
+        for (j, name) in names.iter().enumerate() {
+            let name_at = names_at.index(j);
+            match name {
+                Value::String(wire) => params.push(GroupParam {
+                    wire: wire.clone(),
+                    path: name_at,
+                }),
+                other => wrong_kind(cx, other, &name_at, "a parameter name"),
+            }
+        }
+        out.push(OneOfGroup {
+            params,
+            invalid,
+            path: at,
         });
     }
     out

@@ -30,8 +30,21 @@ pub fn seed_for(method: &str, variant: &str) -> u64 {
 /// Up to `count` values of `ty` that `conform` accepts as a result, the same for the same
 /// `seed`. Fewer when the type has few spellings (duplicates are dropped).
 pub fn results(spec: &Spec, ty: &TypeRef, count: usize, seed: u64) -> Vec<Value> {
+    samples(spec, ty, count, seed, Mode::Result)
+}
+
+/// Up to `count` values of a parameter's type `ty` that `conform` accepts in a request, the
+/// same for the same `seed`: input objects with their required fields and some of the
+/// others, and the spellings a PHP form sends (numbers and ids as text, lists as objects
+/// keyed `"0"`, `"1"`, …).
+pub fn requests(spec: &Spec, ty: &TypeRef, count: usize, seed: u64) -> Vec<Value> {
+    samples(spec, ty, count, seed, Mode::Request)
+}
+
+fn samples(spec: &Spec, ty: &TypeRef, count: usize, seed: u64, mode: Mode) -> Vec<Value> {
     let mut generator = Generator {
         spec,
+        mode,
         rng: SplitMix(seed),
     };
     let mut out: Vec<Value> = Vec::new();
@@ -41,7 +54,7 @@ pub fn results(spec: &Spec, ty: &TypeRef, count: usize, seed: u64) -> Vec<Value>
             break;
         }
         let value = generator.value(ty, 0);
-        if conform::check(spec, ty, &value, Mode::Result).is_ok() && !out.contains(&value) {
+        if conform::check(spec, ty, &value, mode).is_ok() && !out.contains(&value) {
             out.push(value);
         }
     }
@@ -50,6 +63,8 @@ pub fn results(spec: &Spec, ty: &TypeRef, count: usize, seed: u64) -> Vec<Value>
 
 struct Generator<'a> {
     spec: &'a Spec,
+    /// A request's spellings, or a result's.
+    mode: Mode,
     rng: SplitMix,
 }
 
@@ -64,6 +79,17 @@ impl Generator<'_> {
         if !markers.is_empty() && self.rng.one_in(4) {
             return self.rng.pick(&markers).clone();
         }
+        if self.mode == Mode::Request
+            && self.rng.one_in(3)
+            && let Some(text) = self.form_text(ty, depth)
+        {
+            return text;
+        }
+        self.spelled(ty, depth)
+    }
+
+    /// A value of `ty` in one of its JSON spellings.
+    fn spelled(&mut self, ty: &TypeRef, depth: usize) -> Value {
         match &ty.kind {
             TypeKind::String => self.pick_json(&[
                 json!("text"),
@@ -157,6 +183,17 @@ impl Generator<'_> {
                 let Some(def) = self.spec.find_type(name) else {
                     return Value::Object(Map::new());
                 };
+                if def.input {
+                    // Required fields always, the others now and then.
+                    let mut object = Map::new();
+                    for field in &def.fields {
+                        if field.required || (depth < MAX_DEPTH && self.rng.one_in(2)) {
+                            let value = self.value(&field.ty, depth + 1);
+                            object.insert(field.wire.clone(), value);
+                        }
+                    }
+                    return Value::Object(object);
+                }
                 let mut object = Map::new();
                 for field in &def.fields {
                     if field.optional && (depth >= MAX_DEPTH || self.rng.one_in(4)) {
@@ -181,6 +218,40 @@ impl Generator<'_> {
 
     fn pick_json(&mut self, values: &[Value]) -> Value {
         self.rng.pick(values).clone()
+    }
+
+    /// A request value as a PHP form (or a client that writes everything as text) sends it:
+    /// a number as text, a list as an object keyed `"0"`, `"1"`, …; `None` for a type
+    /// without such a spelling.
+    fn form_text(&mut self, ty: &TypeRef, depth: usize) -> Option<Value> {
+        match &ty.kind {
+            TypeKind::Integer | TypeKind::Number | TypeKind::Id => match self.spelled(ty, depth) {
+                Value::Number(n) => Some(Value::String(n.to_string())),
+                other => Some(other),
+            },
+            TypeKind::Boolean => Some(self.pick_json(&[json!("1"), json!("0")])),
+            TypeKind::Array(items) => {
+                let len = if depth >= MAX_DEPTH {
+                    0
+                } else {
+                    self.rng.below(4)
+                };
+                let keyed = (0..len)
+                    .map(|i| (i.to_string(), self.value(items, depth + 1)))
+                    .collect();
+                Some(Value::Object(keyed))
+            }
+            TypeKind::String
+            | TypeKind::Yn
+            | TypeKind::Datetime
+            | TypeKind::NaiveDatetime
+            | TypeKind::Date
+            | TypeKind::Json
+            | TypeKind::Map { .. }
+            | TypeKind::Enum(_)
+            | TypeKind::Named(_)
+            | TypeKind::Filter(_) => None,
+        }
     }
 }
 
@@ -293,5 +364,53 @@ types:
             samples.iter().map(|s| s["kind"].to_string()).collect();
         assert_eq!(kinds.len(), 2, "both enum values: {kinds:?}");
         assert!(seen(&|s| s.get("FIELD_ADDED_LATER").is_some()));
+    }
+
+    #[test]
+    fn request_samples_send_input_objects_as_clients_do() {
+        let spec = spec(
+            r#"
+method: test.thing.get
+scope: test
+summary: Test
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  FIELDS: { type: ThingFields, doc: f }
+result: id
+types:
+  ThingFields:
+    input: true
+    fields:
+      TITLE: { type: string, required: true }
+      OPENED: yn
+      SORT: integer
+      PHONE: { type: array, items: Phone }
+  Phone:
+    input: true
+    fields:
+      VALUE: { type: string, required: true }
+      VALUE_TYPE: { type: enum, values: { WORK: work } }
+"#,
+        );
+        let ty = &spec.params[0].ty;
+        let samples = requests(&spec, ty, 48, 5);
+        assert_eq!(samples.len(), 48);
+        assert_eq!(samples, requests(&spec, ty, 48, 5));
+        for s in &samples {
+            assert_eq!(conform::check(&spec, ty, s, Mode::Request), Ok(()), "{s}");
+            assert!(
+                s["TITLE"].is_string(),
+                "the required field is always sent: {s}"
+            );
+        }
+        let seen = |f: &dyn Fn(&Value) -> bool| samples.iter().any(f);
+        assert!(seen(&|s| s.get("OPENED").is_none()) && seen(&|s| s["OPENED"] == "Y"));
+        assert!(seen(&|s| s["SORT"].is_string()) && seen(&|s| s["SORT"].is_number()));
+        // Lists as JSON lists and as PHP form lists keyed "0", "1", …
+        assert!(seen(&|s| s["PHONE"][0]["VALUE"].is_string()));
+        assert!(seen(&|s| s["PHONE"]["0"]["VALUE"].is_string()));
+        // Never a spelling only answers use.
+        assert!(!seen(&|s| s["OPENED"].is_boolean()));
     }
 }

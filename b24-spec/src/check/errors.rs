@@ -77,7 +77,8 @@ fn empty_error_code(doc: &str) -> (String, String) {
     )
 }
 
-/// Error codes and names that the emulator section and params refer to must exist.
+/// Error codes and names that the emulator section, params and `one_of_required` groups refer
+/// to must exist.
 pub(super) fn emulation(cx: &mut Ctxt, spec: &Spec) {
     let codes: Vec<&str> = spec.errors.iter().map(|e| e.code.as_str()).collect();
     let known_code = |cx: &mut Ctxt, code: &str, path: &KeyPath| {
@@ -102,6 +103,11 @@ pub(super) fn emulation(cx: &mut Ctxt, spec: &Spec) {
                 "`min` applies only to `integer` and `id` parameters",
             )
             .help("remove `min`, or change the parameter's `type`");
+        }
+    }
+    for group in &spec.one_of_required {
+        if let Some(code) = &group.invalid {
+            known_code(cx, code, &group.path.key("invalid"));
         }
     }
     crate::emulation::check(cx, spec);

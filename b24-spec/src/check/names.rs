@@ -130,7 +130,7 @@ pub(super) fn item_names(cx: &mut Ctxt, file: &str, items: &[&Item<'_>]) {
 /// PascalCase Rust type name: how to fix it.
 pub(super) fn unusable_name(item: &Item<'_>) -> Option<&'static str> {
     let help = match item.def {
-        Def::Object(_) | Def::Filter(..) => {
+        Def::Object(_) | Def::Input(_) | Def::Filter(..) => {
             "type names are PascalCase letters and digits, e.g. `User` or `UserPhones`"
         }
         Def::Enum(e) if e.shared && e.select_of.is_none() => {
@@ -188,7 +188,7 @@ pub(super) fn clash(cx: &mut Ctxt, file: &str, at: &Item<'_>, other: &Item<'_>) 
     let library_type = |i: &Item<'_>| {
         i.shared
             && match i.def {
-                Def::Object(_) => true,
+                Def::Object(_) | Def::Input(_) => true,
                 Def::Enum(e) => e.select_of.is_none() && e.shared,
                 Def::Request
                 | Def::Call
@@ -198,10 +198,8 @@ pub(super) fn clash(cx: &mut Ctxt, file: &str, at: &Item<'_>, other: &Item<'_>) 
                 | Def::FilterCmp(_) => false,
             }
     };
-    let help = if matches!((at.def, other.def), (Def::Object(_), Def::Object(_)))
-        && !at.shared
-        && other.shared
-    {
+    let object = |d: Def<'_>| matches!(d, Def::Object(_) | Def::Input(_));
+    let help = if object(at.def) && object(other.def) && !at.shared && other.shared {
         "use the library's type (delete this definition), or give this one another name".to_owned()
     } else if library_type(at) && library_type(other) && at.file != other.file {
         "define each shared type in one type library, or give one of them another name".to_owned()
@@ -227,6 +225,7 @@ pub(super) fn clash(cx: &mut Ctxt, file: &str, at: &Item<'_>, other: &Item<'_>) 
         }) => cx.error(&at.path, message),
         Def::Enum(_)
         | Def::Object(_)
+        | Def::Input(_)
         | Def::ResultChoice(_)
         | Def::Filter(..)
         | Def::FilterCmp(_) => cx.key_error(&at.path, message),
@@ -239,7 +238,7 @@ pub(super) fn clash(cx: &mut Ctxt, file: &str, at: &Item<'_>, other: &Item<'_>) 
 /// help names the file when it is not `file`.
 pub(super) fn renaming(item: &Item<'_>, file: &str) -> (u8, String) {
     let (rank, help) = match item.def {
-        Def::Object(t) => (2, format!("give the type `{}` another name", t.name)),
+        Def::Object(t) | Def::Input(t) => (2, format!("give the type `{}` another name", t.name)),
         Def::Enum(e) => match (&e.select_of, e.shared) {
             (Some(of), _) => (
                 1,
@@ -277,6 +276,7 @@ pub(super) fn what(item: &Item<'_>) -> &'static str {
         Def::Error => "error enum",
         Def::ResultChoice(_) => "enum of the result's shapes",
         Def::Object(_) => "type",
+        Def::Input(_) => "input type",
         Def::Enum(e) if e.select_of.is_some() => "select's enum",
         Def::Enum(e) if e.shared => "named enum",
         Def::Enum(_) => "enum",
@@ -289,6 +289,7 @@ pub(super) fn what(item: &Item<'_>) -> &'static str {
 pub(super) fn origin(item: &Item<'_>) -> &'static str {
     match item.def {
         Def::Object(_)
+        | Def::Input(_)
         | Def::Enum(EnumDef {
             select_of: None, ..
         })

@@ -49,7 +49,8 @@ pub(super) fn named_type_exists(
     }
 }
 
-/// Every named type must be defined in `types:` or a type library; parameters name none.
+/// Every named type must be defined in `types:` or a type library; filters and selects are
+/// whole parameters.
 pub(super) fn references(cx: &mut Ctxt, spec: &Spec) {
     let defined: HashSet<&str> = spec
         .types
@@ -61,20 +62,7 @@ pub(super) fn references(cx: &mut Ctxt, spec: &Spec) {
     for (place, ty) in spec.type_roots() {
         named_type_exists(cx, &defined, &enums, ty);
         match place {
-            // A filter's fields must be single values, which `filter_fields` checks.
-            Place::Param(p) if !matches!(p.ty.kind, TypeKind::Filter(_)) => {
-                // An unknown name was just reported; whether it is an object type is unknown.
-                if ty
-                    .walk()
-                    .any(|t| matches!(&t.kind, TypeKind::Named(n) if defined.contains(n.as_str())))
-                {
-                    cx.error(
-                        &p.ty.path,
-                        format!("parameter `{}` uses an object type", p.wire),
-                    )
-                    .help("parameters are scalars, arrays or `json`");
-                }
-            }
+            // Which object types a parameter may hold: `inputs::input_and_output_types`.
             Place::Param(_) => {}
             Place::Field(..) => parameter_only_types(cx, ty, "a field"),
             Place::Result(_) => parameter_only_types(cx, ty, "`result`"),

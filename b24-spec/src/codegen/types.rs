@@ -57,7 +57,9 @@ pub(super) fn qualified_type(
     module: &proc_macro2::Ident,
 ) -> TokenStream {
     let inner = match &ty.kind {
+        // Library types too: the module re-exports those it uses.
         TypeKind::Enum(EnumDef { name, .. })
+        | TypeKind::Named(name)
         | TypeKind::Filter(crate::model::FilterDef { name, .. }) => {
             let name = ident(name);
             quote!(#module::#name)
@@ -71,8 +73,7 @@ pub(super) fn qualified_type(
             let value = qualified_type(values, rt, module);
             quote!(::std::collections::BTreeMap<#key, #value>)
         }
-        // Types of the runtime and the standard library, and (never in a parameter, which
-        // the checks refuse) object types.
+        // Types of the runtime and the standard library.
         TypeKind::String
         | TypeKind::Integer
         | TypeKind::Number
@@ -82,8 +83,7 @@ pub(super) fn qualified_type(
         | TypeKind::Datetime
         | TypeKind::NaiveDatetime
         | TypeKind::Date
-        | TypeKind::Json
-        | TypeKind::Named(_) => base_type(ty, rt),
+        | TypeKind::Json => base_type(ty, rt),
     };
     if ty.has_none() {
         quote!(::core::option::Option<#inner>)
