@@ -85,6 +85,7 @@ fn code_in_spec_text_is_emitted_as_text_blocks_not_doctests() {
         specs: vec![spec],
         shared: Vec::new(),
         shared_enums: Vec::new(),
+        sets: Vec::new(),
         files: vec![PathBuf::from("specs/im.thing.get.yaml")],
         relative: vec!["specs/im.thing.get.yaml".into()],
         sources: vec![src.into()],

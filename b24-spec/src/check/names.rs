@@ -82,7 +82,12 @@ const BUILDER_METHODS: &[&str] = &[
 /// method may take the name of one (whether it uses it or not, so the rule does not change
 /// when the spec does). Also the enums' variants and the fields of the spec's own types.
 pub(super) fn names(cx: &mut Ctxt, spec: &Spec, items: &MethodItems<'_>) {
-    let library = items::shared(&spec.shared_types, &spec.shared_enums, std::iter::empty());
+    let library = items::shared(
+        &spec.shared_types,
+        &spec.shared_enums,
+        &[],
+        std::iter::empty(),
+    );
     let module: Vec<&Item<'_>> = items
         .own
         .iter()
@@ -143,6 +148,9 @@ pub(super) fn unusable_name(item: &Item<'_>) -> Option<&'static str> {
                 "type names are PascalCase letters and digits, e.g. `User` or `UserPhones`"
             }
         }
+        Def::CustomFieldSet(_) => {
+            "custom field set names are PascalCase letters and digits, e.g. `MyDealFields`"
+        }
         // Made from names checked elsewhere: the method's, a filter's, a record's.
         Def::Enum(_)
         | Def::Request
@@ -195,7 +203,8 @@ pub(super) fn clash(cx: &mut Ctxt, file: &str, at: &Item<'_>, other: &Item<'_>) 
                 | Def::Error
                 | Def::ResultChoice(_)
                 | Def::Filter(..)
-                | Def::FilterCmp(_) => false,
+                | Def::FilterCmp(_)
+                | Def::CustomFieldSet(_) => false,
             }
     };
     let help = if matches!((at.def, other.def), (Def::Object(_), Def::Object(_)))
@@ -221,7 +230,10 @@ pub(super) fn clash(cx: &mut Ctxt, file: &str, at: &Item<'_>, other: &Item<'_>) 
     };
     // Names made from another name point at that name (the method's, a select's record).
     let problem = match at.def {
-        Def::Request | Def::Call | Def::Error => cx.error(&at.path, message),
+        // The set's name is the value of `custom_fields`.
+        Def::Request | Def::Call | Def::Error | Def::CustomFieldSet(_) => {
+            cx.error(&at.path, message)
+        }
         Def::Enum(EnumDef {
             select_of: Some(_), ..
         }) => cx.error(&at.path, message),
@@ -258,6 +270,13 @@ pub(super) fn renaming(item: &Item<'_>, file: &str) -> (u8, String) {
                 f.name
             ),
         ),
+        Def::CustomFieldSet(set) => (
+            2,
+            format!(
+                "give the custom field set `{}` another name in `custom_fields:`",
+                set.name
+            ),
+        ),
         Def::Request | Def::Call | Def::Error | Def::ResultChoice(_) => {
             (0, "these names are made from the method's name".to_owned())
         }
@@ -282,6 +301,7 @@ pub(super) fn what(item: &Item<'_>) -> &'static str {
         Def::Enum(_) => "enum",
         Def::Filter(..) => "filter builder",
         Def::FilterCmp(_) => "filter's comparison type",
+        Def::CustomFieldSet(_) => "custom field set",
     }
 }
 
@@ -292,7 +312,8 @@ pub(super) fn origin(item: &Item<'_>) -> &'static str {
         | Def::Enum(EnumDef {
             select_of: None, ..
         })
-        | Def::Filter(..) => "defined at",
+        | Def::Filter(..)
+        | Def::CustomFieldSet(_) => "defined at",
         Def::Enum(_)
         | Def::Request
         | Def::Call
