@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use crate::model::{
-    FilterDef, FilterOp, MapKeys, ResultCase, ResultChoice, Spec, TypeKind, TypeRef, matches_any,
+    FilterDef, MapKeys, ResultCase, ResultChoice, Spec, TypeKind, TypeRef, matches_any,
 };
 use crate::path::KeyPath;
 
@@ -417,8 +417,8 @@ impl Checker<'_> {
             // know.
             let (op, ty) = match def.split_key(key) {
                 Some((op, field, _)) => (op, Some(&field.ty)),
-                None => match custom_key(def, key) {
-                    Some(op) => (op, None),
+                None => match def.split_custom_key(key) {
+                    Some((op, _)) => (op, None),
                     None => {
                         let known: Vec<&str> = def.fields.iter().map(|f| f.wire.as_str()).collect();
                         let custom: Vec<&str> = def
@@ -502,18 +502,6 @@ impl Checker<'_> {
             }),
         }
     }
-}
-
-/// For a filter key naming a custom field (`>=UF_CRM_17`, `UF_CRM_17`): its operator; `None`
-/// when the key names no custom field of `def`. The longest prefix whose rest matches wins.
-fn custom_key(def: &FilterDef, key: &str) -> Option<Option<FilterOp>> {
-    if matches_any(&def.custom_fields, key) {
-        return Some(None);
-    }
-    FilterOp::ALL.into_iter().find_map(|op| {
-        let rest = key.strip_prefix(op.prefix())?;
-        matches_any(&def.custom_fields, rest).then_some(Some(op))
-    })
 }
 
 /// The items of a PHP array used as a list: a JSON array, or an object whose keys are all

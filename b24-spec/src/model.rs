@@ -360,6 +360,19 @@ impl FilterDef {
         .collect()
     }
 
+    /// For a key naming one of the filter's custom fields (`>=UF_CRM_17`, `UF_CRM_17`): its
+    /// operator (`None` for a bare name) and the field's name; `None` when the key names no
+    /// custom field. The longest prefix whose rest matches a pattern wins.
+    pub fn split_custom_key<'k>(&self, key: &'k str) -> Option<(Option<FilterOp>, &'k str)> {
+        if matches_any(&self.custom_fields, key) {
+            return Some((None, key));
+        }
+        FilterOp::ALL.into_iter().find_map(|op| {
+            let rest = key.strip_prefix(op.prefix())?;
+            matches_any(&self.custom_fields, rest).then_some((Some(op), rest))
+        })
+    }
+
     /// Splits a filter key into its operator and field: `>=ID` → (`Some(Ge)`, `ID`). A key
     /// without a prefix gives `None`. The longest prefix whose rest is a declared field wins.
     pub fn split_key<'k>(&self, key: &'k str) -> Option<(Option<FilterOp>, &FilterField, &'k str)> {

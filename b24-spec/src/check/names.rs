@@ -112,7 +112,19 @@ pub(super) fn item_names(cx: &mut Ctxt, file: &str, items: &[&Item<'_>]) {
                 } else {
                     format!("type name `{}` is not a Rust type name", item.name)
                 };
-                cx.key_error(&item.path, message).help(help);
+                match item.def {
+                    // The set's name is the value of `custom_fields`.
+                    Def::CustomFieldSet(_) => cx.error(&item.path, message),
+                    Def::Request
+                    | Def::Call
+                    | Def::Error
+                    | Def::ResultChoice(_)
+                    | Def::Object(_)
+                    | Def::Enum(_)
+                    | Def::Filter(..)
+                    | Def::FilterCmp(_) => cx.key_error(&item.path, message),
+                }
+                .help(help);
             }
             continue;
         }
@@ -222,7 +234,10 @@ pub(super) fn clash(cx: &mut Ctxt, file: &str, at: &Item<'_>, other: &Item<'_>) 
         } else {
             at_help
         };
-        if at.shared && other.shared {
+        let set = |i: &Item<'_>| matches!(i.def, Def::CustomFieldSet(_));
+        if set(at) || set(other) {
+            format!("custom field sets share the `types` module with the type libraries: {help}")
+        } else if at.shared && other.shared {
             format!("type libraries share one module: {help}")
         } else {
             help
