@@ -414,6 +414,40 @@ types:
         );
     }
 
+    const SET: &str = "custom_fields: MyThingFields
+fields:
+  UF_CRM_1: { type: enum, values: { \"45\": red }, rust_name: colour }
+  UF_CRM_2: { type: Gender, rust_name: gender }
+  UF_CRM_3: money
+";
+
+    #[test]
+    fn a_custom_field_set_and_its_inline_enums_are_shared_items() {
+        let set = set(&[
+            ("types/lib.yaml", LIBRARY),
+            ("my/things.yaml", SET),
+            ("test.thing.list.yaml", SPEC),
+        ]);
+        assert_eq!(set.sets.len(), 1);
+        // The named enum `Gender` is the library's, resolved where the set names it.
+        let gender = set.sets[0].fields[1].ty.spec().unwrap();
+        assert!(matches!(&gender.kind, TypeKind::Enum(e) if e.shared && e.name == "Gender"));
+        let items = shared(&set.shared, &set.shared_enums, &set.sets, &set.specs);
+        let names: Vec<(&str, &str)> = items.iter().map(|i| (i.name.as_str(), i.file)).collect();
+        assert_eq!(
+            names,
+            [
+                ("Person", "types/lib.yaml"),
+                ("Unused", "types/lib.yaml"),
+                ("PersonKind", "types/lib.yaml"),
+                ("Gender", "types/lib.yaml"),
+                ("MyThingFields", "my/things.yaml"),
+                ("MyThingFieldsColour", "my/things.yaml"),
+                ("PersonField", "test.thing.list.yaml"),
+            ]
+        );
+    }
+
     #[test]
     fn the_shared_module_lists_library_items_then_selects() {
         let set = set(&[("types/lib.yaml", LIBRARY), ("test.thing.list.yaml", SPEC)]);

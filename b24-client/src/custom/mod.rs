@@ -108,6 +108,17 @@ impl CustomFields {
             .insert(key.name().to_owned(), value.into().to_custom());
     }
 
+    /// [`set`](Self::set)s the field to `Some` value, or takes it out for `None` (as
+    /// generated custom field sets write their fields).
+    pub fn set_or_remove<T: CustomValue>(&mut self, key: CustomField<T>, value: Option<T>) {
+        match value {
+            Some(value) => self.set(key, value),
+            None => {
+                self.remove(key.name());
+            }
+        }
+    }
+
     /// Sets `name` to `value` as it is.
     pub fn set_raw(&mut self, name: impl Into<String>, value: Value) {
         self.0.insert(name.into(), value);

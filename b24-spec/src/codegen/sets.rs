@@ -46,9 +46,13 @@ pub(super) fn set_def(set: &CustomFieldSet, rt: &TokenStream) -> TokenStream {
     let fields = set.fields.iter().map(|f| {
         let fname = ident(&f.rust);
         let ty = value_type(f, rt);
-        let what = f.doc.as_deref().map(sentence).unwrap_or_default();
+        let what = f
+            .doc
+            .as_deref()
+            .map(|d| format!(" {}", sentence(d)))
+            .unwrap_or_default();
         let doc = doc_lines(&format!(
-            "`{}`{}. {what} `None` when the record does not have it or it is empty.",
+            "`{}`{}.{what} `None` when the record does not have it or it is empty.",
             f.wire,
             if f.multiple { ", a list" } else { "" }
         ));
@@ -72,15 +76,7 @@ pub(super) fn set_def(set: &CustomFieldSet, rt: &TokenStream) -> TokenStream {
     let writes = set.fields.iter().map(|f| {
         let fname = ident(&f.rust);
         let key = ident(&key_name(f));
-        let wire = &f.wire;
-        quote! {
-            match &self.#fname {
-                ::core::option::Option::Some(value) => custom.set(Self::#key, ::core::clone::Clone::clone(value)),
-                ::core::option::Option::None => {
-                    custom.remove(#wire);
-                }
-            }
-        }
+        quote!(custom.set_or_remove(Self::#key, ::core::clone::Clone::clone(&self.#fname));)
     });
     let write_doc = doc_lines(&format!(
         "Writes every field of the set into `custom`: a `Some` value is set, a `None` one taken out, so an update leaves the portal's value alone (to empty a field, [`clear`]({rt_text}::CustomFields::clear) it)."
