@@ -338,7 +338,7 @@ mod tests {
         assert_eq!(names, ["UF_CRM_1", "UF_CRM_2", "UF_CRM_NEW"]);
         assert_eq!(
             Value::Object(custom.clone().into()),
-            json!({"UF_CRM_1": "", "UF_CRM_2": 7, "UF_CRM_NEW": "Y"})
+            json!({"UF_CRM_1": "", "UF_CRM_2": 7, "UF_CRM_NEW": 1})
         );
         assert_eq!(custom.get(RATING).unwrap(), Some(7));
         assert_eq!(custom.filled().count(), 2);

@@ -24,7 +24,7 @@ use crate::wire::WireEnum;
 /// | `u64` | `enumeration` (item id), `employee` (user id), `iblock_element` | a non-negative whole number or numeric string | a number |
 /// | `f64` | `double` | a number or a numeric string | a number |
 /// | [`Decimal`] | `double`, amounts | a number or a numeric string, exactly | a string (`"19999.99"`) |
-/// | `bool` | `boolean` | `true`/`false`, `"Y"`/`"N"`, `"1"`/`"0"`, `1`/`0` | `"Y"`/`"N"` |
+/// | `bool` | `boolean` | `true`/`false`, `"Y"`/`"N"`, `"1"`/`"0"`, `1`/`0` | `1`/`0` |
 /// | `NaiveDate` | `date` | `"2024-07-23"`, an ATOM date-time (its date), `"23.07.2024"` | `"2024-07-23"` |
 /// | `NaiveDateTime` | `datetime` | `"2024-07-23 08:08:50"`, ISO with `T`, ATOM (its local time) | `"2024-07-23 08:08:50"` |
 /// | `DateTime<FixedOffset>` | `datetime` | ATOM, `"2026-03-02T09:30:00+01:00"` | ATOM |
@@ -179,9 +179,10 @@ impl CustomValue for bool {
         }
         .ok_or_else(|| expected("yes or no (\"Y\"/\"N\", \"1\"/\"0\", true/false)", value))
     }
-    /// `"Y"`/`"N"`, as the official examples write yes/no custom fields.
+    /// `1`/`0`: what the portal stores, so it is right in writes (PHP reads `0` as false,
+    /// and `"N"` as true) and in filters (the column is a number).
     fn to_custom(&self) -> Value {
-        Value::from(if *self { "Y" } else { "N" })
+        Value::from(u8::from(*self))
     }
     /// `false` is a value; `null`, `""` and `[]` are not.
     fn is_none(value: &Value) -> bool {
@@ -529,7 +530,7 @@ mod tests {
             assert_eq!(read::<bool>(no.clone()), Ok(false), "{no}");
         }
         assert!(read::<bool>(json!("maybe")).is_err());
-        assert_eq!(true.to_custom(), json!("Y"));
+        assert_eq!((true.to_custom(), false.to_custom()), (json!(1), json!(0)));
         assert!(!bool::is_none(&json!(false)) && bool::is_none(&json!("")));
     }
 

@@ -84,6 +84,15 @@ async fn our_custom_fields_are_read_typed_from_a_shipped_method() {
         .collect();
     assert_eq!(with_badge, [5]);
 
+    // `user.get`'s filter takes custom fields: by a typed key and a condition of its type.
+    let trained = client
+        .user_get()
+        .filter(UserGetFilter::new().custom(StaffFields::FIRST_AIDER, Cmp::eq(true)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(trained.iter().map(|u| u.id).collect::<Vec<_>>(), [5]);
+
     // A record serializes with its custom fields, so it can be stored and read back.
     let stored = serde_json::to_string(&users[0]).unwrap();
     let again: PortalUser = serde_json::from_str(&stored).unwrap();
@@ -98,7 +107,7 @@ async fn our_custom_fields_are_read_typed_from_a_shipped_method() {
     .write(&mut update);
     assert_eq!(
         serde_json::to_value(&update).unwrap(),
-        json!({"UF_USR_1712345678903": "N"})
+        json!({"UF_USR_1712345678903": 0})
     );
     running.shutdown().await.unwrap();
 }

@@ -99,7 +99,7 @@ fn main() {
     .write(&mut custom);
     assert_eq!(
         Value::Object(custom.clone().into()),
-        json!({"UF_CRM_17": 12.5, "UF_CRM_19": "N", "UF_CRM_21": "45", "UF_CRM_23": ["L_4"]})
+        json!({"UF_CRM_17": 12.5, "UF_CRM_19": 0, "UF_CRM_21": "45", "UF_CRM_23": ["L_4"]})
     );
     let mut back = MyDealFields::read(&custom).unwrap();
     back.budget = None;
@@ -126,7 +126,7 @@ fn main() {
         Value::Object(request.params()),
         json!({
             "FILTER": {">=ID": 1, ">UF_CRM_17": 100.0, "@UF_CRM_21": ["45"], "!=UF_CRM_RATING": 3},
-            "EXACT": {"UF_CRM_19": "Y"},
+            "EXACT": {"UF_CRM_19": 1},
             "select": ["ID", "UF_CRM_17", "UF_*"]
         })
     );
