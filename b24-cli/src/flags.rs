@@ -184,7 +184,7 @@ fn is_select(items: &TypeRef) -> bool {
 }
 
 /// Reads a `select` list: comma-separated field names or a JSON array, each a field of the
-/// record, a mask (`*`, `UF_*`) or a custom `UF_` field.
+/// record, a mask (`*`, `UF_*`) or a custom field the record's patterns match.
 fn select_parser(spec: &Spec, param: &Param) -> ValueParser {
     let spec = spec.clone();
     let ty = param.ty.clone();
@@ -222,6 +222,18 @@ fn filter_condition(def: &FilterDef, text: &str) -> Result<Value, String> {
         .ok_or_else(usage)?;
     let (key, value) = text.split_at(op_len + name_len);
     let value = value.strip_prefix('=').ok_or_else(usage)?;
+    if def.split_key(key).is_none()
+        && let Some((op, _)) = def.split_custom_key(key)
+    {
+        // The spec does not know a custom field's type: its values are sent as text, which
+        // the portal compares as it compares the field.
+        let encoded = if op.is_some_and(|o| o.takes_list()) {
+            Value::Array(list_items(value).into_iter().map(Value::from).collect())
+        } else {
+            Value::from(value)
+        };
+        return Ok(Value::Object(Map::from_iter([(key.to_owned(), encoded)])));
+    }
     let Some((op, field, _)) = def.split_key(key) else {
         // Left to the common check, which names the accepted fields.
         return Ok(Value::Object(Map::from_iter([(
@@ -230,28 +242,30 @@ fn filter_condition(def: &FilterDef, text: &str) -> Result<Value, String> {
         )])));
     };
     let encoded = if op.is_some_and(|o| o.takes_list()) {
-        let items: Vec<&str> = match serde_json::from_str::<Value>(value) {
-            Ok(Value::Array(items)) => {
-                let items = items
-                    .into_iter()
-                    .map(|v| match v {
-                        Value::String(s) => s,
-                        other => other.to_string(),
-                    })
-                    .collect::<Vec<_>>();
-                return finish(
-                    key,
-                    field,
-                    &items.iter().map(String::as_str).collect::<Vec<_>>(),
-                );
-            }
-            _ => value.split(',').collect(),
-        };
-        return finish(key, field, &items);
+        let items = list_items(value);
+        return finish(
+            key,
+            field,
+            &items.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
     } else {
         encode(&field.ty, value).map_err(|e| format!("`{key}`: {e}"))?
     };
     Ok(Value::Object(Map::from_iter([(key.to_owned(), encoded)])))
+}
+
+/// The items of a list value: a JSON array (`[1, "2"]`) or comma-separated text (`1,2`).
+fn list_items(value: &str) -> Vec<String> {
+    match serde_json::from_str::<Value>(value) {
+        Ok(Value::Array(items)) => items
+            .into_iter()
+            .map(|v| match v {
+                Value::String(s) => s,
+                other => other.to_string(),
+            })
+            .collect(),
+        _ => value.split(',').map(|s| s.trim().to_owned()).collect(),
+    }
 }
 
 /// `{key: [items…]}` with each item read by the field's type.
@@ -320,6 +334,14 @@ fn help(spec: &Spec, param: &Param) -> String {
         TypeKind::Filter(def) => {
             let fields: Vec<&str> = def.fields.iter().map(|f| f.wire.as_str()).collect();
             notes.push(format!("fields {}", fields.join(", ")));
+            if !def.custom_fields.is_empty() {
+                let patterns: Vec<&str> = def
+                    .custom_fields
+                    .iter()
+                    .map(|p| p.pattern.as_str())
+                    .collect();
+                notes.push(format!("custom fields {}", patterns.join(", ")));
+            }
             let ops: Vec<&str> = def.operators.iter().map(|o| o.prefix()).collect();
             notes.push(if ops.is_empty() {
                 "exact values only".to_owned()
@@ -335,6 +357,11 @@ fn help(spec: &Spec, param: &Param) -> String {
                 notes.push(format!(
                     "field names of {of}, comma-separated; * and UF_* are masks"
                 ));
+                if !e.custom_fields.is_empty() {
+                    let patterns: Vec<&str> =
+                        e.custom_fields.iter().map(|p| p.pattern.as_str()).collect();
+                    notes.push(format!("custom fields {}", patterns.join(", ")));
+                }
             }
             if let TypeKind::Named(name) = &items.kind {
                 notes.push(format!("a JSON array of {}", object_help(spec, name)));
@@ -599,6 +626,7 @@ params:
       ID: id
       NAME: string
       ONLINE: yn
+    custom_fields: ["UF_CRM_*"]
   ORDER:
     type: enum
     case_insensitive: true
@@ -611,6 +639,7 @@ types:
     fields:
       ID: id
       NAME: string
+    custom_fields: ["UF_CRM_*"]
 "#;
 
     fn run_filtered(args: &[&str]) -> Result<Map<String, Value>, clap::Error> {
@@ -662,6 +691,32 @@ types:
     }
 
     #[test]
+    fn custom_fields_are_accepted_in_filters_and_selects() {
+        let p = run_filtered(&[
+            "--filter",
+            ">=UF_CRM_17=100.5",
+            "--filter",
+            "@UF_CRM_21=45, 46",
+            "--filter",
+            "!UF_CRM_9=[1]",
+            "--filter",
+            r#"{"UF_CRM_1": 5}"#,
+            "--select",
+            "ID,UF_CRM_17",
+        ])
+        .unwrap();
+        assert_eq!(
+            Value::Object(p),
+            json!({"FILTER": {">=UF_CRM_17": "100.5", "@UF_CRM_21": ["45", "46"], "!UF_CRM_9": "[1]", "UF_CRM_1": 5},
+                   "select": ["ID", "UF_CRM_17"]})
+        );
+        let e = run_filtered(&["--filter", "UF_USR_1=5"]).unwrap_err();
+        assert!(e.to_string().contains("custom fields: UF_CRM_*"), "{e}");
+        let e = run_filtered(&["--select", "UF_USR_1"]).unwrap_err();
+        assert!(e.to_string().contains("a custom field (UF_CRM_*)"), "{e}");
+    }
+
+    #[test]
     fn filter_and_select_help_lists_fields_and_operators() {
         let spec =
             b24_spec::load_str("test.user.list.yaml", FILTERED).unwrap_or_else(|d| panic!("{d:?}"));
@@ -671,6 +726,7 @@ types:
         assert!(help.contains("operators >= > <= <"), "{help}");
         assert!(help.contains("--select <FIELDS>"), "{help}");
         assert!(help.contains("field names of Thing"), "{help}");
+        assert!(help.contains("custom fields UF_CRM_*"), "{help}");
     }
 
     #[test]
@@ -678,7 +734,7 @@ types:
         for (arg, needle) in [
             (
                 ">=AGE=5",
-                "`>=AGE` is not a field this filter accepts (fields: ID, NAME, ONLINE)",
+                "`>=AGE` is not a field this filter accepts (fields: ID, NAME, ONLINE; custom fields: UF_CRM_*)",
             ),
             ("<>ID=5", "`<>ID` is not a field"),
             ("ID=abc", "expected an id"),
@@ -738,6 +794,7 @@ result: id
 types:
   ThingFields:
     input: true
+    custom_fields: [UF_CRM_*]
     fields:
       TITLE: { type: string, required: true }
       OPENED: yn

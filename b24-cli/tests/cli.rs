@@ -880,6 +880,7 @@ result: id
 types:
   ThingFields:
     input: true
+    custom_fields: [UF_*]
     fields:
       TITLE: { type: string, required: true, doc: Title }
       PHONE: { type: array, items: Phone, doc: Phones }
@@ -936,5 +937,121 @@ fn input_objects_are_json_flags_and_one_of_required_groups_are_required() {
     assert!(
         stderr.contains("--message") && stderr.contains("--attach"),
         "{stderr}"
+    );
+}
+
+/// A `crm.deal.fields` answer in the shape the official page documents: standard fields, and
+/// the portal's custom ones (`isDynamic`, labels, an enumeration's items).
+const DEAL_FIELDS_SPEC: &str = r#"method: crm.deal.fields
+scope: crm
+summary: Describe the fields of deals
+docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html
+access: any user
+read_only: true
+result: { type: map, keys: string, values: json, doc: Each field's description by name }
+example:
+  response:
+    result:
+      ID: { type: integer, isRequired: false, isReadOnly: true, isImmutable: false, isMultiple: false, isDynamic: false, title: ID }
+      TITLE: { type: string, isRequired: false, isReadOnly: false, isImmutable: false, isMultiple: false, isDynamic: false, title: Title }
+      UF_CRM_1721244482250:
+        type: string
+        isRequired: false
+        isReadOnly: false
+        isImmutable: false
+        isMultiple: false
+        isDynamic: true
+        title: UF_CRM_1721244482250
+        listLabel: Greeting
+        formLabel: Greeting
+        filterLabel: Greeting
+      UF_CRM_1721244482251:
+        type: enumeration
+        isRequired: false
+        isReadOnly: false
+        isImmutable: false
+        isMultiple: true
+        isDynamic: true
+        items: [{ ID: "45", VALUE: Red }, { ID: "46", VALUE: Green }]
+        title: UF_CRM_1721244482251
+        listLabel: Colour
+      UF_CRM_1721244482252: { type: money, isMultiple: false, isDynamic: true, title: UF_CRM_1721244482252, listLabel: Budget }
+      PARENT_ID_1220: { type: crm_entity, isMultiple: false, isDynamic: false, title: Project }
+    time: { start: 1724857659.8, finish: 1724857660.7 }
+"#;
+
+const DEAL_SET: &str = r#"custom_fields: DealCustomFields
+doc: "Custom fields of `crm.deal.fields` on our portal"
+fields:
+  "UF_CRM_1721244482250": { type: string, rust_name: greeting, doc: "Greeting (string)" }
+  "UF_CRM_1721244482251": { type: enum, values: { "45": red, "46": green }, multiple: true, rust_name: colour, doc: "Colour (enumeration)" }
+  "UF_CRM_1721244482252": { type: money, rust_name: budget, doc: "Budget (money)" }
+  "PARENT_ID_1220": { type: id, rust_name: project, doc: "Project (crm_entity)" }
+"#;
+
+#[test]
+fn custom_fields_become_a_set_file_from_the_built_in_emulator() {
+    let tmp = TempDir::new("custom-fields");
+    std::fs::write(tmp.0.join("crm.deal.fields.yaml"), DEAL_FIELDS_SPEC).unwrap();
+    let specs = tmp.0.to_str().unwrap();
+    let (code, stdout, stderr) =
+        run(b24().args(["--specs", specs, "spec", "custom-fields", "crm.deal"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.ends_with(DEAL_SET), "{stdout}");
+    assert!(stderr.starts_with(NOTICE), "{stderr}");
+
+    // The file loads with the user's specs: `spec check` accepts it.
+    let mine = TempDir::new("custom-fields-set");
+    std::fs::create_dir_all(mine.0.join("my-portal")).unwrap();
+    std::fs::write(mine.0.join("my-portal/deal.yaml"), &stdout).unwrap();
+    let (code, stdout, stderr) = run(b24().args(["spec", "check", mine.0.to_str().unwrap()]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("1 custom field set (DealCustomFields)"),
+        "{stdout}"
+    );
+
+    // `--name` names it; a method without custom fields is an API-level failure.
+    let (code, stdout, _) = run(b24().args([
+        "--specs",
+        specs,
+        "spec",
+        "custom-fields",
+        "crm.deal.fields",
+        "--name",
+        "MyDealFields",
+    ]));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("custom_fields: MyDealFields\n"), "{stdout}");
+    let (code, stdout, stderr) = run(b24().args(["spec", "custom-fields", "im.user"]));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("\nerror: `im.user.fields`: ERROR_METHOD_NOT_FOUND"),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)] // stops the server with SIGTERM
+#[test]
+fn custom_fields_come_from_the_portal_of_the_environment() {
+    let tmp = TempDir::new("custom-fields-served");
+    std::fs::write(tmp.0.join("crm.deal.fields.yaml"), DEAL_FIELDS_SPEC).unwrap();
+    let served = Served::start_with(&["--specs", tmp.0.to_str().unwrap()]);
+    // The portal is asked; this `b24` knows nothing of `crm.deal.fields` itself.
+    let (code, stdout, stderr) = run(b24().env("B24_WEBHOOK_URL", &served.webhook_url).args([
+        "spec",
+        "custom-fields",
+        "crm.deal",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.ends_with(DEAL_SET), "{stdout}");
+    assert!(stderr.is_empty(), "{stderr}");
+    let (code, log) = served.terminate();
+    assert_eq!(code, 0, "{log}");
+    assert_eq!(
+        log.matches("method=\"crm.deal.fields\"").count(),
+        1,
+        "{log}"
     );
 }

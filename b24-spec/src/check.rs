@@ -10,9 +10,13 @@ use std::collections::HashSet;
 use crate::diag::Ctxt;
 use crate::items;
 use crate::model::{EnumDef, Spec, TypeDef, TypeKind};
+
 use crate::names::invalid_ident_reason;
 use crate::path::KeyPath;
+pub use custom::is_custom_field_name;
+pub(crate) use custom::{CUSTOM, set};
 
+mod custom;
 mod errors;
 mod example;
 mod groups;
@@ -34,12 +38,15 @@ use types::{
 /// Checks of the type library `file`, with every library's types and named enums (`all`,
 /// `all_enums`) visible by name and sharing one module.
 pub(crate) fn library(cx: &mut Ctxt, file: &str, all: &[TypeDef], all_enums: &[EnumDef]) {
-    let shared = items::shared(all, all_enums, std::iter::empty());
+    let shared = items::shared(all, all_enums, &[], std::iter::empty());
     item_names(cx, file, &shared.iter().collect::<Vec<_>>());
     enums_of(cx, shared.iter().filter(|i| i.file == file));
     let own: Vec<&TypeDef> = all.iter().filter(|t| t.file == file).collect();
     fields_of(cx, own.iter().copied());
     field_options(cx, own.iter().copied());
+    for t in &own {
+        custom::record(cx, t);
+    }
     let defined: HashSet<&str> = all.iter().map(|t| t.name.as_str()).collect();
     let enum_names: Vec<&str> = all_enums.iter().map(|e| e.name.as_str()).collect();
     let find = |name: &str| all.iter().find(|t| t.name == name);
@@ -59,6 +66,9 @@ pub(crate) fn spec(cx: &mut Ctxt, spec: &Spec) {
     method_name(cx, spec);
     param_names(cx, spec);
     names(cx, spec, &items);
+    for t in &spec.types {
+        custom::record(cx, t);
+    }
     references(cx, spec);
     input_and_output_types(cx, spec);
     field_options(cx, spec.types.iter());

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::model::{
     FilterDef, MapKeys, OneOfGroup, ResultCase, ResultChoice, Spec, TypeDef, TypeKind, TypeRef,
+    matches_any,
 };
 use crate::path::KeyPath;
 
@@ -265,14 +266,25 @@ impl Checker<'_> {
                 if def.find(s).is_some() {
                     true
                 } else if let Some(of) = &def.select_of {
-                    // Custom fields (`UF_USR_…`) are the portal's own; they cannot be listed.
-                    if s.starts_with("UF_") {
+                    // Custom fields are the portal's own: the record's patterns name them.
+                    if matches_any(&def.custom_fields, s) {
                         true
+                    } else if def.custom_fields.is_empty() {
+                        return fail(
+                            path,
+                            format!("`{s}` is not a field of `{of}` or a mask (`*`, `UF_*`)"),
+                        );
                     } else {
+                        let patterns: Vec<&str> = def
+                            .custom_fields
+                            .iter()
+                            .map(|p| p.pattern.as_str())
+                            .collect();
                         return fail(
                             path,
                             format!(
-                                "`{s}` is not a field of `{of}`, a mask (`*`, `UF_*`) or a custom `UF_` field"
+                                "`{s}` is not a field of `{of}`, a mask (`*`, `UF_*`) or a custom field ({})",
+                                patterns.join(", ")
                             ),
                         );
                     }
@@ -467,15 +479,33 @@ impl Checker<'_> {
     ) -> Result<(), Mismatch> {
         for (key, value) in obj {
             let at = path.key(key);
-            let Some((op, field, _)) = def.split_key(key) else {
-                let known: Vec<&str> = def.fields.iter().map(|f| f.wire.as_str()).collect();
-                return Err(Mismatch {
-                    path: at,
-                    message: format!(
-                        "`{key}` is not a field this filter accepts (fields: {})",
-                        known.join(", ")
-                    ),
-                });
+            // A declared field's type; `None` for a custom field, whose type the spec does not
+            // know.
+            let (op, ty) = match def.split_key(key) {
+                Some((op, field, _)) => (op, Some(&field.ty)),
+                None => match def.split_custom_key(key) {
+                    Some((op, _)) => (op, None),
+                    None => {
+                        let known: Vec<&str> = def.fields.iter().map(|f| f.wire.as_str()).collect();
+                        let custom: Vec<&str> = def
+                            .custom_fields
+                            .iter()
+                            .map(|p| p.pattern.as_str())
+                            .collect();
+                        return Err(Mismatch {
+                            path: at,
+                            message: format!(
+                                "`{key}` is not a field this filter accepts (fields: {}{})",
+                                known.join(", "),
+                                if custom.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!("; custom fields: {}", custom.join(", "))
+                                }
+                            ),
+                        });
+                    }
+                },
             };
             if let Some(op) = op
                 && !def.accepts(op)
@@ -502,7 +532,7 @@ impl Checker<'_> {
             match list {
                 Some(items) => {
                     for (i, item) in items.into_iter().enumerate() {
-                        self.check(&field.ty, item, at.index(i), depth + 1)?;
+                        self.filter_value(ty, item, at.index(i), depth + 1)?;
                     }
                 }
                 None if op.is_some_and(|o| o.takes_list()) => {
@@ -511,10 +541,32 @@ impl Checker<'_> {
                         message: format!("`{key}` takes a list of values, found {}", show(value)),
                     });
                 }
-                None => self.check(&field.ty, value, at, depth + 1)?,
+                None => self.filter_value(ty, value, at, depth + 1)?,
             }
         }
         Ok(())
+    }
+
+    /// One value of a filter condition: of the field's type, or, for a custom field, any
+    /// single value (text, a number, a boolean).
+    fn filter_value(
+        &self,
+        ty: Option<&TypeRef>,
+        value: &Value,
+        path: KeyPath,
+        depth: usize,
+    ) -> Result<(), Mismatch> {
+        match (ty, value) {
+            (Some(ty), _) => self.check(ty, value, path, depth),
+            (None, Value::String(_) | Value::Number(_) | Value::Bool(_)) => Ok(()),
+            (None, other) => Err(Mismatch {
+                path,
+                message: format!(
+                    "expected a value of the custom field (text, a number or a boolean), found {}",
+                    show(other)
+                ),
+            }),
+        }
     }
 }
 
@@ -776,6 +828,7 @@ params:
       NAME: string
       ONLINE: yn
       KIND: { type: enum, values: { employee: employee, email: email } }
+    custom_fields: ["UF_CRM_*"]
   SEARCH:
     type: filter
     doc: s
@@ -786,18 +839,24 @@ params:
     doc: n
     operators: [">=", "@", "!"]
     fields: { ID: id }
+    custom_fields: [PARENT_ID_1220]
   ORDER:
     type: enum
     case_insensitive: true
     values: { ASC: ascending, DESC: descending }
     doc: o
   select: { type: select, of: Thing, doc: s }
+  plain: { type: select, of: Plain, doc: p }
 result: { type: array, items: Thing }
 types:
   Thing:
     fields:
       ID: id
       NAME: string
+    custom_fields: ["UF_USR_*"]
+  Plain:
+    fields:
+      ID: id
 "#;
 
     fn filters() -> Spec {
@@ -871,11 +930,55 @@ types:
         );
         let e = param(&s, "select", json!(["ID", "AGE"])).unwrap_err();
         assert_eq!(e.path.to_string(), "[1]");
+        assert_eq!(
+            e.message,
+            "`AGE` is not a field of `Thing`, a mask (`*`, `UF_*`) or a custom field (UF_USR_*)"
+        );
+        // Custom fields are the names the record's patterns match, not any `UF_` name.
+        assert!(param(&s, "select", json!(["UF_CRM_1"])).is_err());
+        let e = param(&s, "plain", json!(["UF_USR_1"])).unwrap_err();
+        assert_eq!(
+            e.message,
+            "`UF_USR_1` is not a field of `Plain` or a mask (`*`, `UF_*`)"
+        );
+    }
+
+    #[test]
+    fn filters_take_custom_fields_behind_the_accepted_operators() {
+        let s = filters();
+        let ok = json!({
+            "UF_CRM_17": "x",
+            ">=UF_CRM_17": 5,
+            "!=%UF_CRM_1": "Jo%",
+            "@UF_CRM_2": [1, "2", true],
+            "ID": 1
+        });
+        assert_eq!(param(&s, "FILTER", ok), Ok(()));
+        let e = param(&s, "FILTER", json!({"UF_USR_1": 1})).unwrap_err();
+        assert_eq!(
+            e.message,
+            "`UF_USR_1` is not a field this filter accepts (fields: ID, NAME, ONLINE, KIND; custom fields: UF_CRM_*)"
+        );
+        let e = param(&s, "FILTER", json!({"@UF_CRM_2": 5})).unwrap_err();
+        assert!(e.message.contains("takes a list"), "{}", e.message);
+        let e = param(&s, "FILTER", json!({"UF_CRM_2": {"a": 1}})).unwrap_err();
         assert!(
-            e.message.contains("`AGE` is not a field of `Thing`"),
+            e.message
+                .starts_with("expected a value of the custom field"),
             "{}",
             e.message
         );
+        assert_eq!(
+            param(
+                &s,
+                "NARROW",
+                json!({">=PARENT_ID_1220": 5, "!PARENT_ID_1220": 6})
+            ),
+            Ok(())
+        );
+        let e = param(&s, "NARROW", json!({"<PARENT_ID_1220": 5})).unwrap_err();
+        assert!(e.message.contains("operator `<`"), "{}", e.message);
+        assert!(param(&s, "NARROW", json!({"PARENT_ID_12": 5})).is_err());
     }
 
     const SHAPES: &str = r#"
@@ -1026,6 +1129,7 @@ result: id
 types:
   ThingFields:
     input: true
+    custom_fields: [UF_CRM_*]
     fields:
       TITLE: { type: string, required: true }
       OPENED: yn

@@ -11,7 +11,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{EnumDef, FilterDef, Param, ResultChoice, Spec, TypeDef, TypeKind};
+use crate::model::{
+    CustomFieldSet, EnumDef, FilterDef, Param, ResultChoice, Spec, TypeDef, TypeKind, TypeRef,
+};
 use crate::names::{pascal_case, snake_case};
 use crate::path::KeyPath;
 use crate::walk::Place;
@@ -52,6 +54,8 @@ pub(crate) enum Def<'a> {
     Filter(&'a FilterDef, Option<&'a Param>),
     /// The comparisons of a filter that accepts only some operators (`{Filter}Cmp`).
     FilterCmp(&'a FilterDef),
+    /// A custom field set, from a set file of its own (`custom_fields: MyDealFields`).
+    CustomFieldSet(&'a CustomFieldSet),
 }
 
 /// The items of one method.
@@ -248,12 +252,13 @@ impl<'a> MethodItems<'a> {
 }
 
 /// The items of the shared module of a spec set, in the order they are generated: the type
-/// libraries' object types, the enums written inside them, their named enums, then the field
-/// names of the selects of `specs` over library records (once per record, where first
-/// written).
+/// libraries' object types, the enums written inside them, their named enums, the custom
+/// field sets each followed by the enums written inside it, then the field names of the
+/// selects of `specs` over library records (once per record, where first written).
 pub(crate) fn shared<'a>(
     types: &'a [TypeDef],
     enums: &'a [EnumDef],
+    sets: &'a [CustomFieldSet],
     specs: impl IntoIterator<Item = &'a Spec>,
 ) -> Vec<Item<'a>> {
     let mut out: Vec<Item<'a>> = types.iter().map(|t| object(t, true)).collect();
@@ -280,6 +285,29 @@ pub(crate) fn shared<'a>(
         path: e.path.clone(),
         shared: true,
     }));
+    for set in sets {
+        out.push(Item {
+            name: set.name.clone(),
+            def: Def::CustomFieldSet(set),
+            file: &set.file,
+            path: set.path.clone(),
+            shared: true,
+        });
+        let types = set.fields.iter().filter_map(|f| f.ty.spec());
+        for ty in types.flat_map(TypeRef::walk) {
+            if let TypeKind::Enum(e) = &ty.kind
+                && !e.shared
+            {
+                out.push(Item {
+                    name: e.name.clone(),
+                    def: Def::Enum(e),
+                    file: &set.file,
+                    path: e.path.clone(),
+                    shared: true,
+                });
+            }
+        }
+    }
     for spec in specs {
         for select in method(spec).shared_selects {
             if !out.iter().any(|i| i.name == select.name) {
@@ -389,10 +417,44 @@ types:
         );
     }
 
+    const SET: &str = "custom_fields: MyThingFields
+fields:
+  UF_CRM_1: { type: enum, values: { \"45\": red }, rust_name: colour }
+  UF_CRM_2: { type: Gender, rust_name: gender }
+  UF_CRM_3: money
+";
+
+    #[test]
+    fn a_custom_field_set_and_its_inline_enums_are_shared_items() {
+        let set = set(&[
+            ("types/lib.yaml", LIBRARY),
+            ("my/things.yaml", SET),
+            ("test.thing.list.yaml", SPEC),
+        ]);
+        assert_eq!(set.sets.len(), 1);
+        // The named enum `Gender` is the library's, resolved where the set names it.
+        let gender = set.sets[0].fields[1].ty.spec().unwrap();
+        assert!(matches!(&gender.kind, TypeKind::Enum(e) if e.shared && e.name == "Gender"));
+        let items = shared(&set.shared, &set.shared_enums, &set.sets, &set.specs);
+        let names: Vec<(&str, &str)> = items.iter().map(|i| (i.name.as_str(), i.file)).collect();
+        assert_eq!(
+            names,
+            [
+                ("Person", "types/lib.yaml"),
+                ("Unused", "types/lib.yaml"),
+                ("PersonKind", "types/lib.yaml"),
+                ("Gender", "types/lib.yaml"),
+                ("MyThingFields", "my/things.yaml"),
+                ("MyThingFieldsColour", "my/things.yaml"),
+                ("PersonField", "test.thing.list.yaml"),
+            ]
+        );
+    }
+
     #[test]
     fn the_shared_module_lists_library_items_then_selects() {
         let set = set(&[("types/lib.yaml", LIBRARY), ("test.thing.list.yaml", SPEC)]);
-        let items = shared(&set.shared, &set.shared_enums, &set.specs);
+        let items = shared(&set.shared, &set.shared_enums, &set.sets, &set.specs);
         let names: Vec<(&str, &str)> = items.iter().map(|i| (i.name.as_str(), i.file)).collect();
         assert_eq!(
             names,
@@ -449,7 +511,7 @@ types:
             ]
         );
         assert_eq!(items.reexports, ["Phone"]);
-        let shared = shared(&set.shared, &set.shared_enums, &set.specs);
+        let shared = shared(&set.shared, &set.shared_enums, &set.sets, &set.specs);
         assert!(matches!(shared[0].def, Def::Input(t) if t.name == "Phone"));
     }
 }

@@ -235,6 +235,9 @@ pub struct FilterDef {
     pub fields: Vec<FilterField>,
     /// The operator prefixes the method accepts; empty means exact matches only.
     pub operators: Vec<FilterOp>,
+    /// Patterns of custom field names the filter also takes (`custom_fields:`), each behind
+    /// the same operators as the declared fields.
+    pub custom_fields: Vec<FieldPattern>,
 }
 
 /// A field a filter may test.
@@ -387,6 +390,19 @@ impl FilterDef {
         .collect()
     }
 
+    /// For a key naming one of the filter's custom fields (`>=UF_CRM_17`, `UF_CRM_17`): its
+    /// operator (`None` for a bare name) and the field's name; `None` when the key names no
+    /// custom field. The longest prefix whose rest matches a pattern wins.
+    pub fn split_custom_key<'k>(&self, key: &'k str) -> Option<(Option<FilterOp>, &'k str)> {
+        if matches_any(&self.custom_fields, key) {
+            return Some((None, key));
+        }
+        FilterOp::ALL.into_iter().find_map(|op| {
+            let rest = key.strip_prefix(op.prefix())?;
+            matches_any(&self.custom_fields, rest).then_some((Some(op), rest))
+        })
+    }
+
     /// Splits a filter key into its operator and field: `>=ID` → (`Some(Ge)`, `ID`). A key
     /// without a prefix gives `None`. The longest prefix whose rest is a declared field wins.
     pub fn split_key<'k>(&self, key: &'k str) -> Option<(Option<FilterOp>, &FilterField, &'k str)> {
@@ -437,8 +453,11 @@ pub struct EnumDef {
     /// What the enum means (named enums of type libraries).
     pub doc: Option<String>,
     /// For the field names of a `type: select` parameter: the record type they name. Such an
-    /// enum also accepts masks (`*`, `UF_*`) and custom `UF_…` fields.
+    /// enum also accepts the masks `*` and `UF_*`.
     pub select_of: Option<String>,
+    /// For a select over a record with custom fields: the record's `custom_fields` patterns,
+    /// whose names the select also accepts. Empty for other enums.
+    pub custom_fields: Vec<FieldPattern>,
     /// Where the enum is defined (its `type` key, or the library's `types.Name`).
     pub path: KeyPath,
     /// The type library that defines a named enum; empty for other enums.
@@ -481,19 +500,123 @@ pub struct TypeDef {
     /// output type: an object the portal sends in a result, which becomes a serde struct.
     pub input: bool,
     pub fields: Vec<Field>,
+    /// Patterns of the keys kept as custom fields (`custom_fields: ["UF_CRM_*"]`): keys of
+    /// the object that match one and are not declared fields. Empty: every undeclared key is
+    /// ignored.
+    pub custom_fields: Vec<FieldPattern>,
     pub path: KeyPath,
 }
 
 impl TypeDef {
     /// Whether `key`, which is not one of the declared fields, is still a key a request may
-    /// send in an object of this input type: a custom field of the portal. Every name
-    /// starting with `UF_` is one (the portal's user fields, as `select` accepts them).
+    /// send in an object of this input type, or an answer may carry in an object of this
+    /// output type: a custom field of the portal, matching one of the type's
+    /// `custom_fields` patterns.
     ///
     /// This is the one place that decides it (the request check, so the emulator, the
-    /// example check and the CLI, asks here); custom-field patterns declared on the type
-    /// belong here.
+    /// example check and the CLI, asks here).
     pub fn admits_extra_key(&self, key: &str) -> bool {
-        key.starts_with("UF_")
+        matches_any(&self.custom_fields, key)
+    }
+}
+
+/// A pattern of custom field names: a literal prefix followed by `*` (`UF_CRM_*`), or an
+/// exact name (`PARENT_ID_1220`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldPattern {
+    /// The pattern as written.
+    pub pattern: String,
+    pub path: KeyPath,
+}
+
+impl FieldPattern {
+    /// The literal prefix of a `PREFIX*` pattern; `None` for an exact name.
+    pub fn prefix(&self) -> Option<&str> {
+        self.pattern.strip_suffix('*')
+    }
+
+    /// Whether `key` matches: it starts with the prefix and has more after it, or it is the
+    /// exact name. Case counts, as it does in the keys of an answer.
+    pub fn matches(&self, key: &str) -> bool {
+        match self.prefix() {
+            Some(prefix) => key.len() > prefix.len() && key.starts_with(prefix),
+            None => key == self.pattern,
+        }
+    }
+}
+
+/// Whether any of `patterns` matches `key`.
+pub fn matches_any(patterns: &[FieldPattern], key: &str) -> bool {
+    patterns.iter().any(|p| p.matches(key))
+}
+
+/// A set of a portal's custom fields, from a file of its own (`custom_fields: MyDealFields`
+/// at the top, no `method:`): a struct with one typed value per field, read from and written
+/// to a record's custom fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomFieldSet {
+    /// Rust name of the generated struct.
+    pub name: String,
+    /// The file that defines it.
+    pub file: String,
+    pub doc: Option<String>,
+    pub fields: Vec<CustomFieldDef>,
+    /// Where the name is written (`custom_fields`).
+    pub path: KeyPath,
+}
+
+/// One field of a [`CustomFieldSet`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomFieldDef {
+    /// The field's name on the wire (`UF_CRM_1721244482250`).
+    pub wire: String,
+    /// Rust name of the struct field (snake case, without `r#`); its typed key is the same
+    /// name in upper case.
+    pub rust: String,
+    pub ty: CustomFieldType,
+    /// A multiple field: a list of values.
+    pub multiple: bool,
+    pub doc: Option<String>,
+    pub path: KeyPath,
+}
+
+/// What a custom field holds: a value of a spec type, or one of the portal's own kinds of
+/// custom field that have no spec type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CustomFieldType {
+    /// A type of the spec language (`string`, `integer`, `date`, an enum, …); the checks
+    /// allow single values only.
+    Spec(TypeRef),
+    /// `money`: an amount and a currency, `"100.50|EUR"`.
+    Money,
+    /// `crm_link`: a link to a CRM record, `"D_12"`.
+    CrmLink,
+    /// `file`: a file object (`id` and links).
+    File,
+}
+
+impl CustomFieldType {
+    /// The kinds only a custom field set has, by their spelling in a set file.
+    pub const OWN: [(&'static str, CustomFieldType); 3] = [
+        ("money", CustomFieldType::Money),
+        ("crm_link", CustomFieldType::CrmLink),
+        ("file", CustomFieldType::File),
+    ];
+
+    /// The spec type, when it is one.
+    pub fn spec(&self) -> Option<&TypeRef> {
+        match self {
+            Self::Spec(ty) => Some(ty),
+            Self::Money | Self::CrmLink | Self::File => None,
+        }
+    }
+
+    /// [`spec`](Self::spec), to change it.
+    pub fn spec_mut(&mut self) -> Option<&mut TypeRef> {
+        match self {
+            Self::Spec(ty) => Some(ty),
+            Self::Money | Self::CrmLink | Self::File => None,
+        }
     }
 }
 

@@ -7,9 +7,9 @@ use serde_yaml::Value;
 
 use crate::diag::{Ctxt, did_you_mean};
 use crate::model::{
-    EnumDef, EnumValue, ErrorDef, Example, Field, FilterDef, FilterField, FilterOp, GroupParam,
-    MapKeys, OneOfGroup, PRIMITIVES, Param, ResultCase, ResultChoice, ResultDef, Spec, TypeDef,
-    TypeKind, TypeRef,
+    EnumDef, EnumValue, ErrorDef, Example, Field, FieldPattern, FilterDef, FilterField, FilterOp,
+    GroupParam, MapKeys, OneOfGroup, PRIMITIVES, Param, ResultCase, ResultChoice, ResultDef, Spec,
+    TypeDef, TypeKind, TypeRef,
 };
 use crate::names::pascal_case;
 use crate::path::KeyPath;
@@ -42,6 +42,7 @@ const TYPE_KEYS: &[&str] = &[
     "fields",
     "operators",
     "of",
+    "custom_fields",
     "or_false",
     "or_empty",
     "or_empty_object",
@@ -65,7 +66,7 @@ const FIELD_KEYS: &[&str] = &["doc", "optional", "required", "rust_name"];
 const RESULT_KEYS: &[&str] = &["doc"];
 const CHOICE_KEYS: &[&str] = &["by_param", "cases", "otherwise", "doc"];
 const CASE_KEYS: &[&str] = &["variant", "doc"];
-const TYPEDEF_KEYS: &[&str] = &["doc", "input", "fields"];
+const TYPEDEF_KEYS: &[&str] = &["doc", "input", "fields", "custom_fields"];
 const ERROR_KEYS: &[&str] = &["status", "doc", "message", "rust_name"];
 const EXAMPLE_KEYS: &[&str] = &["params", "response"];
 
@@ -408,7 +409,7 @@ fn types(
             })
             .collect();
         let own = value.as_mapping();
-        let (doc, input, fields) = if !spilled.is_empty()
+        let (doc, input, fields, custom_fields) = if !spilled.is_empty()
             && (value.is_null()
                 || own.is_some_and(|m| get(m, "fields").is_none() && get(m, "type").is_none()))
         {
@@ -428,7 +429,11 @@ fn types(
                 .iter()
                 .find(|(k, _)| *k == "fields")
                 .map_or_else(Vec::new, |(_, f)| fields(cx, f, &path.key("fields"), &name));
-            (doc, input, fields)
+            let custom = match own.and_then(|m| get(m, "custom_fields")) {
+                Some(v) => patterns(cx, v, &p.key("custom_fields")),
+                None => Vec::new(),
+            };
+            (doc, input, fields, custom)
         } else {
             let Some(m) = mapping(cx, value, &p, "a type definition") else {
                 continue;
@@ -452,19 +457,20 @@ fn types(
             doc,
             input,
             fields,
+            custom_fields,
             path: p,
         });
     }
     (out, enums)
 }
 
-/// The `doc`, `input` and `fields` of an object type's definition.
+/// The `doc`, `input`, `fields` and `custom_fields` of an object type's definition.
 fn object_type(
     cx: &mut Ctxt,
     m: &serde_yaml::Mapping,
     p: &KeyPath,
     name: &str,
-) -> (Option<String>, bool, Vec<Field>) {
+) -> (Option<String>, bool, Vec<Field>, Vec<FieldPattern>) {
     // Fields written straight under the type's name, without `fields:` or beside an empty
     // one: one mistake, reported once; the fields are read where they stand.
     let (stray, known): (serde_yaml::Mapping, serde_yaml::Mapping) =
@@ -493,7 +499,49 @@ fn object_type(
             Vec::new()
         }
     };
-    (doc, input, fields)
+    let custom = match get(m, "custom_fields") {
+        Some(v) => patterns(cx, v, &p.key("custom_fields")),
+        None => Vec::new(),
+    };
+    (doc, input, fields, custom)
+}
+
+/// `custom_fields: ["UF_CRM_*", PARENT_ID_1220]`: a list of patterns, read as written (the
+/// checks say which are usable).
+fn patterns(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<FieldPattern> {
+    let items = match v {
+        Value::Sequence(items) => items,
+        Value::String(one) => {
+            cx.error(path, "expected a list of patterns, found a string")
+                .help(format!("write a list even for one pattern: `[{one}]`"));
+            return Vec::new();
+        }
+        other => {
+            wrong_kind(
+                cx,
+                other,
+                path,
+                "a list of patterns such as `[UF_CRM_*, PARENT_ID_*]`",
+            );
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = path.index(i);
+        match item {
+            Value::String(pattern) => out.push(FieldPattern {
+                pattern: pattern.clone(),
+                path: at,
+            }),
+            other => wrong_kind(cx, other, &at, "a pattern such as `UF_CRM_*`"),
+        }
+    }
+    if items.is_empty() {
+        cx.error(path, "`custom_fields` lists no pattern")
+            .help("list the patterns of the custom fields' names, e.g. `[UF_CRM_*]`, or remove `custom_fields`");
+    }
+    out
 }
 
 /// Keys of a type definition (an object type's or a named enum's).
@@ -501,6 +549,7 @@ const DEFINITION_KEYS: &[&str] = &[
     "doc",
     "input",
     "fields",
+    "custom_fields",
     "type",
     "values",
     "case_insensitive",
@@ -591,6 +640,7 @@ fn named_enum(
         shared: true,
         doc,
         select_of: None,
+        custom_fields: Vec::new(),
         path: path.clone(),
         file: file.to_owned(),
     })
@@ -902,7 +952,7 @@ fn example(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Option<Example> {
 
 /// Reads a type expression: a bare name (`integer`, `User`) or a mapping with `type` and its
 /// options. `extra` lists the keys the owner (param, field, result) reads itself.
-fn type_node(
+pub(crate) fn type_node(
     cx: &mut Ctxt,
     v: &Value,
     path: &KeyPath,
@@ -947,7 +997,7 @@ fn type_node(
                 (_, "select") => &["of"],
                 (TypeKind::Array(_), _) => &["items"],
                 (TypeKind::Enum(_), _) => &["values", "name", "case_insensitive"],
-                (TypeKind::Filter(_), _) => &["fields", "operators", "name"],
+                (TypeKind::Filter(_), _) => &["fields", "operators", "name", "custom_fields"],
                 (TypeKind::Map { .. }, _) => &["keys", "values"],
                 _ => &[],
             };
@@ -989,6 +1039,9 @@ fn type_node(
                         return None;
                     };
                     def.fields = filter_fields(cx, fields, &path.key("fields"), &def.name);
+                    if let Some(v) = get(m, "custom_fields") {
+                        def.custom_fields = patterns(cx, v, &path.key("custom_fields"));
+                    }
                 }
                 TypeKind::Array(items) => match get(m, "items") {
                     Some(item) => {
@@ -1075,6 +1128,7 @@ fn type_name(cx: &mut Ctxt, name: &str, owner: &KeyPath, at: &KeyPath) -> Option
             name: String::new(),
             fields: Vec::new(),
             operators: Vec::new(),
+            custom_fields: Vec::new(),
         }),
         other if other.starts_with(|c: char| c.is_ascii_uppercase()) => {
             TypeKind::Named(other.to_owned())
@@ -1096,7 +1150,7 @@ fn type_name(cx: &mut Ctxt, name: &str, owner: &KeyPath, at: &KeyPath) -> Option
 }
 
 /// Keys that belong to one kind of type only.
-const KIND_KEYS: [&str; 8] = [
+const KIND_KEYS: [&str; 9] = [
     "items",
     "keys",
     "values",
@@ -1105,6 +1159,7 @@ const KIND_KEYS: [&str; 8] = [
     "fields",
     "operators",
     "of",
+    "custom_fields",
 ];
 
 /// Which types a kind-specific key belongs to, for "applies only to" messages.
@@ -1116,6 +1171,7 @@ fn kind_of_key(key: &str) -> &'static str {
         "values" => "`type: enum` and `type: map`",
         "case_insensitive" => "`type: enum`",
         "fields" | "operators" => "`type: filter`",
+        "custom_fields" => "`type: filter` and object types under `types:`",
         _ => "`type: select`",
     }
 }
@@ -1163,6 +1219,7 @@ fn empty_enum(at: &KeyPath) -> EnumDef {
         shared: false,
         doc: None,
         select_of: None,
+        custom_fields: Vec::new(),
         path: at.clone(),
         file: String::new(),
     }

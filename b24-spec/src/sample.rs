@@ -1,7 +1,8 @@
 //! Sample values of a spec's types in the spellings Bitrix24 uses on the wire: ids as numbers
 //! and as numeric strings, `Y`/`N` and real booleans, each "no value" marker a type declares,
 //! PHP's `[]` for an empty map, both date-time spellings, enum values in any case where the
-//! enum allows it, optional fields left out or `null`, and keys the spec does not list.
+//! enum allows it, optional fields left out or `null`, keys the spec does not list, and custom
+//! fields of every kind under the names a type's `custom_fields` patterns match.
 //!
 //! The generated contract tests decode them with the generated types. Only samples that
 //! [`conform`] accepts are kept, so those tests check one direction of agreement between the
@@ -209,6 +210,36 @@ impl Generator<'_> {
                     // The portal adds fields before specs learn of them.
                     object.insert("FIELD_ADDED_LATER".to_owned(), json!({"x": [1]}));
                 }
+                // Each portal has custom fields of its own, in every kind of value.
+                for pattern in &def.custom_fields {
+                    if self.rng.one_in(3) {
+                        continue;
+                    }
+                    let suffix = *self.rng.pick(&["1721244482250", "17", "44_1721812760630"]);
+                    let key = match pattern.prefix() {
+                        Some(prefix) => format!("{prefix}{suffix}"),
+                        None => pattern.pattern.clone(),
+                    };
+                    if def.fields.iter().any(|f| f.wire == key) {
+                        continue;
+                    }
+                    let value = self.pick_json(&[
+                        json!("Hello world!"),
+                        json!("300|RUB"),
+                        json!("79"),
+                        json!(81),
+                        json!(1111.1),
+                        json!(["L_4", "D_10"]),
+                        json!({"id": 37375, "showUrl": "/show_file.php?fileId=37375"}),
+                        json!("2024-07-23T00:00:00+03:00"),
+                        json!(true),
+                        json!(false),
+                        json!(""),
+                        json!(null),
+                        json!([]),
+                    ]);
+                    object.insert(key, value);
+                }
                 Value::Object(object)
             }
             // Filters are parameters, never results.
@@ -306,6 +337,7 @@ types:
       counts: { type: map, keys: id, values: integer }
       kind: { type: enum, values: { a: first, b: second } }
       note: { type: string, optional: true }
+    custom_fields: ["UF_CRM_*", PARENT_ID_1220]
 "#;
 
     #[test]
@@ -364,6 +396,15 @@ types:
             samples.iter().map(|s| s["kind"].to_string()).collect();
         assert_eq!(kinds.len(), 2, "both enum values: {kinds:?}");
         assert!(seen(&|s| s.get("FIELD_ADDED_LATER").is_some()));
+        // Custom fields under both patterns, in several kinds of value.
+        assert!(seen(&|s| s.get("PARENT_ID_1220").is_some()));
+        let custom: std::collections::BTreeSet<String> = samples
+            .iter()
+            .flat_map(|s| s.as_object().unwrap().iter())
+            .filter(|(k, _)| k.starts_with("UF_CRM_"))
+            .map(|(_, v)| v.to_string())
+            .collect();
+        assert!(custom.len() >= 5, "{custom:?}");
     }
 
     #[test]

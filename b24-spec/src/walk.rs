@@ -179,6 +179,7 @@ mod tests {
             shared: false,
             doc: None,
             select_of: None,
+            custom_fields: Vec::new(),
             path: KeyPath::root(),
             file: String::new(),
         }
@@ -215,6 +216,7 @@ mod tests {
                 name: "Filter".into(),
                 fields: vec![field("ID"), field("NAME")],
                 operators: Vec::new(),
+                custom_fields: Vec::new(),
             }),
         ];
         kinds

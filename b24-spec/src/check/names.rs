@@ -82,7 +82,12 @@ const BUILDER_METHODS: &[&str] = &[
 /// method may take the name of one (whether it uses it or not, so the rule does not change
 /// when the spec does). Also the enums' variants and the fields of the spec's own types.
 pub(super) fn names(cx: &mut Ctxt, spec: &Spec, items: &MethodItems<'_>) {
-    let library = items::shared(&spec.shared_types, &spec.shared_enums, std::iter::empty());
+    let library = items::shared(
+        &spec.shared_types,
+        &spec.shared_enums,
+        &[],
+        std::iter::empty(),
+    );
     let module: Vec<&Item<'_>> = items
         .own
         .iter()
@@ -107,7 +112,20 @@ pub(super) fn item_names(cx: &mut Ctxt, file: &str, items: &[&Item<'_>]) {
                 } else {
                     format!("type name `{}` is not a Rust type name", item.name)
                 };
-                cx.key_error(&item.path, message).help(help);
+                match item.def {
+                    // The set's name is the value of `custom_fields`.
+                    Def::CustomFieldSet(_) => cx.error(&item.path, message),
+                    Def::Request
+                    | Def::Call
+                    | Def::Error
+                    | Def::ResultChoice(_)
+                    | Def::Object(_)
+                    | Def::Input(_)
+                    | Def::Enum(_)
+                    | Def::Filter(..)
+                    | Def::FilterCmp(_) => cx.key_error(&item.path, message),
+                }
+                .help(help);
             }
             continue;
         }
@@ -142,6 +160,9 @@ pub(super) fn unusable_name(item: &Item<'_>) -> Option<&'static str> {
             } else {
                 "type names are PascalCase letters and digits, e.g. `User` or `UserPhones`"
             }
+        }
+        Def::CustomFieldSet(_) => {
+            "custom field set names are PascalCase letters and digits, e.g. `MyDealFields`"
         }
         // Made from names checked elsewhere: the method's, a filter's, a record's.
         Def::Enum(_)
@@ -195,7 +216,8 @@ pub(super) fn clash(cx: &mut Ctxt, file: &str, at: &Item<'_>, other: &Item<'_>) 
                 | Def::Error
                 | Def::ResultChoice(_)
                 | Def::Filter(..)
-                | Def::FilterCmp(_) => false,
+                | Def::FilterCmp(_)
+                | Def::CustomFieldSet(_) => false,
             }
     };
     let object = |d: Def<'_>| matches!(d, Def::Object(_) | Def::Input(_));
@@ -211,7 +233,10 @@ pub(super) fn clash(cx: &mut Ctxt, file: &str, at: &Item<'_>, other: &Item<'_>) 
         } else {
             at_help
         };
-        if at.shared && other.shared {
+        let set = |i: &Item<'_>| matches!(i.def, Def::CustomFieldSet(_));
+        if set(at) || set(other) {
+            format!("custom field sets share the `types` module with the type libraries: {help}")
+        } else if at.shared && other.shared {
             format!("type libraries share one module: {help}")
         } else {
             help
@@ -219,7 +244,10 @@ pub(super) fn clash(cx: &mut Ctxt, file: &str, at: &Item<'_>, other: &Item<'_>) 
     };
     // Names made from another name point at that name (the method's, a select's record).
     let problem = match at.def {
-        Def::Request | Def::Call | Def::Error => cx.error(&at.path, message),
+        // The set's name is the value of `custom_fields`.
+        Def::Request | Def::Call | Def::Error | Def::CustomFieldSet(_) => {
+            cx.error(&at.path, message)
+        }
         Def::Enum(EnumDef {
             select_of: Some(_), ..
         }) => cx.error(&at.path, message),
@@ -257,6 +285,13 @@ pub(super) fn renaming(item: &Item<'_>, file: &str) -> (u8, String) {
                 f.name
             ),
         ),
+        Def::CustomFieldSet(set) => (
+            2,
+            format!(
+                "give the custom field set `{}` another name in `custom_fields:`",
+                set.name
+            ),
+        ),
         Def::Request | Def::Call | Def::Error | Def::ResultChoice(_) => {
             (0, "these names are made from the method's name".to_owned())
         }
@@ -282,6 +317,7 @@ pub(super) fn what(item: &Item<'_>) -> &'static str {
         Def::Enum(_) => "enum",
         Def::Filter(..) => "filter builder",
         Def::FilterCmp(_) => "filter's comparison type",
+        Def::CustomFieldSet(_) => "custom field set",
     }
 }
 
@@ -293,7 +329,8 @@ pub(super) fn origin(item: &Item<'_>) -> &'static str {
         | Def::Enum(EnumDef {
             select_of: None, ..
         })
-        | Def::Filter(..) => "defined at",
+        | Def::Filter(..)
+        | Def::CustomFieldSet(_) => "defined at",
         Def::Enum(_)
         | Def::Request
         | Def::Call

@@ -127,6 +127,7 @@ pub(super) fn filters_and_selects(cx: &mut Ctxt, spec: &Spec) {
     for p in &spec.params {
         if let TypeKind::Filter(filter) = &p.ty.kind {
             filter_fields(cx, spec, filter);
+            super::custom::filter(cx, filter);
         }
         for parent in p.ty.walk() {
             let place = match &parent.kind {

@@ -154,6 +154,11 @@ pub(super) fn filter_def(
         }
     });
     let setters = def.fields.iter().map(|f| setter(f, exact, restricted, rt));
+    let CustomConditions {
+        field: custom_field,
+        setter: custom_setter,
+        insert: custom_insert,
+    } = custom_conditions(def, exact, restricted, rt);
     let inserts = def.fields.iter().map(|f| {
         let fname = ident(&f.rust);
         let wire = &f.wire;
@@ -178,6 +183,7 @@ pub(super) fn filter_def(
         #[derive(Debug, Clone, PartialEq, Default)]
         pub struct #name {
             #(#fields)*
+            #custom_field
         }
 
         impl #name {
@@ -187,6 +193,7 @@ pub(super) fn filter_def(
                 Self::default()
             }
             #(#setters)*
+            #custom_setter
         }
 
         impl #rt::wire::Encode for #name {
@@ -194,9 +201,90 @@ pub(super) fn filter_def(
             fn encode(filter: &Self) -> #rt::__private::serde_json::Value {
                 let mut map = #rt::__private::serde_json::Map::new();
                 #(#inserts)*
+                #custom_insert
                 #rt::__private::serde_json::Value::Object(map)
             }
         }
+    }
+}
+
+/// What a filter with `custom_fields` adds to its builder: the conditions on custom fields,
+/// the method that adds one, and the code that writes them. Empty without `custom_fields`.
+struct CustomConditions {
+    field: TokenStream,
+    setter: TokenStream,
+    insert: TokenStream,
+}
+
+fn custom_conditions(
+    def: &FilterDef,
+    exact: bool,
+    restricted: Option<&str>,
+    rt: &TokenStream,
+) -> CustomConditions {
+    if def.custom_fields.is_empty() {
+        return CustomConditions {
+            field: quote!(),
+            setter: quote!(),
+            insert: quote!(),
+        };
+    }
+    let json = quote!(#rt::__private::serde_json);
+    let custom = ident(crate::check::CUSTOM);
+    let patterns: Vec<String> = def
+        .custom_fields
+        .iter()
+        .map(|p| format!("`{}`", p.pattern))
+        .collect();
+    let patterns = patterns.join(", ");
+    let field_doc = doc_lines(&format!(
+        "Conditions on custom fields (names matching {patterns}): each filter key with its value in wire form, in the order added."
+    ));
+    let setter = if exact {
+        let doc = doc_lines(&format!(
+            "Sets the custom field `key` names (a name matching {patterns}) in the filter; the value is written as the key's type writes it."
+        ));
+        quote! {
+            #doc
+            #[must_use]
+            pub fn #custom<T: #rt::CustomValue, V: ::core::convert::Into<T>>(mut self, key: #rt::CustomField<T>, value: V) -> Self {
+                let value: T = value.into();
+                self.#custom.push((key.name().to_owned(), #rt::CustomValue::to_custom(&value)));
+                self
+            }
+        }
+    } else {
+        let (cmp, shown, condition) = match restricted {
+            Some(n) => {
+                let n = ident(n);
+                (quote!(#n), n.to_string(), quote!(#rt::Cmp::from(condition)))
+            }
+            None => (quote!(#rt::Cmp), "Cmp".to_owned(), quote!(condition)),
+        };
+        let doc = doc_lines(&format!(
+            "Adds a condition on the custom field `key` names (a name matching {patterns}), e.g. `.{custom}(KEY, {shown}::eq(..))`; the value is written as the key's type writes it."
+        ));
+        quote! {
+            #doc
+            #[must_use]
+            pub fn #custom<T: #rt::CustomValue, V: ::core::convert::Into<T>>(mut self, key: #rt::CustomField<T>, condition: #cmp<V>) -> Self {
+                let condition: #rt::Cmp<T> = #condition.map(::core::convert::Into::into);
+                self.#custom.push((
+                    condition.key(key.name()),
+                    condition.encode(<T as #rt::CustomValue>::to_custom),
+                ));
+                self
+            }
+        }
+    };
+    CustomConditions {
+        field: quote!(#field_doc pub #custom: ::std::vec::Vec<(::std::string::String, #json::Value)>,),
+        setter,
+        insert: quote! {
+            for (key, value) in &filter.#custom {
+                map.insert(key.clone(), value.clone());
+            }
+        },
     }
 }
 
