@@ -2,7 +2,7 @@
 //! parameter's spec type and encoded the way the wire expects.
 
 use b24_spec::conform::{self, Mode};
-use b24_spec::{FilterDef, Param, Spec, TypeKind, TypeRef};
+use b24_spec::{FilterDef, OrderDef, Param, Spec, TypeKind, TypeRef};
 use clap::builder::ValueParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Map, Value};
@@ -41,6 +41,8 @@ pub fn command(spec: &Spec) -> Command {
             TypeKind::Array(items) if is_select(items) => arg
                 .value_name("FIELDS")
                 .value_parser(select_parser(spec, param)),
+            // `--order TITLE:asc,ID:desc` or `--order '{"TITLE": "ASC"}'` (or `--order desc`).
+            TypeKind::Order(_) => arg.value_parser(order_parser(spec, param)),
             _ => arg.value_parser(parser(&param.ty)),
         });
     }
@@ -101,11 +103,27 @@ pub fn params(spec: &Spec, matches: &ArgMatches) -> Map<String, Value> {
         .iter()
         .filter_map(|p| {
             if let TypeKind::Filter(_) = p.ty.kind {
-                // Every `--filter` adds its conditions to one object.
+                // Every `--filter` adds its conditions to one object, and its nested groups
+                // (integer keys, or the items of a list) under the next free index.
                 let mut filter = Map::new();
+                let mut groups = 0usize;
                 for part in matches.get_many::<Value>(&arg_id(p))? {
-                    if let Value::Object(conditions) = part {
-                        filter.extend(conditions.clone());
+                    let entries: Vec<(String, Value)> = match part {
+                        Value::Object(conditions) => conditions.clone().into_iter().collect(),
+                        Value::Array(items) => items
+                            .iter()
+                            .enumerate()
+                            .map(|(i, v)| (i.to_string(), v.clone()))
+                            .collect(),
+                        _ => continue,
+                    };
+                    for (key, value) in entries {
+                        if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) {
+                            filter.insert(groups.to_string(), value);
+                            groups += 1;
+                        } else {
+                            filter.insert(key, value);
+                        }
                     }
                 }
                 return Some((p.wire.clone(), Value::Object(filter)));
@@ -117,9 +135,9 @@ pub fn params(spec: &Spec, matches: &ArgMatches) -> Map<String, Value> {
         .collect()
 }
 
-/// Reads one `--filter` value: a JSON object of conditions, or one condition written
-/// `KEY=VALUE` (`>=ID=5`, `%NAME=Jo`, `@ID=1,2`), and checks it against the declared fields
-/// and operators.
+/// Reads one `--filter` value: a JSON object of conditions (with nested groups where the
+/// filter takes them, or a JSON list of groups), or one condition written `KEY=VALUE`
+/// (`>=ID=5`, `%NAME=Jo`, `@ID=1,2`), and checks it against the declared fields and operators.
 fn filter_parser(spec: &Spec, param: &Param) -> ValueParser {
     let spec = spec.clone();
     let ty = param.ty.clone();
@@ -127,7 +145,9 @@ fn filter_parser(spec: &Spec, param: &Param) -> ValueParser {
         let TypeKind::Filter(def) = &ty.kind else {
             return Err("not a filter".to_owned());
         };
-        let value = if text.trim_start().starts_with('{') {
+        let json =
+            text.trim_start().starts_with('{') || def.logic && text.trim_start().starts_with('[');
+        let value = if json {
             serde_json::from_str::<Value>(text)
                 .map_err(|e| format!("expected a JSON object of conditions ({e})"))?
         } else {
@@ -162,6 +182,49 @@ fn select_parser(spec: &Spec, param: &Param) -> ValueParser {
         conform::check(&spec, &ty, &value, Mode::Request).map_err(|m| m.message)?;
         Ok::<Value, String>(value)
     })
+}
+
+/// Reads an `--order`: a JSON object, `FIELD:asc,FIELD:desc` (a field alone is ascending), or,
+/// where the parameter takes one, a bare direction; directions in any case, sent as `ASC` and
+/// `DESC`. Checked against the record's field names.
+fn order_parser(spec: &Spec, param: &Param) -> ValueParser {
+    let spec = spec.clone();
+    let ty = param.ty.clone();
+    ValueParser::new(move |text: &str| {
+        let TypeKind::Order(def) = &ty.kind else {
+            return Err("not an order".to_owned());
+        };
+        let value = order_value(def, text)?;
+        conform::check(&spec, &ty, &value, Mode::Request).map_err(|m| m.message)?;
+        Ok::<Value, String>(value)
+    })
+}
+
+fn order_value(def: &OrderDef, text: &str) -> Result<Value, String> {
+    let trimmed = text.trim();
+    if trimmed.starts_with('{') {
+        return serde_json::from_str::<Value>(trimmed)
+            .map_err(|e| format!("expected a JSON object of field names to ASC or DESC ({e})"));
+    }
+    let direction = |d: &str| {
+        ["ASC", "DESC"]
+            .into_iter()
+            .find(|w| d.trim().eq_ignore_ascii_case(w))
+    };
+    if def.direction
+        && let Some(d) = direction(trimmed)
+    {
+        return Ok(Value::from(d));
+    }
+    let mut keys = Map::new();
+    for part in trimmed.split(',') {
+        let (field, d) = part.split_once(':').unwrap_or((part, "ASC"));
+        let d = direction(d).ok_or_else(|| {
+            format!("expected FIELD:asc or FIELD:desc, comma-separated, found {part:?}")
+        })?;
+        keys.insert(field.trim().to_owned(), Value::from(d));
+    }
+    Ok(Value::Object(keys))
 }
 
 /// `>=ID=5` → `{">=ID": 5}`: the operator characters, the field name, `=`, the value, which is
@@ -266,6 +329,21 @@ fn help(param: &Param) -> String {
                 format!("operators {}", ops.join(" "))
             });
             notes.push("repeat the flag for more conditions".to_owned());
+            if def.logic {
+                notes.push(
+                    r#"nested groups as JSON: {"0": {"logic": "OR", "0": {…}, "1": {…}}}"#
+                        .to_owned(),
+                );
+            }
+        }
+        TypeKind::Order(def) => {
+            notes.push(format!(
+                "field names of {}, FIELD:asc or FIELD:desc, comma-separated, or a JSON object",
+                def.of()
+            ));
+            if def.direction {
+                notes.push("or ASC or DESC alone".to_owned());
+            }
         }
         TypeKind::Array(items) => {
             if let TypeKind::Enum(e) = &items.kind
@@ -307,6 +385,7 @@ fn value_name(ty: &TypeRef) -> &'static str {
         TypeKind::Map { .. } => "JSON_OBJECT",
         TypeKind::Json | TypeKind::Named(_) => "JSON",
         TypeKind::Filter(_) => "CONDITION",
+        TypeKind::Order(_) => "ORDER",
     }
 }
 
@@ -371,7 +450,8 @@ fn encode(ty: &TypeRef, text: &str) -> Result<Value, String> {
             Ok(_) => Err("expected a JSON object such as {\"5\": 1}".into()),
             Err(e) => Err(format!("expected a JSON object such as {{\"5\": 1}} ({e})")),
         },
-        TypeKind::Json | TypeKind::Named(_) | TypeKind::Filter(_) => {
+        // Filters and orders have parsers of their own; a JSON value reaches the same check.
+        TypeKind::Json | TypeKind::Named(_) | TypeKind::Filter(_) | TypeKind::Order(_) => {
             serde_json::from_str(text).map_err(|e| format!("expected JSON ({e})"))
         }
     }

@@ -645,6 +645,7 @@ fn check_fixture(spec: &Spec, fixture: &Fixture) -> Result<(), EmulatorError> {
             Some(Selection {
                 names: Vec::new(),
                 always: select.always.clone(),
+                fields: Default::default(),
             }),
         ],
         None => vec![None],

@@ -139,10 +139,13 @@ pub struct Match {
 }
 
 /// `sort: { by: PARAM, order: PARAM }`: the field named by one parameter, the direction
-/// (`ASC`/`DESC`) by the other.
+/// (`ASC`/`DESC`) by the other; or, when `order` names a `type: order` parameter and it holds
+/// an object, by each of its keys in turn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sort {
-    pub by: String,
+    /// The parameter naming the one field to sort by.
+    pub by: Option<String>,
+    /// The parameter holding the direction, or a whole order (`type: order`).
     pub order: Option<String>,
     pub path: KeyPath,
 }
@@ -340,9 +343,15 @@ pub(crate) fn parse(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Option<Emulatio
         let sp = path.key("sort");
         let sm = mapping(cx, v, &sp, "`sort`")?;
         check_keys(cx, sm, &sp, &[SORT_KEYS]);
+        let by = optional_str(cx, sm, &sp, "by");
+        let order = optional_str(cx, sm, &sp, "order");
+        if get(sm, "by").is_none() && get(sm, "order").is_none() {
+            cx.key_error(&sp, "`sort` names no parameter")
+                .help("write `order: PARAM` naming a `type: order` parameter, or `by: PARAM` (the field) with `order: PARAM` (the direction)");
+        }
         Some(Sort {
-            by: required_str(cx, sm, &sp, "by")?,
-            order: optional_str(cx, sm, &sp, "order"),
+            by,
+            order,
             path: sp,
         })
     });
@@ -828,10 +837,7 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
         .help("add `filter: PARAM` naming the filter parameter that holds the search key");
     }
     if let Some(s) = &emu.sort {
-        param(cx, &s.by, &s.path.key("by"));
-        if let Some(o) = &s.order {
-            param(cx, o, &s.path.key("order"));
-        }
+        sort(cx, s, &param);
     }
     if let Some(g) = &emu.group
         && let Some(p) = param(cx, &g.param, &g.path.key("param"))
@@ -1026,6 +1032,44 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
     }
 }
 
+/// `sort`: `by` names the field a direction in `order` applies to; without `by`, `order` must
+/// be a `type: order` parameter, which names its fields itself; with it, `order` must be able
+/// to hold a bare direction.
+fn sort<'s>(
+    cx: &mut Ctxt,
+    s: &Sort,
+    param: &impl Fn(&mut Ctxt, &str, &KeyPath) -> Option<&'s Param>,
+) {
+    if let Some(by) = &s.by {
+        param(cx, by, &s.path.key("by"));
+    }
+    let Some(name) = &s.order else { return };
+    let Some(order) = param(cx, name, &s.path.key("order")) else {
+        return;
+    };
+    match (&order.ty.kind, &s.by) {
+        (TypeKind::Order(def), Some(_)) if !def.direction => {
+            cx.error(
+                &s.path.key("by"),
+                format!("`by` names the field a bare direction applies to, but `{name}` takes no bare direction"),
+            )
+            .help(format!(
+                "remove `by` (the keys of `{name}` name the fields), or set `direction: true` on `{name}` if the method also takes `ASC`/`DESC` there"
+            ));
+        }
+        (TypeKind::Order(_), _) | (_, Some(_)) => {}
+        (_, None) => {
+            cx.error(
+                &s.path.key("order"),
+                format!("`{name}` is not a `type: order` parameter, so `sort` does not know which field to sort by"),
+            )
+            .help(format!(
+                "add `by: PARAM` naming the parameter that holds the field, or declare `{name}` with `type: order`"
+            ));
+        }
+    }
+}
+
 /// The dotted path of an `exclude` or `only` condition must lead through object fields.
 fn dotted_field(cx: &mut Ctxt, spec: &Spec, record: &TypeDef, c: &Condition) {
     let mut ty = record;
@@ -1061,8 +1105,35 @@ fn dotted_field(cx: &mut Ctxt, spec: &Spec, record: &TypeDef, c: &Condition) {
     }
 }
 
-/// The records' object type: `record:` (which must name an object type), or the result type
-/// when the answer is the records themselves. The flag says whether `record:` gave it.
+impl Emulation {
+    /// The records' object type: `record:`, or the result type (or its items) when the
+    /// answer is the records themselves; `None` when neither is known.
+    pub fn record_type<'s>(&self, spec: &'s Spec) -> Option<&'s TypeDef> {
+        if let Some(name) = &self.record {
+            return spec.find_type(name);
+        }
+        let projected = self.group.is_some()
+            || self
+                .forms()
+                .iter()
+                .any(|f| f.value.is_some() || f.fields.is_some());
+        if projected || !self.set.is_empty() {
+            return None;
+        }
+        let name = match &spec.result.ty.kind {
+            TypeKind::Named(name) => name,
+            TypeKind::Array(items) => match &items.kind {
+                TypeKind::Named(name) => name,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        spec.find_type(name)
+    }
+}
+
+/// The records' object type (see [`Emulation::record_type`]); `record:` must name an object
+/// type. The flag says whether `record:` gave it.
 fn record_type<'s>(cx: &mut Ctxt, spec: &'s Spec, emu: &Emulation) -> Option<(&'s TypeDef, bool)> {
     if let Some(name) = &emu.record {
         let found = spec.find_type(name);
@@ -1084,21 +1155,5 @@ fn record_type<'s>(cx: &mut Ctxt, spec: &'s Spec, emu: &Emulation) -> Option<(&'
         }
         return found.map(|t| (t, true));
     }
-    let projected = emu.group.is_some()
-        || emu
-            .forms()
-            .iter()
-            .any(|f| f.value.is_some() || f.fields.is_some());
-    if projected || !emu.set.is_empty() {
-        return None;
-    }
-    let name = match &spec.result.ty.kind {
-        TypeKind::Named(name) => name,
-        TypeKind::Array(items) => match &items.kind {
-            TypeKind::Named(name) => name,
-            _ => return None,
-        },
-        _ => return None,
-    };
-    spec.find_type(name).map(|t| (t, false))
+    emu.record_type(spec).map(|t| (t, false))
 }

@@ -195,6 +195,33 @@ pub enum TypeKind {
     /// A filter parameter: an object whose keys are field names, each optionally prefixed by
     /// an operator (`>=ID`, `%NAME`, `@ID`).
     Filter(FilterDef),
+    /// An order parameter: an object of a record's field names → `ASC`/`DESC`, whose keys are
+    /// the sort keys in priority order (`{"TITLE": "ASC", "OPPORTUNITY": "DESC"}`).
+    Order(OrderDef),
+}
+
+/// The field names and form of a `type: order` parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderDef {
+    /// The names a key may have: the enum of the record's field names (`{Of}Field`, with
+    /// [`EnumDef::select_of`] set), the one a `select` of the same record uses.
+    pub fields: Box<TypeRef>,
+    /// The parameter also takes a bare direction (`ASC`/`DESC`), for the field another
+    /// parameter names (`user.get`'s `sort` + `order`).
+    pub direction: bool,
+}
+
+impl OrderDef {
+    /// The record type whose field names the keys are.
+    pub fn of(&self) -> &str {
+        match &self.fields.kind {
+            TypeKind::Enum(EnumDef {
+                select_of: Some(of),
+                ..
+            }) => of,
+            _ => "",
+        }
+    }
 }
 
 /// The fields and operators of a `type: filter` parameter.
@@ -205,6 +232,9 @@ pub struct FilterDef {
     pub fields: Vec<FilterField>,
     /// The operator prefixes the method accepts; empty means exact matches only.
     pub operators: Vec<FilterOp>,
+    /// The filter takes nested groups (`logic: true`): an integer key holds a group of
+    /// conditions, combined by its `logic` key (`AND`, the default, or `OR`).
+    pub logic: bool,
 }
 
 /// A field a filter may test.
@@ -447,7 +477,55 @@ pub struct TypeDef {
     pub file: String,
     pub doc: Option<String>,
     pub fields: Vec<Field>,
+    /// How requests (`select`, `order`, filters) name the fields, where not by their keys.
+    pub select_names: SelectNames,
     pub path: KeyPath,
+}
+
+/// The rule that names an object type's fields in requests (`select_names:`), for fields
+/// without a `select_as` of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SelectNames {
+    /// By their keys in the answer (the default).
+    #[default]
+    Keys,
+    /// The key in upper snake case: `responsibleId` → `RESPONSIBLE_ID` (`tasks.task.*`).
+    UpperSnake,
+}
+
+impl SelectNames {
+    /// The spellings of `select_names:`, with what they mean.
+    pub const ALL: [(&'static str, SelectNames); 2] = [
+        ("keys", SelectNames::Keys),
+        ("upper_snake", SelectNames::UpperSnake),
+    ];
+}
+
+impl TypeDef {
+    /// The name requests use for `field` (one of this type's): its `select_as`, else its key
+    /// under the type's `select_names` rule.
+    pub fn select_name(&self, field: &Field) -> String {
+        match (&field.select_as, self.select_names) {
+            (Some(name), _) => name.clone(),
+            (None, SelectNames::Keys) => field.wire.clone(),
+            (None, SelectNames::UpperSnake) => crate::names::upper_snake_case(&field.wire),
+        }
+    }
+
+    /// The field a request names `name` (see [`select_name`](Self::select_name)): exactly,
+    /// else without regard to ASCII case.
+    pub fn field_selected_as(&self, name: &str) -> Option<&Field> {
+        let names: Vec<(String, &Field)> = self
+            .fields
+            .iter()
+            .map(|f| (self.select_name(f), f))
+            .collect();
+        names
+            .iter()
+            .find(|(n, _)| n == name)
+            .or_else(|| names.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)))
+            .map(|(_, f)| *f)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -459,6 +537,9 @@ pub struct Field {
     pub ty: TypeRef,
     /// The key may be missing from the object.
     pub optional: bool,
+    /// The name requests (`select`, `order`, filters) use for the field, where it differs from
+    /// the key and from the type's `select_names` rule (`status` of a task is `REAL_STATUS`).
+    pub select_as: Option<String>,
     pub doc: Option<String>,
     pub path: KeyPath,
 }
@@ -502,6 +583,7 @@ pub const PRIMITIVES: &[&str] = &[
     "enum",
     "filter",
     "select",
+    "order",
 ];
 
 pub use crate::emulation::{

@@ -8,7 +8,8 @@ use serde_yaml::Value;
 use crate::diag::{Ctxt, did_you_mean};
 use crate::model::{
     EnumDef, EnumValue, ErrorDef, Example, Field, FilterDef, FilterField, FilterOp, MapKeys,
-    PRIMITIVES, Param, ResultCase, ResultChoice, ResultDef, Spec, TypeDef, TypeKind, TypeRef,
+    OrderDef, PRIMITIVES, Param, ResultCase, ResultChoice, ResultDef, SelectNames, Spec, TypeDef,
+    TypeKind, TypeRef,
 };
 use crate::names::pascal_case;
 use crate::path::KeyPath;
@@ -39,7 +40,9 @@ const TYPE_KEYS: &[&str] = &[
     "case_insensitive",
     "fields",
     "operators",
+    "logic",
     "of",
+    "direction",
     "or_false",
     "or_empty",
     "or_empty_object",
@@ -59,11 +62,11 @@ const PARAM_KEYS: &[&str] = &[
     "invalid",
     "rust_name",
 ];
-const FIELD_KEYS: &[&str] = &["doc", "optional", "rust_name"];
+const FIELD_KEYS: &[&str] = &["doc", "optional", "rust_name", "select_as"];
 const RESULT_KEYS: &[&str] = &["doc"];
 const CHOICE_KEYS: &[&str] = &["by_param", "cases", "otherwise", "doc"];
 const CASE_KEYS: &[&str] = &["variant", "doc"];
-const TYPEDEF_KEYS: &[&str] = &["doc", "fields"];
+const TYPEDEF_KEYS: &[&str] = &["doc", "fields", "select_names"];
 const ERROR_KEYS: &[&str] = &["status", "doc", "message", "rust_name"];
 const EXAMPLE_KEYS: &[&str] = &["params", "response"];
 
@@ -401,12 +404,14 @@ fn types(
             })
             .collect();
         let own = value.as_mapping();
+        let mut names = SelectNames::default();
         let (doc, fields) = if !spilled.is_empty()
             && (value.is_null()
                 || own.is_some_and(|m| get(m, "fields").is_none() && get(m, "type").is_none()))
         {
             if let Some(m) = own {
                 check_keys(cx, m, &p, &[TYPEDEF_KEYS]);
+                names = select_names(cx, m, &p);
             }
             let doc = own.and_then(|m| optional_str(cx, m, &p, "doc"));
             let fields = spilled
@@ -429,6 +434,7 @@ fn types(
                 }
                 continue;
             }
+            names = select_names(cx, m, &p);
             object_type(cx, m, &p, &name)
         };
         out.push(TypeDef {
@@ -436,10 +442,39 @@ fn types(
             file: file.to_owned(),
             doc,
             fields,
+            select_names: names,
             path: p,
         });
     }
     (out, enums)
+}
+
+/// `select_names:` of an object type: how requests name its fields.
+fn select_names(cx: &mut Ctxt, m: &serde_yaml::Mapping, p: &KeyPath) -> SelectNames {
+    let Some(v) = get(m, "select_names") else {
+        return SelectNames::default();
+    };
+    let at = p.key("select_names");
+    let spellings = SelectNames::ALL.iter().map(|(name, _)| *name);
+    match v.as_str() {
+        Some(text) => match SelectNames::ALL.iter().find(|(name, _)| *name == text) {
+            Some((_, rule)) => *rule,
+            None => {
+                let p = cx.error(&at, format!("unknown `select_names` rule `{text}`"));
+                match did_you_mean(text, spellings) {
+                    Some(s) => p.help(format!("did you mean `{s}`?")),
+                    None => p.help(
+                        "write `upper_snake` (`responsibleId` is selected as `RESPONSIBLE_ID`), or `keys` (the default: as the answer spells them)",
+                    ),
+                };
+                SelectNames::default()
+            }
+        },
+        None => {
+            wrong_kind(cx, v, &at, "`upper_snake` or `keys`");
+            SelectNames::default()
+        }
+    }
 }
 
 /// The `doc` and `fields` of an object type's definition.
@@ -480,7 +515,14 @@ fn object_type(
 }
 
 /// Keys of a type definition (an object type's or a named enum's).
-const DEFINITION_KEYS: &[&str] = &["doc", "fields", "type", "values", "case_insensitive"];
+const DEFINITION_KEYS: &[&str] = &[
+    "doc",
+    "fields",
+    "select_names",
+    "type",
+    "values",
+    "case_insensitive",
+];
 
 /// A key of a type definition written where type names go, directly under `types:`: the
 /// definition's lines are indented one level too little.
@@ -603,11 +645,15 @@ fn fields(cx: &mut Ctxt, v: &Value, path: &KeyPath, owner: &str) -> Vec<Field> {
             .as_mapping()
             .and_then(|m| optional_str(cx, m, &p, "rust_name"))
             .unwrap_or_else(|| crate::names::snake_case(&wire));
+        let select_as = value
+            .as_mapping()
+            .and_then(|m| optional_str(cx, m, &p, "select_as"));
         out.push(Field {
             rust,
             wire,
             ty,
             optional,
+            select_as,
             doc,
             path: p,
         });
@@ -805,7 +851,7 @@ fn type_node(
     default_name: &str,
 ) -> Option<TypeRef> {
     match v {
-        Value::String(name) if name == "filter" || name == "select" => {
+        Value::String(name) if name == "filter" || name == "select" || name == "order" => {
             let (key, what) = kind_keys(name);
             missing(cx, path, key, what);
             None
@@ -840,9 +886,10 @@ fn type_node(
             let mut ty = type_name(cx, &name, path, &type_path)?;
             let own_keys: &[&str] = match (&ty.kind, name.as_str()) {
                 (_, "select") => &["of"],
+                (TypeKind::Order(_), _) => &["of", "direction"],
                 (TypeKind::Array(_), _) => &["items"],
                 (TypeKind::Enum(_), _) => &["values", "name", "case_insensitive"],
-                (TypeKind::Filter(_), _) => &["fields", "operators", "name"],
+                (TypeKind::Filter(_), _) => &["fields", "operators", "name", "logic"],
                 (TypeKind::Map { .. }, _) => &["keys", "values"],
                 _ => &[],
             };
@@ -864,12 +911,18 @@ fn type_node(
                         }
                         return None;
                     };
-                    if let TypeKind::Enum(def) = &mut items.kind {
-                        def.name = format!("{of}Field");
-                        def.select_of = Some(of);
-                        def.path = path.key("of");
-                    }
-                    items.path = path.key("of");
+                    record_fields(items, of, path);
+                }
+                TypeKind::Order(def) => {
+                    let Some(of) = optional_str(cx, m, path, "of") else {
+                        let (key, what) = kind_keys("order");
+                        if get(m, "of").is_none() {
+                            missing(cx, path, key, what);
+                        }
+                        return None;
+                    };
+                    record_fields(&mut def.fields, of, path);
+                    def.direction = optional_bool(cx, m, path, "direction").unwrap_or(false);
                 }
                 TypeKind::Filter(def) => {
                     def.name = optional_str(cx, m, path, "name")
@@ -884,6 +937,7 @@ fn type_node(
                         return None;
                     };
                     def.fields = filter_fields(cx, fields, &path.key("fields"), &def.name);
+                    def.logic = optional_bool(cx, m, path, "logic").unwrap_or(false);
                 }
                 TypeKind::Array(items) => match get(m, "items") {
                     Some(item) => {
@@ -970,6 +1024,11 @@ fn type_name(cx: &mut Ctxt, name: &str, owner: &KeyPath, at: &KeyPath) -> Option
             name: String::new(),
             fields: Vec::new(),
             operators: Vec::new(),
+            logic: false,
+        }),
+        "order" => TypeKind::Order(OrderDef {
+            fields: Box::new(TypeRef::plain(TypeKind::Enum(empty_enum(at)), at.clone())),
+            direction: false,
         }),
         other if other.starts_with(|c: char| c.is_ascii_uppercase()) => {
             TypeKind::Named(other.to_owned())
@@ -990,8 +1049,19 @@ fn type_name(cx: &mut Ctxt, name: &str, owner: &KeyPath, at: &KeyPath) -> Option
     Some(TypeRef::plain(kind, at.clone()))
 }
 
+/// The enum of a record's field names, for a select or an order over `of`: `{of}Field`,
+/// defined at the `of:` key; its values are filled in by `resolve`.
+fn record_fields(names: &mut TypeRef, of: String, path: &KeyPath) {
+    if let TypeKind::Enum(def) = &mut names.kind {
+        def.name = format!("{of}Field");
+        def.select_of = Some(of);
+        def.path = path.key("of");
+    }
+    names.path = path.key("of");
+}
+
 /// Keys that belong to one kind of type only.
-const KIND_KEYS: [&str; 8] = [
+const KIND_KEYS: [&str; 10] = [
     "items",
     "keys",
     "values",
@@ -999,7 +1069,9 @@ const KIND_KEYS: [&str; 8] = [
     "case_insensitive",
     "fields",
     "operators",
+    "logic",
     "of",
+    "direction",
 ];
 
 /// Which types a kind-specific key belongs to, for "applies only to" messages.
@@ -1010,23 +1082,27 @@ fn kind_of_key(key: &str) -> &'static str {
         "keys" => "`type: map`",
         "values" => "`type: enum` and `type: map`",
         "case_insensitive" => "`type: enum`",
-        "fields" | "operators" => "`type: filter`",
-        _ => "`type: select`",
+        "fields" | "operators" | "logic" => "`type: filter`",
+        "direction" => "`type: order`",
+        _ => "`type: select` and `type: order`",
     }
 }
 
-/// The key a `filter` or `select` cannot do without, and what to write there.
+/// The key a `filter`, `select` or `order` cannot do without, and what to write there.
 fn kind_keys(kind: &str) -> (&'static str, &'static str) {
-    if kind == "filter" {
-        (
+    match kind {
+        "filter" => (
             "fields",
             "the fields the filter may test and their types, e.g. `{ ID: id, NAME: string }`",
-        )
-    } else {
-        (
+        ),
+        "order" => (
+            "of",
+            "the record type whose field names the list may be ordered by, e.g. `of: PortalUser`",
+        ),
+        _ => (
             "of",
             "the record type whose field names may be selected, e.g. `of: PortalUser`",
-        )
+        ),
     }
 }
 

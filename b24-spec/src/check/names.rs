@@ -380,6 +380,44 @@ pub(super) fn fields_of<'a>(cx: &mut Ctxt, types: impl Iterator<Item = &'a TypeD
                 .help(same_rust_name_help(first, &f.wire, &f.rust));
             }
         }
+        select_names_of(cx, t);
+    }
+}
+
+/// The names requests use for a type's fields (`select_as`, `select_names`): plain field
+/// names, one per field, since a select, an order or the emulator maps each back to one key.
+fn select_names_of(cx: &mut Ctxt, t: &TypeDef) {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for f in &t.fields {
+        if let Some(name) = &f.select_as
+            && (name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        {
+            cx.error(
+                &f.path.key("select_as"),
+                format!("`select_as` of `{}` is not a plain field name: {name:?}", f.wire),
+            )
+            .help("write the name requests use for the field, in letters, digits and `_`, e.g. `select_as: REAL_STATUS`");
+            continue;
+        }
+        let name = t.select_name(f);
+        if let Some(first) = seen.insert(name.clone(), &f.wire) {
+            let at = if f.select_as.is_some() {
+                f.path.key("select_as")
+            } else {
+                f.path.clone()
+            };
+            cx.error(
+                &at,
+                format!(
+                    "fields `{first}` and `{}` of `{}` are both selected as `{name}`",
+                    f.wire, t.name
+                ),
+            )
+            .help(format!(
+                "a request names each field once: give `{}` (or `{first}`) a `select_as:` with the name the documentation gives it",
+                f.wire
+            ));
+        }
     }
 }
 

@@ -25,7 +25,7 @@ pub(super) fn enum_def(e: &EnumDef, rt: &TokenStream) -> TokenStream {
     };
     if let Some(of) = &e.select_of {
         doc.push_str(&format!(
-            "Field names of `{of}` for `select`, with the masks `*` (every field) and `UF_*` (every custom field); `Unknown` names any other field, such as a custom `UF_USR_…` one."
+            "Field names of `{of}` as `select` and `order` parameters write them, with the masks `*` (every field) and `UF_*` (every custom field), which only `select` takes; `Unknown` names any other field, such as a custom `UF_USR_…` one."
         ));
     } else {
         doc.push_str(&format!(
