@@ -167,14 +167,14 @@ pub(super) fn filter_def(
             let value = encode_value(&f.ty, quote!(value), rt);
             quote! {
                 if let ::core::option::Option::Some(value) = &filter.#fname {
-                    members.push((#wire.to_owned(), #value));
+                    out.push((#wire.to_owned(), #value));
                 }
             }
         } else {
             let encode = encoder(&f.ty, rt);
             quote! {
                 for condition in &filter.#fname {
-                    members.push((condition.key(#wire), condition.encode(#encode)));
+                    out.push((condition.key(#wire), condition.encode(#encode)));
                 }
             }
         }
@@ -203,11 +203,10 @@ pub(super) fn filter_def(
             fn encode(filter: &Self) -> #rt::__private::serde_json::Value {
                 /// Every condition as a key and value, in order, then each group under its index.
                 fn members(filter: &#name) -> ::std::vec::Vec<(::std::string::String, #rt::__private::serde_json::Value)> {
-                    #[allow(unused_mut)]
-                    let mut members = ::std::vec::Vec::new();
+                    let mut out = ::std::vec::Vec::new();
                     #(#inserts)*
                     #encode_groups
-                    members
+                    out
                 }
                 #rt::__private::serde_json::Value::Object(members(filter).into_iter().collect())
             }
@@ -249,7 +248,7 @@ fn groups(def: &FilterDef, rt: &TokenStream) -> (TokenStream, TokenStream, Token
     let encode = quote! {
         let groups = filter.groups.iter().filter_map(|group| group.encode(members));
         for (index, group) in groups.enumerate() {
-            members.push((index.to_string(), group));
+            out.push((index.to_string(), group));
         }
     };
     (field, methods, encode)
