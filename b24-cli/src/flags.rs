@@ -713,6 +713,105 @@ types:
         }
     }
 
+    const LISTS: &str = r#"
+method: test.task.list
+scope: test
+summary: List tasks
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  order: { type: order, of: Task, doc: Sort keys }
+  SORT_ORDER: { type: order, of: Task, direction: true, doc: Direction or sort keys }
+  filter:
+    type: filter
+    logic: true
+    doc: Conditions
+    fields: { ID: id, TITLE: string }
+result: json
+types:
+  Task:
+    select_names: upper_snake
+    fields:
+      id: id
+      title: string
+      responsibleId: id
+"#;
+
+    fn run_lists(args: &[&str]) -> Result<Map<String, Value>, clap::Error> {
+        let spec =
+            b24_spec::load_str("test.task.list.yaml", LISTS).unwrap_or_else(|d| panic!("{d:?}"));
+        let m = command(&spec)
+            .try_get_matches_from(std::iter::once("test.task.list").chain(args.iter().copied()))?;
+        Ok(params(&spec, &m))
+    }
+
+    #[test]
+    fn orders_are_field_direction_pairs_or_json_in_order() {
+        let p = run_lists(&["--order", "TITLE:desc, RESPONSIBLE_ID , ID:Asc"]).unwrap();
+        assert_eq!(
+            serde_json::to_string(&p["order"]).unwrap(),
+            r#"{"TITLE":"DESC","RESPONSIBLE_ID":"ASC","ID":"ASC"}"#
+        );
+        let p = run_lists(&["--order", r#"{"ID": "desc", "TITLE": "ASC"}"#]).unwrap();
+        assert_eq!(
+            serde_json::to_string(&p["order"]).unwrap(),
+            r#"{"ID":"desc","TITLE":"ASC"}"#
+        );
+        let p = run_lists(&["--sort-order", "desc"]).unwrap();
+        assert_eq!(p["SORT_ORDER"], json!("DESC"));
+        for (args, needle) in [
+            (&["--order", "desc"][..], "`desc` is not a field of `Task`"),
+            (
+                &["--order", "title:asc"],
+                "`title` is not a field of `Task`",
+            ),
+            (&["--order", "ID:up"], "expected FIELD:asc or FIELD:desc"),
+            (&["--order", "{oops"], "expected a JSON object"),
+            (&["--sort-order", "[1]"], "`[1]` is not a field"),
+        ] {
+            let e = run_lists(args).unwrap_err();
+            assert_eq!(
+                e.kind(),
+                clap::error::ErrorKind::ValueValidation,
+                "{args:?}"
+            );
+            let text = e.to_string();
+            assert!(
+                text.contains(args[0]) && text.contains(needle),
+                "{args:?}: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn filter_groups_from_several_flags_are_numbered_on() {
+        let p = run_lists(&[
+            "--filter",
+            ">=ID=2",
+            "--filter",
+            r#"{"0": {"logic": "OR", "0": {"ID": 1}, "1": {"%TITLE": "a"}}}"#,
+            "--filter",
+            r#"[{"logic": "AND", "0": {"ID": 3}}, {"TITLE": "b"}]"#,
+        ])
+        .unwrap();
+        assert_eq!(
+            Value::Object(p),
+            json!({"filter": {
+                ">=ID": 2,
+                "0": {"logic": "OR", "0": {"ID": 1}, "1": {"%TITLE": "a"}},
+                "1": {"logic": "AND", "0": {"ID": 3}},
+                "2": {"TITLE": "b"}
+            }})
+        );
+        let e = run_lists(&["--filter", r#"{"0": {"logic": "XOR"}}"#]).unwrap_err();
+        assert!(e.to_string().contains("\"AND\" or \"OR\""), "{e}");
+        let spec =
+            b24_spec::load_str("test.task.list.yaml", LISTS).unwrap_or_else(|d| panic!("{d:?}"));
+        let help = command(&spec).render_long_help().to_string();
+        assert!(help.contains("nested groups as JSON"), "{help}");
+        assert!(help.contains("or ASC or DESC alone"), "{help}");
+    }
+
     #[test]
     fn help_shows_docs_wire_names_and_errors() {
         let spec = spec();

@@ -371,7 +371,8 @@ async fn fast_bitrix24_get_all_sends_an_order_object() {
     assert_eq!(ids(&first["result"], "ID"), (2..=51).collect::<Vec<_>>());
     assert_eq!((&first["total"], &first["next"]), (&json!(60), &json!(50)));
 
-    let batch = r#"{"halt": 0, "cmd": {"cmd0000000000": "department.get?order[ID]=ASC&start=50&"}}"#;
+    let batch =
+        r#"{"halt": 0, "cmd": {"cmd0000000000": "department.get?order[ID]=ASC&start=50&"}}"#;
     let (status, answer) = raw(running.addr(), &fast_bitrix24("batch", batch)).await;
     assert_eq!(status, 200, "{answer}");
     let result = &answer["result"];
@@ -425,9 +426,17 @@ async fn js_sdk_call_list_sends_an_order_object() {
     let (status, answer) = raw(running.addr(), &js_sdk(HOOK, "user.get", body)).await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(ids(&answer["result"], "ID"), [5, 8, 1, 7, 4, 9, 6]);
-    for body in [r#"{"order":{"ID":"UP"}}"#, r#"{"order":{"AGE":"ASC"}}"#, r#"{"order":"UP"}"#] {
+    for body in [
+        r#"{"order":{"ID":"UP"}}"#,
+        r#"{"order":{"AGE":"ASC"}}"#,
+        r#"{"order":"UP"}"#,
+    ] {
         let (status, answer) = raw(running.addr(), &js_sdk(HOOK, "user.get", body)).await;
-        assert_eq!((status, &answer["error"]), (400, &json!("INVALID_ARG_VALUE")), "{body}");
+        assert_eq!(
+            (status, &answer["error"]),
+            (400, &json!("INVALID_ARG_VALUE")),
+            "{body}"
+        );
     }
 }
 

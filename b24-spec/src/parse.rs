@@ -471,7 +471,11 @@ fn select_names(cx: &mut Ctxt, m: &serde_yaml::Mapping, p: &KeyPath) -> SelectNa
             }
         },
         None => {
-            wrong_kind(cx, v, &at, "`upper_snake` or `keys`");
+            cx.error(
+                &at,
+                format!("expected `upper_snake` or `keys`, found {}", kind_of(v)),
+            )
+            .help("write one rule as plain text, e.g. `select_names: upper_snake`");
             SelectNames::default()
         }
     }

@@ -8,7 +8,9 @@ b24_client::generate!(specs = "lists", relative_to = file);
 use b24_client::{Client, Method, Order};
 use b24_emulator::{Emulator, Fixture, RunningEmulator};
 use serde_json::{Map, Value, json};
-use test_task_list::{TaskField, TestTaskListFilter, TestTaskListFilterCmp as Cmp, TestTaskListRequest};
+use test_task_list::{
+    TaskField, TestTaskListFilter, TestTaskListFilterCmp as Cmp, TestTaskListRequest,
+};
 
 mod support;
 
@@ -54,8 +56,15 @@ async fn an_order_of_several_keys_sorts_by_each_in_turn() {
     let listed = client.test_task_list().order(order).send().await.unwrap();
     assert_eq!(ids(&listed), [4, 1, 3, 2, 5]);
     // Reversed priority: title first.
-    let by_title = Order::new().asc(TaskField::Title).asc(TaskField::ResponsibleId);
-    let listed = client.test_task_list().order(by_title).send().await.unwrap();
+    let by_title = Order::new()
+        .asc(TaskField::Title)
+        .asc(TaskField::ResponsibleId);
+    let listed = client
+        .test_task_list()
+        .order(by_title)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ids(&listed), [5, 2, 3, 4, 1]);
 }
 
@@ -63,14 +72,10 @@ async fn an_order_of_several_keys_sorts_by_each_in_turn() {
 async fn nested_groups_combine_with_or_and_and() {
     let (_running, client) = serve().await;
     // Responsible 5, or (responsible 7 and in progress); then not the task with id 3.
-    let filter = TestTaskListFilter::new()
-        .id(Cmp::ne(3))
-        .any_of(|f| {
-            f.responsible_id(Cmp::eq(5)).all_of(|g| {
-                g.responsible_id(Cmp::eq(7))
-                    .real_status(Cmp::eq("3"))
-            })
-        });
+    let filter = TestTaskListFilter::new().id(Cmp::ne(3)).any_of(|f| {
+        f.responsible_id(Cmp::eq(5))
+            .all_of(|g| g.responsible_id(Cmp::eq(7)).real_status(Cmp::eq("3")))
+    });
     let request = TestTaskListRequest::new().filter(filter.clone());
     assert_eq!(
         request.params()["filter"],
@@ -94,8 +99,7 @@ async fn nested_groups_combine_with_or_and_and() {
 #[tokio::test]
 async fn requests_name_fields_as_the_record_type_says() {
     let (_running, client) = serve().await;
-    let request =
-        TestTaskListRequest::new().select(vec![TaskField::Title, TaskField::Status]);
+    let request = TestTaskListRequest::new().select(vec![TaskField::Title, TaskField::Status]);
     assert_eq!(request.params()["select"], json!(["TITLE", "REAL_STATUS"]));
     let listed = client
         .test_task_list()
@@ -135,15 +139,28 @@ async fn other_clients_spellings_are_taken() {
             {"id": "1", "title": "Write report"}
         ])
     );
-    let answer = call(json!({"filter": [{"logic": "OR", "0": {"ID": 1}, "1": {"%TITLE": "plan"}}]}))
-        .await
-        .unwrap();
-    assert_eq!(answer.result.as_array().unwrap().len(), 2, "{}", answer.result);
+    let answer =
+        call(json!({"filter": [{"logic": "OR", "0": {"ID": 1}, "1": {"%TITLE": "plan"}}]}))
+            .await
+            .unwrap();
+    assert_eq!(
+        answer.result.as_array().unwrap().len(),
+        2,
+        "{}",
+        answer.result
+    );
     let url = format!(
         "{}test.task.list?filter[0][logic]=OR&filter[0][0][ID]=1&filter[0][1][ID]=4&order[ID]=DESC",
         running.webhook_url()
     );
-    let body = support::http().get(url).send().await.unwrap().text().await.unwrap();
+    let body = support::http()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let body: Value = serde_json::from_str(&body).unwrap();
     let got: Vec<&str> = body["result"]
         .as_array()

@@ -244,7 +244,7 @@ pub(super) fn renaming(item: &Item<'_>, file: &str) -> (u8, String) {
             (Some(of), _) => (
                 1,
                 format!(
-                    "rename the record type `{of}`: a select's enum is named after it, with `Field` appended"
+                    "rename the record type `{of}`: the enum of its field names (for `select` and `order`) is named after it, with `Field` appended"
                 ),
             ),
             (None, true) => (2, format!("give the named enum `{}` another name", e.name)),
@@ -277,7 +277,7 @@ pub(super) fn what(item: &Item<'_>) -> &'static str {
         Def::Error => "error enum",
         Def::ResultChoice(_) => "enum of the result's shapes",
         Def::Object(_) => "type",
-        Def::Enum(e) if e.select_of.is_some() => "select's enum",
+        Def::Enum(e) if e.select_of.is_some() => "field-name enum",
         Def::Enum(e) if e.shared => "named enum",
         Def::Enum(_) => "enum",
         Def::Filter(..) => "filter builder",
@@ -401,19 +401,17 @@ fn select_names_of(cx: &mut Ctxt, t: &TypeDef) {
         }
         let name = t.select_name(f);
         if let Some(first) = seen.insert(name.clone(), &f.wire) {
-            let at = if f.select_as.is_some() {
-                f.path.key("select_as")
+            let message = format!(
+                "fields `{first}` and `{}` of `{}` are both selected as `{name}`",
+                f.wire, t.name
+            );
+            // At the `select_as` that makes the name, else at the field's key.
+            let problem = if f.select_as.is_some() {
+                cx.error(&f.path.key("select_as"), message)
             } else {
-                f.path.clone()
+                cx.key_error(&f.path, message)
             };
-            cx.error(
-                &at,
-                format!(
-                    "fields `{first}` and `{}` of `{}` are both selected as `{name}`",
-                    f.wire, t.name
-                ),
-            )
-            .help(format!(
+            problem.help(format!(
                 "a request names each field once: give `{}` (or `{first}`) a `select_as:` with the name the documentation gives it",
                 f.wire
             ));
