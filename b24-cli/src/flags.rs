@@ -2,7 +2,7 @@
 //! parameter's spec type and encoded the way the wire expects.
 
 use b24_spec::conform::{self, Mode};
-use b24_spec::{FilterDef, Param, Spec, TypeKind, TypeRef};
+use b24_spec::{FilterDef, OrderDef, Param, Spec, TypeKind, TypeRef};
 use clap::builder::ValueParser;
 use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 use serde_json::{Map, Value};
@@ -41,6 +41,8 @@ pub fn command(spec: &Spec) -> Command {
             TypeKind::Array(items) if is_select(items) => arg
                 .value_name("FIELDS")
                 .value_parser(select_parser(spec, param)),
+            // `--order TITLE:asc,ID:desc` or `--order '{"TITLE": "ASC"}'` (or `--order desc`).
+            TypeKind::Order(_) => arg.value_parser(order_parser(spec, param)),
             // Input objects, alone or in lists and maps: JSON, checked against their types.
             _ if has_object(&param.ty) => arg.value_parser(object_parser(spec, param)),
             _ => arg.value_parser(parser(&param.ty)),
@@ -117,11 +119,27 @@ pub fn params(spec: &Spec, matches: &ArgMatches) -> Map<String, Value> {
         .iter()
         .filter_map(|p| {
             if let TypeKind::Filter(_) = p.ty.kind {
-                // Every `--filter` adds its conditions to one object.
+                // Every `--filter` adds its conditions to one object, and its nested groups
+                // (integer keys, or the items of a list) under the next free index.
                 let mut filter = Map::new();
+                let mut groups = 0usize;
                 for part in matches.get_many::<Value>(&arg_id(p))? {
-                    if let Value::Object(conditions) = part {
-                        filter.extend(conditions.clone());
+                    let entries: Vec<(String, Value)> = match part {
+                        Value::Object(conditions) => conditions.clone().into_iter().collect(),
+                        Value::Array(items) => items
+                            .iter()
+                            .enumerate()
+                            .map(|(i, v)| (i.to_string(), v.clone()))
+                            .collect(),
+                        _ => continue,
+                    };
+                    for (key, value) in entries {
+                        if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) {
+                            filter.insert(groups.to_string(), value);
+                            groups += 1;
+                        } else {
+                            filter.insert(key, value);
+                        }
                     }
                 }
                 return Some((p.wire.clone(), Value::Object(filter)));
@@ -133,9 +151,9 @@ pub fn params(spec: &Spec, matches: &ArgMatches) -> Map<String, Value> {
         .collect()
 }
 
-/// Reads one `--filter` value: a JSON object of conditions, or one condition written
-/// `KEY=VALUE` (`>=ID=5`, `%NAME=Jo`, `@ID=1,2`), and checks it against the declared fields
-/// and operators.
+/// Reads one `--filter` value: a JSON object of conditions (with nested groups where the
+/// filter takes them, or a JSON list of groups), or one condition written `KEY=VALUE`
+/// (`>=ID=5`, `%NAME=Jo`, `@ID=1,2`), and checks it against the declared fields and operators.
 fn filter_parser(spec: &Spec, param: &Param) -> ValueParser {
     let spec = spec.clone();
     let ty = param.ty.clone();
@@ -143,7 +161,9 @@ fn filter_parser(spec: &Spec, param: &Param) -> ValueParser {
         let TypeKind::Filter(def) = &ty.kind else {
             return Err("not a filter".to_owned());
         };
-        let value = if text.trim_start().starts_with('{') {
+        let json =
+            text.trim_start().starts_with('{') || def.logic && text.trim_start().starts_with('[');
+        let value = if json {
             serde_json::from_str::<Value>(text)
                 .map_err(|e| format!("expected a JSON object of conditions ({e})"))?
         } else {
@@ -203,6 +223,49 @@ fn select_parser(spec: &Spec, param: &Param) -> ValueParser {
         conform::check(&spec, &ty, &value, Mode::Request).map_err(|m| m.message)?;
         Ok::<Value, String>(value)
     })
+}
+
+/// Reads an `--order`: a JSON object, `FIELD:asc,FIELD:desc` (a field alone is ascending), or,
+/// where the parameter takes one, a bare direction; directions in any case, sent as `ASC` and
+/// `DESC`. Checked against the record's field names.
+fn order_parser(spec: &Spec, param: &Param) -> ValueParser {
+    let spec = spec.clone();
+    let ty = param.ty.clone();
+    ValueParser::new(move |text: &str| {
+        let TypeKind::Order(def) = &ty.kind else {
+            return Err("not an order".to_owned());
+        };
+        let value = order_value(def, text)?;
+        conform::check(&spec, &ty, &value, Mode::Request).map_err(|m| m.message)?;
+        Ok::<Value, String>(value)
+    })
+}
+
+fn order_value(def: &OrderDef, text: &str) -> Result<Value, String> {
+    let trimmed = text.trim();
+    if trimmed.starts_with('{') {
+        return serde_json::from_str::<Value>(trimmed)
+            .map_err(|e| format!("expected a JSON object of field names to ASC or DESC ({e})"));
+    }
+    let direction = |d: &str| {
+        ["ASC", "DESC"]
+            .into_iter()
+            .find(|w| d.trim().eq_ignore_ascii_case(w))
+    };
+    if def.direction
+        && let Some(d) = direction(trimmed)
+    {
+        return Ok(Value::from(d));
+    }
+    let mut keys = Map::new();
+    for part in trimmed.split(',') {
+        let (field, d) = part.split_once(':').unwrap_or((part, "ASC"));
+        let d = direction(d).ok_or_else(|| {
+            format!("expected FIELD:asc or FIELD:desc, comma-separated, found {part:?}")
+        })?;
+        keys.insert(field.trim().to_owned(), Value::from(d));
+    }
+    Ok(Value::Object(keys))
 }
 
 /// `>=ID=5` → `{">=ID": 5}`: the operator characters, the field name, `=`, the value, which is
@@ -349,6 +412,21 @@ fn help(spec: &Spec, param: &Param) -> String {
                 format!("operators {}", ops.join(" "))
             });
             notes.push("repeat the flag for more conditions".to_owned());
+            if def.logic {
+                notes.push(
+                    r#"nested groups as JSON: {"0": {"logic": "OR", "0": {…}, "1": {…}}}"#
+                        .to_owned(),
+                );
+            }
+        }
+        TypeKind::Order(def) => {
+            notes.push(format!(
+                "field names of {}, FIELD:asc or FIELD:desc, comma-separated, or a JSON object",
+                def.of()
+            ));
+            if def.direction {
+                notes.push("or ASC or DESC alone".to_owned());
+            }
         }
         TypeKind::Array(items) => {
             if let TypeKind::Enum(e) = &items.kind
@@ -406,6 +484,7 @@ fn value_name(ty: &TypeRef) -> &'static str {
         TypeKind::Named(_) => "JSON_OBJECT",
         TypeKind::Json => "JSON",
         TypeKind::Filter(_) => "CONDITION",
+        TypeKind::Order(_) => "ORDER",
     }
 }
 
@@ -475,7 +554,8 @@ fn encode(ty: &TypeRef, text: &str) -> Result<Value, String> {
             Ok(_) => Err(format!("expected a JSON object of {name}'s fields")),
             Err(e) => Err(format!("expected a JSON object of {name}'s fields ({e})")),
         },
-        TypeKind::Json | TypeKind::Filter(_) => {
+        // Filters and orders have parsers of their own; a JSON value reaches the same check.
+        TypeKind::Json | TypeKind::Filter(_) | TypeKind::Order(_) => {
             serde_json::from_str(text).map_err(|e| format!("expected JSON ({e})"))
         }
     }
@@ -764,6 +844,105 @@ types:
                 "{arg}: {text}"
             );
         }
+    }
+
+    const LISTS: &str = r#"
+method: test.task.list
+scope: test
+summary: List tasks
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  order: { type: order, of: Task, doc: Sort keys }
+  SORT_ORDER: { type: order, of: Task, direction: true, doc: Direction or sort keys }
+  filter:
+    type: filter
+    logic: true
+    doc: Conditions
+    fields: { ID: id, TITLE: string }
+result: json
+types:
+  Task:
+    select_names: upper_snake
+    fields:
+      id: id
+      title: string
+      responsibleId: id
+"#;
+
+    fn run_lists(args: &[&str]) -> Result<Map<String, Value>, clap::Error> {
+        let spec =
+            b24_spec::load_str("test.task.list.yaml", LISTS).unwrap_or_else(|d| panic!("{d:?}"));
+        let m = command(&spec)
+            .try_get_matches_from(std::iter::once("test.task.list").chain(args.iter().copied()))?;
+        Ok(params(&spec, &m))
+    }
+
+    #[test]
+    fn orders_are_field_direction_pairs_or_json_in_order() {
+        let p = run_lists(&["--order", "TITLE:desc, RESPONSIBLE_ID , ID:Asc"]).unwrap();
+        assert_eq!(
+            serde_json::to_string(&p["order"]).unwrap(),
+            r#"{"TITLE":"DESC","RESPONSIBLE_ID":"ASC","ID":"ASC"}"#
+        );
+        let p = run_lists(&["--order", r#"{"ID": "desc", "TITLE": "ASC"}"#]).unwrap();
+        assert_eq!(
+            serde_json::to_string(&p["order"]).unwrap(),
+            r#"{"ID":"desc","TITLE":"ASC"}"#
+        );
+        let p = run_lists(&["--sort-order", "desc"]).unwrap();
+        assert_eq!(p["SORT_ORDER"], json!("DESC"));
+        for (args, needle) in [
+            (&["--order", "desc"][..], "`desc` is not a field of `Task`"),
+            (
+                &["--order", "title:asc"],
+                "`title` is not a field of `Task`",
+            ),
+            (&["--order", "ID:up"], "expected FIELD:asc or FIELD:desc"),
+            (&["--order", "{oops"], "expected a JSON object"),
+            (&["--sort-order", "[1]"], "`[1]` is not a field"),
+        ] {
+            let e = run_lists(args).unwrap_err();
+            assert_eq!(
+                e.kind(),
+                clap::error::ErrorKind::ValueValidation,
+                "{args:?}"
+            );
+            let text = e.to_string();
+            assert!(
+                text.contains(args[0]) && text.contains(needle),
+                "{args:?}: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn filter_groups_from_several_flags_are_numbered_on() {
+        let p = run_lists(&[
+            "--filter",
+            ">=ID=2",
+            "--filter",
+            r#"{"0": {"logic": "OR", "0": {"ID": 1}, "1": {"%TITLE": "a"}}}"#,
+            "--filter",
+            r#"[{"logic": "AND", "0": {"ID": 3}}, {"TITLE": "b"}]"#,
+        ])
+        .unwrap();
+        assert_eq!(
+            Value::Object(p),
+            json!({"filter": {
+                ">=ID": 2,
+                "0": {"logic": "OR", "0": {"ID": 1}, "1": {"%TITLE": "a"}},
+                "1": {"logic": "AND", "0": {"ID": 3}},
+                "2": {"TITLE": "b"}
+            }})
+        );
+        let e = run_lists(&["--filter", r#"{"0": {"logic": "XOR"}}"#]).unwrap_err();
+        assert!(e.to_string().contains("\"AND\" or \"OR\""), "{e}");
+        let spec =
+            b24_spec::load_str("test.task.list.yaml", LISTS).unwrap_or_else(|d| panic!("{d:?}"));
+        let help = command(&spec).render_long_help().to_string();
+        assert!(help.contains("nested groups as JSON"), "{help}");
+        assert!(help.contains("or ASC or DESC alone"), "{help}");
     }
 
     #[test]

@@ -96,6 +96,45 @@ fn bad_flag_values_are_usage_errors() {
 }
 
 #[test]
+fn order_flags_take_fields_and_directions() {
+    let ids = |stdout: &str| -> Vec<String> {
+        one_line(stdout)
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|u| u["ID"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Sort keys in turn, directions in any case: the extranet user first, then by id.
+    let (code, stdout, stderr) = run(b24().args([
+        "user.get",
+        "--order",
+        "USER_TYPE:desc,ID:asc",
+        "--select",
+        "NAME",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(ids(&stdout), ["9", "1", "4", "5", "6", "7", "8"]);
+    // The same as JSON; and `user.get`'s documented direction for `--sort`.
+    let (code, stdout, _) = run(b24().args(["user.get", "--order", r#"{"ID": "DESC"}"#]));
+    assert_eq!(code, 0);
+    assert_eq!(ids(&stdout), ["9", "8", "7", "6", "5", "4", "1"]);
+    let (code, stdout, _) = run(b24().args(["user.get", "--sort", "LAST_NAME", "--order", "desc"]));
+    assert_eq!(code, 0);
+    assert_eq!(ids(&stdout), ["5", "8", "1", "7", "4", "9", "6"]);
+    // Names the record lacks and unknown directions are usage errors, before any call.
+    for bad in ["AGE:asc", "ID:up", "{\"*\": \"ASC\"}", "up"] {
+        let (code, stdout, stderr) = run(b24().args(["user.get", "--order", bad]));
+        assert_eq!(code, 2, "{bad}: {stderr}");
+        assert!(stdout.is_empty());
+        assert!(stderr.contains("--order"), "{bad}: {stderr}");
+    }
+    let (_, help, _) = run(b24().args(["user.get", "--help"]));
+    assert!(help.contains("--order <ORDER>"), "{help}");
+    assert!(help.contains("FIELD:asc or FIELD:desc"), "{help}");
+}
+
+#[test]
 fn help_lists_methods_and_their_parameters() {
     let (code, stdout, _) = run(b24().arg("--help"));
     assert_eq!(code, 0);

@@ -34,6 +34,7 @@ mod limiter;
 mod method;
 mod oauth;
 mod operating;
+mod order;
 mod response;
 mod retry;
 mod secret;
@@ -49,11 +50,12 @@ pub use custom::{
     CrmLink, CustomField, CustomFieldError, CustomFields, CustomFile, CustomValue, Money,
 };
 pub use error::{AnyErrorCode, ApiError, Error, ErrorCode, RequestProblem};
-pub use filter::Cmp;
+pub use filter::{Cmp, Group, Logic};
 pub use limiter::{DEFAULT_JITTER_MARGIN, LocalLimiter, Plan, RateLimiter};
 pub use method::{Method, SpecSource};
 pub use oauth::{AuthError, DEFAULT_TOKEN_URL, OAuthApp};
 pub use operating::DEFAULT_OPERATING_LIMIT;
+pub use order::{Direction, Order, OrderOrDirection};
 pub use response::{Response, Time};
 pub use retry::RetryPolicy;
 pub use system_error::SystemError;

@@ -754,6 +754,7 @@ fn check_fixture(spec: &Spec, fixture: &Fixture) -> Result<(), EmulatorError> {
                     .select
                     .as_ref()
                     .map_or_else(Vec::new, |s| s.always.clone()),
+                fields: Default::default(),
             }),
         ],
         None => vec![None],

@@ -177,8 +177,9 @@
 //! `by_param` result takes, the fewest fields a `select` keeps) against the type that request
 //! selects, so emulated answers always decode with the generated types.
 //!
-//! Besides picking records by the caller, by parameters and by Bitrix24 filter objects, the
-//! sections answer `select` (only the named fields, with the `*` and `UF_*` masks), search
+//! Besides picking records by the caller, by parameters and by Bitrix24 filter objects (with
+//! nested `AND`/`OR` groups), and sorting them by a field or by every key of an order object,
+//! the sections answer `select` (only the named fields, with the `*` and `UF_*` masks), search
 //! text in several fields (`user.search`'s `FIND`), and leave records out by parameter
 //! switches (`im.recent.get`'s `SKIP_*` and `ONLY_OPENLINES`). What they cannot express is
 //! listed under "Current limitations" in `docs/spec-format.md`. Each

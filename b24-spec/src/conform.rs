@@ -9,8 +9,8 @@
 use serde_json::Value;
 
 use crate::model::{
-    FilterDef, MapKeys, OneOfGroup, ResultCase, ResultChoice, Spec, TypeDef, TypeKind, TypeRef,
-    matches_any,
+    FilterDef, MapKeys, OneOfGroup, OrderDef, ResultCase, ResultChoice, Spec, TypeDef, TypeKind,
+    TypeRef, matches_any,
 };
 use crate::path::KeyPath;
 
@@ -113,7 +113,8 @@ pub fn can_choose_result(ty: &TypeRef) -> bool {
         | TypeKind::Array(_)
         | TypeKind::Map { .. }
         | TypeKind::Named(_)
-        | TypeKind::Filter(_) => false,
+        | TypeKind::Filter(_)
+        | TypeKind::Order(_) => false,
     }
 }
 
@@ -147,7 +148,8 @@ pub fn case_value(ty: &TypeRef, when: &str) -> Result<(), String> {
         | TypeKind::Array(_)
         | TypeKind::Map { .. }
         | TypeKind::Named(_)
-        | TypeKind::Filter(_) => (false, "a single value".to_owned()),
+        | TypeKind::Filter(_)
+        | TypeKind::Order(_) => (false, "a single value".to_owned()),
     };
     if ok { Ok(()) } else { Err(expected) }
 }
@@ -199,8 +201,8 @@ impl Checker<'_> {
         // value against it would only repeat that mistake.
         match &ty.kind {
             TypeKind::Named(name) if self.spec.find_type(name).is_none() => return Ok(()),
-            TypeKind::Array(items)
-                if let TypeKind::Enum(def) = &items.kind
+            TypeKind::Array(names) | TypeKind::Order(OrderDef { fields: names, .. })
+                if let TypeKind::Enum(def) = &names.kind
                     && def
                         .select_of
                         .as_ref()
@@ -215,7 +217,10 @@ impl Checker<'_> {
         // the empty object (`FILTER: []`).
         if request
             && matches!(v, Value::Array(items) if items.is_empty())
-            && matches!(ty.kind, TypeKind::Named(_) | TypeKind::Filter(_))
+            && matches!(
+                ty.kind,
+                TypeKind::Named(_) | TypeKind::Filter(_) | TypeKind::Order(_)
+            )
         {
             return self.check(ty, &Value::Object(serde_json::Map::new()), path, depth);
         }
@@ -297,9 +302,14 @@ impl Checker<'_> {
                     );
                 }
             }
-            (TypeKind::Filter(def), Value::Object(obj)) if request => {
-                return self.filter(def, obj, path, depth);
+            (TypeKind::Filter(def), Value::Object(_)) if request => {
+                return self.filter(def, v, path, depth);
             }
+            // `[{"logic": "OR", …}]`: a PHP array keyed 0, 1, … of groups (`crm.type.list`).
+            (TypeKind::Filter(def), Value::Array(_)) if request && def.logic => {
+                return self.filter(def, v, path, depth);
+            }
+            (TypeKind::Order(def), _) if request => return self.order(def, v, path),
             // A PHP array with integer keys is a list however it was written: `ID[1]=7` in a
             // form, `{"0": 1}` in JSON. Its items are its values in the order sent.
             (TypeKind::Array(_), Value::Object(_)) if request => match php_list(v) {
@@ -397,7 +407,8 @@ impl Checker<'_> {
                 | TypeKind::Map { .. }
                 | TypeKind::Enum(_)
                 | TypeKind::Named(_)
-                | TypeKind::Filter(_),
+                | TypeKind::Filter(_)
+                | TypeKind::Order(_),
                 _,
             ) => false,
         };
@@ -469,16 +480,61 @@ impl Checker<'_> {
 
     /// A filter object: every key a declared field, optionally behind an accepted operator,
     /// with a value of the field's type (a list of them for `@`, `!@`, and for any key as
-    /// the portal allows).
+    /// the portal allows). With `logic: true`, also `logic` (`AND` or `OR`) and integer keys
+    /// holding nested groups, each checked as a filter, the same way; a group (the filter
+    /// too) may then be a list, PHP's array keyed 0, 1, ….
     fn filter(
         &self,
         def: &FilterDef,
-        obj: &serde_json::Map<String, Value>,
+        filter: &Value,
         path: KeyPath,
         depth: usize,
     ) -> Result<(), Mismatch> {
-        for (key, value) in obj {
-            let at = path.key(key);
+        if depth > MAX_DEPTH {
+            return Err(Mismatch {
+                path,
+                message: format!("nested more than {MAX_DEPTH} levels deep"),
+            });
+        }
+        let entries: Vec<(String, &Value, KeyPath)> = match filter {
+            Value::Object(obj) => obj
+                .iter()
+                .map(|(k, v)| (k.clone(), v, path.key(k)))
+                .collect(),
+            Value::Array(items) if def.logic => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v, path.index(i)))
+                .collect(),
+            other => {
+                return Err(Mismatch {
+                    path,
+                    message: format!(
+                        "expected a group of conditions (an object, or a list of groups), found {}",
+                        show(other)
+                    ),
+                });
+            }
+        };
+        for (key, value, at) in entries {
+            let key = key.as_str();
+            if def.logic && key.eq_ignore_ascii_case("logic") {
+                let logic = value.as_str().unwrap_or_default();
+                if !(logic.eq_ignore_ascii_case("AND") || logic.eq_ignore_ascii_case("OR")) {
+                    return Err(Mismatch {
+                        path: at,
+                        message: format!(
+                            "`{key}` says how a group's conditions combine: expected \"AND\" or \"OR\", found {}",
+                            show(value)
+                        ),
+                    });
+                }
+                continue;
+            }
+            if def.logic && php_integer_key(key) {
+                self.filter(def, value, at, depth + 1)?;
+                continue;
+            }
             // A declared field's type; `None` for a custom field, whose type the spec does not
             // know.
             let (op, ty) = match def.split_key(key) {
@@ -570,6 +626,66 @@ impl Checker<'_> {
     }
 }
 
+impl Checker<'_> {
+    /// An order: an object of the record's field names (as requests name them, or custom
+    /// `UF_` fields) → `ASC`/`DESC` in any case; with `direction: true`, a bare direction too.
+    fn order(&self, def: &OrderDef, v: &Value, path: KeyPath) -> Result<(), Mismatch> {
+        let fail = |path: KeyPath, message: String| Err(Mismatch { path, message });
+        let is_direction = |v: &Value| {
+            v.as_str()
+                .is_some_and(|d| ["ASC", "DESC"].iter().any(|w| d.eq_ignore_ascii_case(w)))
+        };
+        let keys = match v {
+            Value::Object(keys) => keys,
+            Value::String(_) if def.direction && is_direction(v) => return Ok(()),
+            other => {
+                return fail(
+                    path,
+                    format!("expected {}, found {}", describe_order(def), show(other)),
+                );
+            }
+        };
+        let TypeKind::Enum(names) = &def.fields.kind else {
+            return Ok(());
+        };
+        for (key, direction) in keys {
+            let at = path.key(key);
+            let field = names
+                .find(key)
+                .filter(|v| v.wire != "*" && v.wire != "UF_*");
+            if field.is_none() && !(key.starts_with("UF_") && key != "UF_*") {
+                return fail(
+                    at,
+                    format!(
+                        "`{key}` is not a field of `{}` (or a custom `UF_` field) to order by",
+                        def.of()
+                    ),
+                );
+            }
+            if !is_direction(direction) {
+                return fail(
+                    at,
+                    format!(
+                        "expected \"ASC\" or \"DESC\" (in any case), found {}",
+                        show(direction)
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What an order parameter takes, in words.
+fn describe_order(def: &OrderDef) -> String {
+    let object = "an object of field names to \"ASC\" or \"DESC\", such as {\"ID\": \"ASC\"}";
+    if def.direction {
+        format!("\"ASC\" or \"DESC\", or {object}")
+    } else {
+        object.to_owned()
+    }
+}
+
 /// The items of a PHP array used as a list: a JSON array, or an object whose keys are all
 /// integers as PHP reads keys (`0`, `7`, `-1`; not `01` or `+1`), in the order sent.
 fn php_list(v: &Value) -> Option<Vec<&Value>> {
@@ -618,6 +734,7 @@ fn describe(ty: &TypeRef, mode: Mode) -> String {
         TypeKind::Enum(_) => "a string".to_owned(),
         TypeKind::Named(n) => format!("a `{n}` object"),
         TypeKind::Filter(_) => "a filter object such as {\">=ID\": 5}".to_owned(),
+        TypeKind::Order(def) => describe_order(def),
     };
     let markers: Vec<String> = ty.markers().map(|m| m.to_string()).collect();
     if markers.is_empty() {
@@ -979,6 +1096,113 @@ types:
         let e = param(&s, "NARROW", json!({"<PARENT_ID_1220": 5})).unwrap_err();
         assert!(e.message.contains("operator `<`"), "{}", e.message);
         assert!(param(&s, "NARROW", json!({"PARENT_ID_12": 5})).is_err());
+    }
+
+    const LISTS: &str = r#"
+method: test.task.list
+scope: test
+summary: Test
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  order: { type: order, of: Task, doc: o }
+  SORT_ORDER: { type: order, of: Task, direction: true, doc: o }
+  filter:
+    type: filter
+    logic: true
+    doc: f
+    fields: { ID: id, TITLE: string }
+  FLAT:
+    type: filter
+    doc: f
+    fields: { ID: id }
+result: { type: array, items: Task }
+types:
+  Task:
+    select_names: upper_snake
+    fields:
+      id: id
+      title: string
+      responsibleId: id
+      status: { type: string, select_as: REAL_STATUS }
+"#;
+
+    fn lists() -> Spec {
+        crate::load_str("test.task.list.yaml", LISTS).unwrap_or_else(|d| panic!("{d:?}"))
+    }
+
+    #[test]
+    fn orders_take_the_records_field_names_in_requests_and_directions_in_any_case() {
+        let s = lists();
+        // Named as requests name them: `select_names` and `select_as`.
+        for v in [
+            json!({"TITLE": "asc", "RESPONSIBLE_ID": "DESC", "REAL_STATUS": "Desc"}),
+            json!({"UF_CRM_TASK": "ASC"}),
+            json!({}),
+            json!([]),
+        ] {
+            assert_eq!(param(&s, "order", v.clone()), Ok(()), "{v}");
+        }
+        let e = param(&s, "order", json!({"title": "ASC"})).unwrap_err();
+        assert_eq!(e.path.to_string(), "title");
+        assert!(
+            e.message.contains("`title` is not a field of `Task`"),
+            "{}",
+            e.message
+        );
+        for bad in [json!({"*": "ASC"}), json!({"STATUS": "ASC"})] {
+            assert!(param(&s, "order", bad.clone()).is_err(), "{bad}");
+        }
+        let e = param(&s, "order", json!({"ID": "up"})).unwrap_err();
+        assert!(e.message.contains("\"ASC\" or \"DESC\""), "{}", e.message);
+        // A bare direction only where the parameter takes one.
+        let e = param(&s, "order", json!("DESC")).unwrap_err();
+        assert!(e.message.starts_with("expected an object"), "{}", e.message);
+        assert_eq!(param(&s, "SORT_ORDER", json!("desc")), Ok(()));
+        let e = param(&s, "SORT_ORDER", json!("down")).unwrap_err();
+        assert!(
+            e.message
+                .starts_with("expected \"ASC\" or \"DESC\", or an object"),
+            "{}",
+            e.message
+        );
+        assert_eq!(param(&s, "SORT_ORDER", json!({"ID": "ASC"})), Ok(()));
+    }
+
+    #[test]
+    fn filters_with_logic_take_nested_groups_checked_all_the_way_down() {
+        let s = lists();
+        for v in [
+            // crm.item.list's documented form, and crm.type.list's list of groups.
+            json!({"0": {"logic": "OR", "0": {"%TITLE": "a"}, "1": {"!=TITLE": ""}}, ">ID": 5}),
+            json!([{"logic": "or", "0": {"ID": 1}, "1": {"ID": 2}}]),
+            // An AND group written as a PHP list, inside an OR group.
+            json!({"0": {"logic": "OR", "0": [{"ID": 1}, {"TITLE": "x"}], "1": {"ID": 3}}}),
+            json!({"logic": "OR", "ID": 1, "TITLE": "x"}),
+        ] {
+            assert_eq!(param(&s, "filter", v.clone()), Ok(()), "{v}");
+        }
+        let e = param(&s, "filter", json!({"0": {"logic": "OR", "1": {"AGE": 5}}})).unwrap_err();
+        assert_eq!(e.path.to_string(), "0.1.AGE");
+        let e = param(&s, "filter", json!([{"0": {"ID": "x"}}])).unwrap_err();
+        assert_eq!(e.path.to_string(), "[0].0.ID");
+        let e = param(&s, "filter", json!({"0": {"logic": "XOR"}})).unwrap_err();
+        assert!(e.message.contains("\"AND\" or \"OR\""), "{}", e.message);
+        let e = param(&s, "filter", json!({"0": 5})).unwrap_err();
+        assert!(e.message.contains("group of conditions"), "{}", e.message);
+        // Without `logic: true`, neither groups nor `logic` are fields of the filter.
+        for v in [json!({"0": {"ID": 1}}), json!({"logic": "OR"})] {
+            let e = param(&s, "FLAT", v.clone()).unwrap_err();
+            assert!(e.message.contains("is not a field"), "{v}: {}", e.message);
+        }
+        assert!(param(&s, "FLAT", json!([{"ID": 1}])).is_err());
+        // Deep nesting is refused, not followed.
+        let mut deep = json!({"ID": 1});
+        for _ in 0..=MAX_DEPTH {
+            deep = json!({"0": deep});
+        }
+        let e = param(&s, "filter", deep).unwrap_err();
+        assert!(e.message.contains("levels deep"), "{}", e.message);
     }
 
     const SHAPES: &str = r#"

@@ -1083,8 +1083,8 @@ fn dotted_field(cx: &mut Ctxt, spec: &Spec, record: &TypeDef, c: &Condition) {
     }
 }
 
-/// The records' object type: `record:` (which must name an object type), or the result type
-/// when the answer is the records themselves. The flag says whether `record:` gave it.
+/// The records' object type (see [`Emulation::record_type`]); `record:` must name an object
+/// type. The flag says whether `record:` gave it.
 fn record_type<'s>(cx: &mut Ctxt, spec: &'s Spec, emu: &Emulation) -> Option<(&'s TypeDef, bool)> {
     if let Some(name) = &emu.record {
         let found = spec.find_type(name);

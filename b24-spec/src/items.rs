@@ -159,7 +159,9 @@ pub(crate) fn method(spec: &Spec) -> MethodItems<'_> {
                 | TypeKind::Json
                 | TypeKind::Array(_)
                 | TypeKind::Map { .. }
-                | TypeKind::Named(_) => {}
+                | TypeKind::Named(_)
+                // The enum of its record's field names is its child, listed as any select's.
+                | TypeKind::Order(_) => {}
             }
         }
     }
@@ -351,6 +353,8 @@ params:
   select: { type: select, of: Person, doc: Fields }
   again: { type: select, of: Person, doc: The same fields }
   own: { type: select, of: Thing, doc: Own fields }
+  sorted: { type: order, of: Person, doc: Ordered by person fields }
+  by: { type: order, of: Thing, direction: true, doc: Ordered by own fields }
 result:
   by_param: MODE
   cases:
@@ -449,6 +453,40 @@ fields:
                 ("PersonField", "test.thing.list.yaml"),
             ]
         );
+    }
+
+    #[test]
+    fn an_order_names_its_records_field_enum_like_a_select() {
+        let spec = "method: test.thing.list
+scope: test
+summary: List things
+docs: https://example.com/x
+access: any user
+params:
+  order: { type: order, of: Thing, doc: Order }
+  people: { type: order, of: Person, doc: Order }
+result: { type: array, items: Thing }
+types:
+  Thing: { fields: { id: id } }
+";
+        let set = set(&[("types/lib.yaml", LIBRARY), ("test.thing.list.yaml", spec)]);
+        let items = method(&set.specs[0]);
+        let own: Vec<(&str, String)> = items
+            .own
+            .iter()
+            .map(|i| (i.name.as_str(), i.path.to_string()))
+            .collect();
+        assert!(
+            own.contains(&("ThingField", "params.order.of".to_owned())),
+            "{own:?}"
+        );
+        let selects: Vec<&str> = items
+            .shared_selects
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect();
+        assert_eq!(selects, ["PersonField"]);
+        assert!(items.reexports.contains(&"PersonField".to_owned()));
     }
 
     #[test]

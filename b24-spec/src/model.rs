@@ -225,6 +225,33 @@ pub enum TypeKind {
     /// A filter parameter: an object whose keys are field names, each optionally prefixed by
     /// an operator (`>=ID`, `%NAME`, `@ID`).
     Filter(FilterDef),
+    /// An order parameter: an object of a record's field names → `ASC`/`DESC`, whose keys are
+    /// the sort keys in priority order (`{"TITLE": "ASC", "OPPORTUNITY": "DESC"}`).
+    Order(OrderDef),
+}
+
+/// The field names and form of a `type: order` parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderDef {
+    /// The names a key may have: the enum of the record's field names (`{Of}Field`, with
+    /// [`EnumDef::select_of`] set), the one a `select` of the same record uses.
+    pub fields: Box<TypeRef>,
+    /// The parameter also takes a bare direction (`ASC`/`DESC`), for the field another
+    /// parameter names (`user.get`'s `sort` + `order`).
+    pub direction: bool,
+}
+
+impl OrderDef {
+    /// The record type whose field names the keys are.
+    pub fn of(&self) -> &str {
+        match &self.fields.kind {
+            TypeKind::Enum(EnumDef {
+                select_of: Some(of),
+                ..
+            }) => of,
+            _ => "",
+        }
+    }
 }
 
 /// The fields and operators of a `type: filter` parameter.
@@ -238,6 +265,9 @@ pub struct FilterDef {
     /// Patterns of custom field names the filter also takes (`custom_fields:`), each behind
     /// the same operators as the declared fields.
     pub custom_fields: Vec<FieldPattern>,
+    /// The filter takes nested groups (`logic: true`): an integer key holds a group of
+    /// conditions, combined by its `logic` key (`AND`, the default, or `OR`).
+    pub logic: bool,
 }
 
 /// A field a filter may test.
@@ -504,6 +534,8 @@ pub struct TypeDef {
     /// the object that match one and are not declared fields. Empty: every undeclared key is
     /// ignored.
     pub custom_fields: Vec<FieldPattern>,
+    /// How requests (`select`, `order`, filters) name the fields, where not by their keys.
+    pub select_names: SelectNames,
     pub path: KeyPath,
 }
 
@@ -620,6 +652,52 @@ impl CustomFieldType {
     }
 }
 
+/// The rule that names an object type's fields in requests (`select_names:`), for fields
+/// without a `select_as` of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SelectNames {
+    /// By their keys in the answer (the default).
+    #[default]
+    Keys,
+    /// The key in upper snake case: `responsibleId` → `RESPONSIBLE_ID` (`tasks.task.*`).
+    UpperSnake,
+}
+
+impl SelectNames {
+    /// The spellings of `select_names:`, with what they mean.
+    pub const ALL: [(&'static str, SelectNames); 2] = [
+        ("keys", SelectNames::Keys),
+        ("upper_snake", SelectNames::UpperSnake),
+    ];
+}
+
+impl TypeDef {
+    /// The name requests use for `field` (one of this type's): its `select_as`, else its key
+    /// under the type's `select_names` rule.
+    pub fn select_name(&self, field: &Field) -> String {
+        match (&field.select_as, self.select_names) {
+            (Some(name), _) => name.clone(),
+            (None, SelectNames::Keys) => field.wire.clone(),
+            (None, SelectNames::UpperSnake) => crate::names::upper_snake_case(&field.wire),
+        }
+    }
+
+    /// The field a request names `name` (see [`select_name`](Self::select_name)): exactly,
+    /// else without regard to ASCII case.
+    pub fn field_selected_as(&self, name: &str) -> Option<&Field> {
+        let names: Vec<(String, &Field)> = self
+            .fields
+            .iter()
+            .map(|f| (self.select_name(f), f))
+            .collect();
+        names
+            .iter()
+            .find(|(n, _)| n == name)
+            .or_else(|| names.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)))
+            .map(|(_, f)| *f)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     /// Key on the wire.
@@ -632,6 +710,9 @@ pub struct Field {
     /// The key must be sent (fields of input types, which are optional otherwise): the
     /// builder's `new()` takes it.
     pub required: bool,
+    /// The name requests (`select`, `order`, filters) use for the field, where it differs from
+    /// the key and from the type's `select_names` rule (`status` of a task is `REAL_STATUS`).
+    pub select_as: Option<String>,
     pub doc: Option<String>,
     pub path: KeyPath,
 }
@@ -675,6 +756,7 @@ pub const PRIMITIVES: &[&str] = &[
     "enum",
     "filter",
     "select",
+    "order",
 ];
 
 pub use crate::emulation::{

@@ -8,8 +8,8 @@ use serde_yaml::Value;
 use crate::diag::{Ctxt, did_you_mean};
 use crate::model::{
     EnumDef, EnumValue, ErrorDef, Example, Field, FieldPattern, FilterDef, FilterField, FilterOp,
-    GroupParam, MapKeys, OneOfGroup, PRIMITIVES, Param, ResultCase, ResultChoice, ResultDef, Spec,
-    TypeDef, TypeKind, TypeRef,
+    GroupParam, MapKeys, OneOfGroup, OrderDef, PRIMITIVES, Param, ResultCase, ResultChoice,
+    ResultDef, SelectNames, Spec, TypeDef, TypeKind, TypeRef,
 };
 use crate::names::pascal_case;
 use crate::path::KeyPath;
@@ -41,8 +41,10 @@ const TYPE_KEYS: &[&str] = &[
     "case_insensitive",
     "fields",
     "operators",
+    "logic",
     "of",
     "custom_fields",
+    "direction",
     "or_false",
     "or_empty",
     "or_empty_object",
@@ -62,11 +64,11 @@ const PARAM_KEYS: &[&str] = &[
     "invalid",
     "rust_name",
 ];
-const FIELD_KEYS: &[&str] = &["doc", "optional", "required", "rust_name"];
+const FIELD_KEYS: &[&str] = &["doc", "optional", "required", "rust_name", "select_as"];
 const RESULT_KEYS: &[&str] = &["doc"];
 const CHOICE_KEYS: &[&str] = &["by_param", "cases", "otherwise", "doc"];
 const CASE_KEYS: &[&str] = &["variant", "doc"];
-const TYPEDEF_KEYS: &[&str] = &["doc", "input", "fields", "custom_fields"];
+const TYPEDEF_KEYS: &[&str] = &["doc", "input", "fields", "custom_fields", "select_names"];
 const ERROR_KEYS: &[&str] = &["status", "doc", "message", "rust_name"];
 const EXAMPLE_KEYS: &[&str] = &["params", "response"];
 
@@ -409,12 +411,14 @@ fn types(
             })
             .collect();
         let own = value.as_mapping();
+        let mut names = SelectNames::default();
         let (doc, input, fields, custom_fields) = if !spilled.is_empty()
             && (value.is_null()
                 || own.is_some_and(|m| get(m, "fields").is_none() && get(m, "type").is_none()))
         {
             if let Some(m) = own {
                 check_keys(cx, m, &p, &[TYPEDEF_KEYS]);
+                names = select_names(cx, m, &p);
             }
             let doc = own.and_then(|m| optional_str(cx, m, &p, "doc"));
             let input = own
@@ -449,6 +453,7 @@ fn types(
                 }
                 continue;
             }
+            names = select_names(cx, m, &p);
             object_type(cx, m, &p, &name)
         };
         out.push(TypeDef {
@@ -458,10 +463,43 @@ fn types(
             input,
             fields,
             custom_fields,
+            select_names: names,
             path: p,
         });
     }
     (out, enums)
+}
+
+/// `select_names:` of an object type: how requests name its fields.
+fn select_names(cx: &mut Ctxt, m: &serde_yaml::Mapping, p: &KeyPath) -> SelectNames {
+    let Some(v) = get(m, "select_names") else {
+        return SelectNames::default();
+    };
+    let at = p.key("select_names");
+    let spellings = SelectNames::ALL.iter().map(|(name, _)| *name);
+    match v.as_str() {
+        Some(text) => match SelectNames::ALL.iter().find(|(name, _)| *name == text) {
+            Some((_, rule)) => *rule,
+            None => {
+                let p = cx.error(&at, format!("unknown `select_names` rule `{text}`"));
+                match did_you_mean(text, spellings) {
+                    Some(s) => p.help(format!("did you mean `{s}`?")),
+                    None => p.help(
+                        "write `upper_snake` (`responsibleId` is selected as `RESPONSIBLE_ID`), or `keys` (the default: as the answer spells them)",
+                    ),
+                };
+                SelectNames::default()
+            }
+        },
+        None => {
+            cx.error(
+                &at,
+                format!("expected `upper_snake` or `keys`, found {}", kind_of(v)),
+            )
+            .help("write one rule as plain text, e.g. `select_names: upper_snake`");
+            SelectNames::default()
+        }
+    }
 }
 
 /// The `doc`, `input`, `fields` and `custom_fields` of an object type's definition.
@@ -550,6 +588,7 @@ const DEFINITION_KEYS: &[&str] = &[
     "input",
     "fields",
     "custom_fields",
+    "select_names",
     "type",
     "values",
     "case_insensitive",
@@ -678,12 +717,16 @@ fn fields(cx: &mut Ctxt, v: &Value, path: &KeyPath, owner: &str) -> Vec<Field> {
             .as_mapping()
             .and_then(|m| optional_str(cx, m, &p, "rust_name"))
             .unwrap_or_else(|| crate::names::snake_case(&wire));
+        let select_as = value
+            .as_mapping()
+            .and_then(|m| optional_str(cx, m, &p, "select_as"));
         out.push(Field {
             rust,
             wire,
             ty,
             optional,
             required,
+            select_as,
             doc,
             path: p,
         });
@@ -960,7 +1003,7 @@ pub(crate) fn type_node(
     default_name: &str,
 ) -> Option<TypeRef> {
     match v {
-        Value::String(name) if name == "filter" || name == "select" => {
+        Value::String(name) if name == "filter" || name == "select" || name == "order" => {
             let (key, what) = kind_keys(name);
             missing(cx, path, key, what);
             None
@@ -995,9 +1038,10 @@ pub(crate) fn type_node(
             let mut ty = type_name(cx, &name, path, &type_path)?;
             let own_keys: &[&str] = match (&ty.kind, name.as_str()) {
                 (_, "select") => &["of"],
+                (TypeKind::Order(_), _) => &["of", "direction"],
                 (TypeKind::Array(_), _) => &["items"],
                 (TypeKind::Enum(_), _) => &["values", "name", "case_insensitive"],
-                (TypeKind::Filter(_), _) => &["fields", "operators", "name", "custom_fields"],
+                (TypeKind::Filter(_), _) => &["fields", "operators", "name", "custom_fields", "logic"],
                 (TypeKind::Map { .. }, _) => &["keys", "values"],
                 _ => &[],
             };
@@ -1019,12 +1063,18 @@ pub(crate) fn type_node(
                         }
                         return None;
                     };
-                    if let TypeKind::Enum(def) = &mut items.kind {
-                        def.name = format!("{of}Field");
-                        def.select_of = Some(of);
-                        def.path = path.key("of");
-                    }
-                    items.path = path.key("of");
+                    record_fields(items, of, path);
+                }
+                TypeKind::Order(def) => {
+                    let Some(of) = optional_str(cx, m, path, "of") else {
+                        let (key, what) = kind_keys("order");
+                        if get(m, "of").is_none() {
+                            missing(cx, path, key, what);
+                        }
+                        return None;
+                    };
+                    record_fields(&mut def.fields, of, path);
+                    def.direction = optional_bool(cx, m, path, "direction").unwrap_or(false);
                 }
                 TypeKind::Filter(def) => {
                     def.name = optional_str(cx, m, path, "name")
@@ -1042,6 +1092,7 @@ pub(crate) fn type_node(
                     if let Some(v) = get(m, "custom_fields") {
                         def.custom_fields = patterns(cx, v, &path.key("custom_fields"));
                     }
+                    def.logic = optional_bool(cx, m, path, "logic").unwrap_or(false);
                 }
                 TypeKind::Array(items) => match get(m, "items") {
                     Some(item) => {
@@ -1129,6 +1180,11 @@ fn type_name(cx: &mut Ctxt, name: &str, owner: &KeyPath, at: &KeyPath) -> Option
             fields: Vec::new(),
             operators: Vec::new(),
             custom_fields: Vec::new(),
+            logic: false,
+        }),
+        "order" => TypeKind::Order(OrderDef {
+            fields: Box::new(TypeRef::plain(TypeKind::Enum(empty_enum(at)), at.clone())),
+            direction: false,
         }),
         other if other.starts_with(|c: char| c.is_ascii_uppercase()) => {
             TypeKind::Named(other.to_owned())
@@ -1149,8 +1205,19 @@ fn type_name(cx: &mut Ctxt, name: &str, owner: &KeyPath, at: &KeyPath) -> Option
     Some(TypeRef::plain(kind, at.clone()))
 }
 
+/// The enum of a record's field names, for a select or an order over `of`: `{of}Field`,
+/// defined at the `of:` key; its values are filled in by `resolve`.
+fn record_fields(names: &mut TypeRef, of: String, path: &KeyPath) {
+    if let TypeKind::Enum(def) = &mut names.kind {
+        def.name = format!("{of}Field");
+        def.select_of = Some(of);
+        def.path = path.key("of");
+    }
+    names.path = path.key("of");
+}
+
 /// Keys that belong to one kind of type only.
-const KIND_KEYS: [&str; 9] = [
+const KIND_KEYS: [&str; 11] = [
     "items",
     "keys",
     "values",
@@ -1158,8 +1225,10 @@ const KIND_KEYS: [&str; 9] = [
     "case_insensitive",
     "fields",
     "operators",
+    "logic",
     "of",
     "custom_fields",
+    "direction",
 ];
 
 /// Which types a kind-specific key belongs to, for "applies only to" messages.
@@ -1170,24 +1239,28 @@ fn kind_of_key(key: &str) -> &'static str {
         "keys" => "`type: map`",
         "values" => "`type: enum` and `type: map`",
         "case_insensitive" => "`type: enum`",
-        "fields" | "operators" => "`type: filter`",
+        "fields" | "operators" | "logic" => "`type: filter`",
         "custom_fields" => "`type: filter` and object types under `types:`",
-        _ => "`type: select`",
+        "direction" => "`type: order`",
+        _ => "`type: select` and `type: order`",
     }
 }
 
-/// The key a `filter` or `select` cannot do without, and what to write there.
+/// The key a `filter`, `select` or `order` cannot do without, and what to write there.
 fn kind_keys(kind: &str) -> (&'static str, &'static str) {
-    if kind == "filter" {
-        (
+    match kind {
+        "filter" => (
             "fields",
             "the fields the filter may test and their types, e.g. `{ ID: id, NAME: string }`",
-        )
-    } else {
-        (
+        ),
+        "order" => (
+            "of",
+            "the record type whose field names the list may be ordered by, e.g. `of: PortalUser`",
+        ),
+        _ => (
             "of",
             "the record type whose field names may be selected, e.g. `of: PortalUser`",
-        )
+        ),
     }
 }
 

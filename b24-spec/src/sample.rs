@@ -244,6 +244,29 @@ impl Generator<'_> {
             }
             // Filters are parameters, never results.
             TypeKind::Filter(_) => Value::Object(Map::new()),
+            // Orders are parameters too; a sample is what a client may send: some of the
+            // record's field names, each with a direction in either case.
+            TypeKind::Order(order) => {
+                let TypeKind::Enum(names) = &order.fields.kind else {
+                    return Value::Object(Map::new());
+                };
+                let fields: Vec<&str> = names
+                    .values
+                    .iter()
+                    .map(|v| v.wire.as_str())
+                    .filter(|w| !w.contains('*'))
+                    .collect();
+                let mut keys = Map::new();
+                for _ in 0..if fields.is_empty() {
+                    0
+                } else {
+                    self.rng.below(3)
+                } {
+                    let direction = *self.rng.pick(&["ASC", "DESC", "asc", "desc"]);
+                    keys.insert((*self.rng.pick(&fields)).to_owned(), json!(direction));
+                }
+                Value::Object(keys)
+            }
         }
     }
 
@@ -281,7 +304,8 @@ impl Generator<'_> {
             | TypeKind::Map { .. }
             | TypeKind::Enum(_)
             | TypeKind::Named(_)
-            | TypeKind::Filter(_) => None,
+            | TypeKind::Filter(_)
+            | TypeKind::Order(_) => None,
         }
     }
 }
@@ -379,6 +403,44 @@ types:
             samples
                 .iter()
                 .any(|s| s["children"][0]["children"].is_array())
+        );
+    }
+
+    #[test]
+    fn order_samples_are_what_a_client_may_send() {
+        let spec = spec(
+            r#"
+method: test.thing.get
+scope: test
+summary: Test
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  order: { type: order, of: Thing, doc: Order }
+result: Thing
+types:
+  Thing:
+    select_names: upper_snake
+    fields:
+      id: id
+      ownerId: id
+"#,
+        );
+        let ty = &spec.params[0].ty;
+        let mut generator = Generator {
+            spec: &spec,
+            rng: SplitMix(5),
+            mode: Mode::Request,
+        };
+        let samples: Vec<Value> = (0..16).map(|_| generator.value(ty, 0)).collect();
+        for s in &samples {
+            assert_eq!(conform::check(&spec, ty, s, Mode::Request), Ok(()), "{s}");
+        }
+        assert!(samples.iter().any(|s| s.get("OWNER_ID").is_some()));
+        assert!(
+            samples
+                .iter()
+                .any(|s| s.as_object().is_some_and(|o| o.len() == 2))
         );
     }
 

@@ -13,7 +13,7 @@ use crate::model::{Field, Param, ResultCase, Spec, TypeDef, TypeKind, TypeRef};
 
 impl TypeRef {
     /// The type expressions directly inside this one: an array's items, a map's values, the
-    /// types of a filter's fields. A named type is a leaf: its fields belong to the
+    /// types of a filter's fields, the enum of an order's field names. A named type is a leaf: its fields belong to the
     /// [`TypeDef`] it names (see [`Spec::shared_types_reached`]).
     pub fn children(&self) -> Vec<&TypeRef> {
         match &self.kind {
@@ -32,6 +32,7 @@ impl TypeRef {
             TypeKind::Array(items) => vec![items],
             TypeKind::Map { values, .. } => vec![values],
             TypeKind::Filter(filter) => filter.fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Order(order) => vec![&order.fields],
         }
     }
 
@@ -53,6 +54,7 @@ impl TypeRef {
             TypeKind::Array(items) => vec![items],
             TypeKind::Map { values, .. } => vec![values],
             TypeKind::Filter(filter) => filter.fields.iter_mut().map(|f| &mut f.ty).collect(),
+            TypeKind::Order(order) => vec![&mut order.fields],
         }
     }
 
@@ -160,7 +162,7 @@ impl Spec {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{EnumDef, FilterDef, FilterField, MapKeys};
+    use crate::model::{EnumDef, FilterDef, FilterField, MapKeys, OrderDef};
     use crate::path::KeyPath;
 
     fn ty(kind: TypeKind, at: &str) -> TypeRef {
@@ -217,6 +219,11 @@ mod tests {
                 fields: vec![field("ID"), field("NAME")],
                 operators: Vec::new(),
                 custom_fields: Vec::new(),
+                logic: false,
+            }),
+            TypeKind::Order(OrderDef {
+                fields: Box::new(ty(TypeKind::Enum(enum_def()), "of")),
+                direction: false,
             }),
         ];
         kinds
@@ -239,6 +246,7 @@ mod tests {
                     TypeKind::Array(_) => vec!["items"],
                     TypeKind::Map { .. } => vec!["values"],
                     TypeKind::Filter(_) => vec!["ID", "NAME"],
+                    TypeKind::Order(_) => vec!["of"],
                 };
                 (ty(kind, "top"), children)
             })

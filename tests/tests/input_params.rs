@@ -27,11 +27,29 @@ async fn start() -> (Emulator, RunningEmulator, Client) {
     let (emulator, running) = support::start(
         Emulator::builder()
             .specs(SPECS)
-            .fixture(Fixture::builtin().with_collection("cards", cards)),
+            .fixture(Fixture::builtin().with_collection("cards", cards))
+            // The fields go under the card's `fields` key, which `im.card.get` answers.
+            .handler("im.card.update", |call| {
+                let id = call.param("ID").and_then(id_of);
+                let fields = call.param("FIELDS").cloned().unwrap_or_default();
+                let cards = call.fixture_mut().collection_mut("cards").unwrap();
+                match cards.iter_mut().find(|c| c.get("id").and_then(id_of) == id) {
+                    Some(card) => {
+                        card.insert("fields".into(), fields);
+                        Ok(json!(true))
+                    }
+                    None => Err(call.error("CARD_NOT_FOUND")),
+                }
+            }),
     )
     .await;
     let client = Client::webhook(&running.webhook_url()).expect("the webhook URL is valid");
     (emulator, running, client)
+}
+
+/// An id as a form (`"1"`) or JSON (`1`) sends it.
+fn id_of(v: &Value) -> Option<u64> {
+    v.as_u64().or_else(|| v.as_str()?.parse().ok())
 }
 
 fn params(value: Value) -> Map<String, Value> {

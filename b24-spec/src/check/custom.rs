@@ -235,7 +235,11 @@ fn field_type(cx: &mut Ctxt, ty: &TypeRef, types: &[TypeDef]) {
             "a list",
             "write the type of one value and `multiple: true`: `{ type: string, multiple: true }`",
         )),
-        TypeKind::Enum(_) | TypeKind::Map { .. } | TypeKind::Named(_) | TypeKind::Filter(_) => {
+        TypeKind::Enum(_)
+        | TypeKind::Map { .. }
+        | TypeKind::Named(_)
+        | TypeKind::Filter(_)
+        | TypeKind::Order(_) => {
             Some((
                 "not a single value",
                 "a custom field holds a string, number, yes/no, date, id, enum, `money`, `crm_link` or `file` (or a list of one of them with `multiple: true`); use `json` for anything else",

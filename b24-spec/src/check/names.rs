@@ -271,7 +271,7 @@ pub(super) fn renaming(item: &Item<'_>, file: &str) -> (u8, String) {
             (Some(of), _) => (
                 1,
                 format!(
-                    "rename the record type `{of}`: a select's enum is named after it, with `Field` appended"
+                    "rename the record type `{of}`: the enum of its field names (for `select` and `order`) is named after it, with `Field` appended"
                 ),
             ),
             (None, true) => (2, format!("give the named enum `{}` another name", e.name)),
@@ -312,7 +312,7 @@ pub(super) fn what(item: &Item<'_>) -> &'static str {
         Def::ResultChoice(_) => "enum of the result's shapes",
         Def::Object(_) => "type",
         Def::Input(_) => "input type",
-        Def::Enum(e) if e.select_of.is_some() => "select's enum",
+        Def::Enum(e) if e.select_of.is_some() => "field-name enum",
         Def::Enum(e) if e.shared => "named enum",
         Def::Enum(_) => "enum",
         Def::Filter(..) => "filter builder",
@@ -417,6 +417,42 @@ pub(super) fn fields_of<'a>(cx: &mut Ctxt, types: impl Iterator<Item = &'a TypeD
                 )
                 .help(same_rust_name_help(first, &f.wire, &f.rust));
             }
+        }
+        select_names_of(cx, t);
+    }
+}
+
+/// The names requests use for a type's fields (`select_as`, `select_names`): plain field
+/// names, one per field, since a select, an order or the emulator maps each back to one key.
+fn select_names_of(cx: &mut Ctxt, t: &TypeDef) {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for f in &t.fields {
+        if let Some(name) = &f.select_as
+            && (name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        {
+            cx.error(
+                &f.path.key("select_as"),
+                format!("`select_as` of `{}` is not a plain field name: {name:?}", f.wire),
+            )
+            .help("write the name requests use for the field, in letters, digits and `_`, e.g. `select_as: REAL_STATUS`");
+            continue;
+        }
+        let name = t.select_name(f);
+        if let Some(first) = seen.insert(name.clone(), &f.wire) {
+            let message = format!(
+                "fields `{first}` and `{}` of `{}` are both selected as `{name}`",
+                f.wire, t.name
+            );
+            // At the `select_as` that makes the name, else at the field's key.
+            let problem = if f.select_as.is_some() {
+                cx.error(&f.path.key("select_as"), message)
+            } else {
+                cx.key_error(&f.path, message)
+            };
+            problem.help(format!(
+                "a request names each field once: give `{}` (or `{first}`) a `select_as:` with the name the documentation gives it",
+                f.wire
+            ));
         }
     }
 }

@@ -170,7 +170,8 @@ fn takes_into(ty: &TypeRef) -> bool {
             | TypeKind::Map { .. }
             | TypeKind::Enum(_)
             | TypeKind::Named(_)
-            | TypeKind::Filter(_) => false,
+            | TypeKind::Filter(_)
+            | TypeKind::Order(_) => false,
         }
 }
 

@@ -104,6 +104,7 @@ pub(super) fn type_label(ty: &TypeRef) -> String {
         TypeKind::Named(n) => n.clone(),
         TypeKind::Enum(e) => e.name.clone(),
         TypeKind::Filter(f) => f.name.clone(),
+        TypeKind::Order(o) => format!("order of {} fields", o.of()),
         TypeKind::Array(items) => format!("list of {}", type_label(items)),
         TypeKind::Map { keys, values } => {
             format!("map of {} to {}", keys.as_str(), type_label(values))

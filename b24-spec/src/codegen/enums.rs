@@ -29,12 +29,12 @@ pub(super) fn enum_def(e: &EnumDef, rt: &TokenStream) -> TokenStream {
     {
         let shown: Vec<String> = patterns.iter().map(|p| format!("`{p}`")).collect();
         doc.push_str(&format!(
-            "Field names of `{of}` for `select`, with the masks `*` (every field) and `UF_*` (every custom field); `Custom` names one of its custom fields (a name matching {}), made from a typed key with `From`; `Unknown` names any other field.",
+            "Field names of `{of}` as `select` and `order` parameters write them, with the masks `*` (every field) and `UF_*` (every custom field), which only `select` takes; `Custom` names one of its custom fields (a name matching {}), made from a typed key with `From`; `Unknown` names any other field.",
             shown.join(", ")
         ));
     } else if let Some(of) = &e.select_of {
         doc.push_str(&format!(
-            "Field names of `{of}` for `select`, with the masks `*` (every field) and `UF_*` (every custom field); `Unknown` names any other field."
+            "Field names of `{of}` as `select` and `order` parameters write them, with the masks `*` (every field) and `UF_*` (every custom field), which only `select` takes; `Unknown` names any other field, such as a custom `UF_USR_…` one."
         ));
     } else {
         doc.push_str(&format!(

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::builder::{Member, Members, Takes};
 use super::docs::{doc_lines, one_of_doc, param_doc};
 use super::result::{decode_output_fn, output_type};
-use super::types::{qualified_type, rust_type, setter_type};
+use super::types::{into_type, qualified_type, rust_type, setter_type};
 use crate::items::MethodItems;
 use crate::model::{Spec, TypeKind};
 use crate::names::ident;
@@ -283,10 +283,7 @@ pub(super) fn client_fn_parts(
         .map(|p| {
             let name = ident(&p.rust);
             // Outside the method's module, its enums need the module path.
-            let ty = match &p.ty.kind {
-                TypeKind::String if !p.ty.has_none() => setter_type(&p.ty, rt),
-                _ => qualified_type(&p.ty, rt, &module),
-            };
+            let ty = into_type(&p.ty, qualified_type(&p.ty, rt, &module));
             quote!(#name: #ty)
         })
         .collect();

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_lines, sentence};
-use crate::model::{EnumDef, MapKeys, TypeDef, TypeKind, TypeRef};
+use crate::model::{EnumDef, MapKeys, OrderDef, TypeDef, TypeKind, TypeRef};
 use crate::names::ident;
 
 /// The Rust type a value decodes to, including the `Option` for "no value" markers.
@@ -47,6 +47,17 @@ pub(super) fn base_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
             let name = ident(n);
             quote!(#name)
         }
+        TypeKind::Order(order) => order_type(order, base_type(&order.fields, rt), rt),
+    }
+}
+
+/// `Order<{Of}Field>`, or `OrderOrDirection<{Of}Field>` for an order that also takes a bare
+/// direction; `fields` is the field-name enum as the place of use spells it.
+fn order_type(order: &OrderDef, fields: TokenStream, rt: &TokenStream) -> TokenStream {
+    if order.direction {
+        quote!(#rt::OrderOrDirection<#fields>)
+    } else {
+        quote!(#rt::Order<#fields>)
     }
 }
 
@@ -73,6 +84,7 @@ pub(super) fn qualified_type(
             let value = qualified_type(values, rt, module);
             quote!(::std::collections::BTreeMap<#key, #value>)
         }
+        TypeKind::Order(order) => order_type(order, qualified_type(&order.fields, rt, module), rt),
         // Types of the runtime and the standard library.
         TypeKind::String
         | TypeKind::Integer
@@ -92,21 +104,37 @@ pub(super) fn qualified_type(
     }
 }
 
-/// What a setter takes: owned strings are accepted as `impl Into<String>`.
+/// What a setter takes: owned strings are accepted as `impl Into<String>`, an order that also
+/// takes a direction as `impl Into<OrderOrDirection<F>>` (a `Direction` or an `Order`).
 pub(super) fn setter_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
-    match ty.kind {
-        TypeKind::String if !ty.has_none() => {
-            quote!(impl ::core::convert::Into<::std::string::String>)
-        }
-        _ => rust_type(ty, rt),
+    into_type(ty, rust_type(ty, rt))
+}
+
+/// [`setter_type`] with `rust`, the parameter's Rust type as the place of use spells it.
+pub(super) fn into_type(ty: &TypeRef, rust: TokenStream) -> TokenStream {
+    if converts(ty) {
+        quote!(impl ::core::convert::Into<#rust>)
+    } else {
+        rust
     }
 }
 
 pub(super) fn setter_conversion(ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty.kind {
-        TypeKind::String if !ty.has_none() => quote!(#value.into()),
-        _ => value,
+    if converts(ty) {
+        quote!(#value.into())
+    } else {
+        value
     }
+}
+
+/// Whether a setter takes `impl Into<T>` rather than `T`.
+fn converts(ty: &TypeRef) -> bool {
+    !ty.has_none()
+        && match &ty.kind {
+            TypeKind::String => true,
+            TypeKind::Order(order) => order.direction,
+            _ => false,
+        }
 }
 
 /// A JSON value for a parameter, in the encoding Bitrix24 expects (`Y`/`N` for `yn`).
@@ -128,11 +156,13 @@ pub(super) fn adapter(ty: &TypeRef, rt: &TokenStream) -> Option<TokenStream> {
         TypeKind::NaiveDatetime => Some(quote!(#rt::wire::NaiveDateTime)),
         TypeKind::Date => Some(quote!(#rt::wire::Date)),
         TypeKind::Array(items) => adapter(items, rt).map(|a| quote!(#rt::wire::List<#a>)),
-        // A filter builder encodes itself (see `codegen::filter`).
+        // A filter builder encodes itself (see `codegen::filter`), and so do the runtime's
+        // orders.
         TypeKind::Filter(f) => {
             let name = ident(&f.name);
             Some(quote!(#name))
         }
+        TypeKind::Order(_) => Some(base_type(ty, rt)),
         // Always: serde's own map would refuse PHP's `[]` for an empty object.
         TypeKind::Map { keys, values } => {
             let key = map_key_adapter(*keys, rt);

@@ -498,6 +498,7 @@ fn type_name(ty: &TypeRef) -> String {
         TypeKind::Array(items) => format!("an array of {}", type_name(items)),
         TypeKind::Map { .. } => "map".into(),
         TypeKind::Filter(_) => "filter".into(),
+        TypeKind::Order(_) => "order".into(),
         TypeKind::String => "string".into(),
         TypeKind::Integer => "integer".into(),
         TypeKind::Number => "number".into(),
