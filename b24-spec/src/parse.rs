@@ -1041,7 +1041,9 @@ pub(crate) fn type_node(
                 (TypeKind::Order(_), _) => &["of", "direction"],
                 (TypeKind::Array(_), _) => &["items"],
                 (TypeKind::Enum(_), _) => &["values", "name", "case_insensitive"],
-                (TypeKind::Filter(_), _) => &["fields", "operators", "name", "custom_fields", "logic"],
+                (TypeKind::Filter(_), _) => {
+                    &["fields", "operators", "name", "custom_fields", "logic"]
+                }
                 (TypeKind::Map { .. }, _) => &["keys", "values"],
                 _ => &[],
             };

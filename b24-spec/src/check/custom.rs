@@ -239,12 +239,10 @@ fn field_type(cx: &mut Ctxt, ty: &TypeRef, types: &[TypeDef]) {
         | TypeKind::Map { .. }
         | TypeKind::Named(_)
         | TypeKind::Filter(_)
-        | TypeKind::Order(_) => {
-            Some((
-                "not a single value",
-                "a custom field holds a string, number, yes/no, date, id, enum, `money`, `crm_link` or `file` (or a list of one of them with `multiple: true`); use `json` for anything else",
-            ))
-        }
+        | TypeKind::Order(_) => Some((
+            "not a single value",
+            "a custom field holds a string, number, yes/no, date, id, enum, `money`, `crm_link` or `file` (or a list of one of them with `multiple: true`); use `json` for anything else",
+        )),
     };
     if let Some((what, help)) = problem {
         cx.error(&ty.path, format!("a custom field's type is {what}"))
