@@ -33,6 +33,7 @@ mod limiter;
 mod method;
 mod oauth;
 mod operating;
+mod query;
 mod response;
 mod retry;
 mod secret;

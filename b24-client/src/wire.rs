@@ -16,6 +16,8 @@ use serde::de::{
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
+pub use crate::query::http_build_query;
+
 /// Reads one wire representation into a Rust value.
 pub trait Decode {
     /// The Rust type produced.
