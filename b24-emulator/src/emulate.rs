@@ -99,7 +99,7 @@ impl Call<'_> {
             return Ok(Answer::from(php_array(entries)));
         }
 
-        let list_result = matches!(self.spec.result.ty.kind, TypeKind::Array(_));
+        let list_result = self.spec.paged || matches!(self.spec.result.ty.kind, TypeKind::Array(_));
         let shape =
             form.shape
                 .clone()
@@ -122,13 +122,16 @@ impl Call<'_> {
                 }
             }
             Shape::List => {
-                let item_ty = item_type(&self.spec.result.ty);
+                let item_ty = self
+                    .spec
+                    .record_type()
+                    .or_else(|| item_type(&self.spec.result.ty));
                 let items: Vec<Value> = picked
                     .iter()
                     .map(|&i| project(&records[i], &form, selection, fixture, item_ty))
                     .collect();
                 if self.spec.paged {
-                    page(&items, self.params)
+                    page(self.spec, &items, self.params)
                 } else {
                     Ok(Answer::from(Value::Array(items)))
                 }

@@ -103,6 +103,22 @@ impl Emulator {
         self.state.fixture().clone()
     }
 
+    /// Changes the data the emulator answers from while it serves, as a portal's data change
+    /// under its clients (another user adds or deletes a record): the next calls see it.
+    ///
+    /// ```
+    /// # let emulator = b24_emulator::Emulator::builder().build().unwrap();
+    /// let users = emulator.edit_fixture(|f| {
+    ///     let users = f.collection_mut("portal_users").expect("a built-in collection");
+    ///     users.retain(|u| u["ID"] != "5");
+    ///     users.len()
+    /// });
+    /// assert_eq!(emulator.fixture().collection("portal_users").map(<[_]>::len), Some(users));
+    /// ```
+    pub fn edit_fixture<R>(&self, edit: impl FnOnce(&mut Fixture) -> R) -> R {
+        edit(&mut self.state.fixture())
+    }
+
     /// User id of the first configured webhook.
     pub fn webhook_user_id(&self) -> u64 {
         self.primary_webhook().0
@@ -666,7 +682,12 @@ fn check_fixture(spec: &Spec, fixture: &Fixture) -> Result<(), EmulatorError> {
             Some(Shape::One) => false,
             Some(Shape::List) => true,
             Some(Shape::KeyedBy(_)) => false,
-            None => matches!(spec.result.ty.kind, TypeKind::Array(_)),
+            None => spec.paged || matches!(spec.result.ty.kind, TypeKind::Array(_)),
+        };
+        // A paged method's records, also inside the result's field that holds them.
+        let ty = match (list, spec.list_type()) {
+            (true, Some(list)) => list,
+            _ => ty,
         };
         for selection in &selections {
             for (i, record) in records.iter().enumerate() {

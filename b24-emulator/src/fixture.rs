@@ -107,6 +107,13 @@ impl Fixture {
         self.collections.get_mut(name)?.get_mut(index)
     }
 
+    /// The records of collection `name`, to change (see [`Emulator::edit_fixture`]).
+    ///
+    /// [`Emulator::edit_fixture`]: crate::Emulator::edit_fixture
+    pub fn collection_mut(&mut self, name: &str) -> Option<&mut Vec<Record>> {
+        self.collections.get_mut(name)
+    }
+
     /// The records of collection `name`, if there is one.
     pub fn collection(&self, name: &str) -> Option<&[Record]> {
         self.collections.get(name).map(Vec::as_slice)

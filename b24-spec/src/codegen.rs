@@ -18,6 +18,7 @@ mod docs;
 mod enums;
 mod errors;
 mod filter;
+mod paging;
 mod request;
 mod result;
 mod types;

@@ -1092,7 +1092,7 @@ fn record_type<'s>(cx: &mut Ctxt, spec: &'s Spec, emu: &Emulation) -> Option<(&'
     if projected || !emu.set.is_empty() {
         return None;
     }
-    let name = match &spec.result.ty.kind {
+    let name = match &spec.record_type().unwrap_or(&spec.result.ty).kind {
         TypeKind::Named(name) => name,
         TypeKind::Array(items) => match &items.kind {
             TypeKind::Named(name) => name,

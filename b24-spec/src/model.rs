@@ -28,6 +28,9 @@ pub struct Spec {
     /// A list method: results come 50 at a time, chosen with the `start` parameter, and the
     /// response carries `total` and `next`.
     pub paged: bool,
+    /// Where a list method's records are and how they can be paged (`paged: { … }`); all
+    /// unset for `paged: true` and for methods that are not paged.
+    pub paging: Paging,
     pub params: Vec<Param>,
     pub result: ResultDef,
     /// Object types defined in this spec.
@@ -42,6 +45,33 @@ pub struct Spec {
     pub example: Option<Example>,
     /// How the emulator answers the method from its fixture data.
     pub emulator: Option<Emulation>,
+}
+
+/// `paged: { items: tasks, id: ID, by_id: { … } }`: what a list method's pages hold beyond a
+/// plain list of records.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Paging {
+    /// `items: tasks`: the result is an object and its field of this wire name holds the
+    /// records (`crm.item.list` answers `{"items": […]}`); `None`: the result is the list.
+    pub items: Option<String>,
+    /// `id: ID`: the wire name of the record's field that holds its id, so a record is never
+    /// yielded twice and the list can be paged by id.
+    pub id: Option<String>,
+    /// `by_id:`: the method can page by id instead of by offset.
+    pub by_id: Option<ById>,
+    pub path: KeyPath,
+}
+
+/// `by_id: { filter: FILTER, order: { SORT: ID, ORDER: ASC } }`: the fast way through a big
+/// list the documentation recommends: order by id, ask for ids above the last one seen with
+/// `start=-1`, so the portal counts no `total`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ById {
+    /// Wire name of the `filter` parameter that takes the `>ID` condition.
+    pub filter: String,
+    /// The parameters (wire name and value as sent) that order the list by ascending id.
+    pub order: Vec<(String, serde_json::Value)>,
+    pub path: KeyPath,
 }
 
 /// A request parameter.
@@ -131,6 +161,68 @@ impl Spec {
             .iter()
             .chain(&self.shared_types)
             .find(|t| t.name == name)
+    }
+
+    /// The `array` that holds a paged method's records: the result, or the result's field
+    /// that `paged: { items: … }` names. `None` for other methods, or when the spec does not
+    /// have that shape (which the checks report).
+    pub fn list_type(&self) -> Option<&TypeRef> {
+        if !self.paged {
+            return None;
+        }
+        let list = match &self.paging.items {
+            None => &self.result.ty,
+            Some(items) => {
+                let TypeKind::Named(name) = &self.result.ty.kind else {
+                    return None;
+                };
+                let field = self
+                    .find_type(name)?
+                    .fields
+                    .iter()
+                    .find(|f| &f.wire == items)?;
+                &field.ty
+            }
+        };
+        matches!(list.kind, TypeKind::Array(_)).then_some(list)
+    }
+
+    /// The `select` parameter over the records of a paged method's list, if it has one.
+    pub fn record_select(&self) -> Option<&Param> {
+        let TypeKind::Named(record) = &self.record_type()?.kind else {
+            return None;
+        };
+        self.params.iter().find(|p| match &p.ty.kind {
+            TypeKind::Array(items) => matches!(
+                &items.kind,
+                TypeKind::Enum(e) if e.select_of.as_deref() == Some(record.as_str())
+            ),
+            _ => false,
+        })
+    }
+
+    /// `>ID`: the key of the `paged: { by_id: { filter } }` parameter that asks for ids above
+    /// a value, spelt as the filter spells the id field (`paged: { id }`, in any case).
+    pub fn after_key(&self) -> Option<String> {
+        let id = self.paging.id.as_deref()?;
+        let filter = &self.paging.by_id.as_ref()?.filter;
+        let param = self.params.iter().find(|p| &p.wire == filter)?;
+        let TypeKind::Filter(def) = &param.ty.kind else {
+            return None;
+        };
+        let field = def
+            .fields
+            .iter()
+            .find(|f| f.wire.eq_ignore_ascii_case(id))?;
+        Some(format!(">{}", field.wire))
+    }
+
+    /// The type of one record of a paged method's list (see [`Spec::list_type`]).
+    pub fn record_type(&self) -> Option<&TypeRef> {
+        match &self.list_type()?.kind {
+            TypeKind::Array(items) => Some(items),
+            _ => None,
+        }
     }
 }
 

@@ -7,8 +7,9 @@ use serde_yaml::Value;
 
 use crate::diag::{Ctxt, did_you_mean};
 use crate::model::{
-    EnumDef, EnumValue, ErrorDef, Example, Field, FilterDef, FilterField, FilterOp, MapKeys,
-    PRIMITIVES, Param, ResultCase, ResultChoice, ResultDef, Spec, TypeDef, TypeKind, TypeRef,
+    ById, EnumDef, EnumValue, ErrorDef, Example, Field, FilterDef, FilterField, FilterOp, MapKeys,
+    PRIMITIVES, Paging, Param, ResultCase, ResultChoice, ResultDef, Spec, TypeDef, TypeKind,
+    TypeRef,
 };
 use crate::names::pascal_case;
 use crate::path::KeyPath;
@@ -66,6 +67,9 @@ const CASE_KEYS: &[&str] = &["variant", "doc"];
 const TYPEDEF_KEYS: &[&str] = &["doc", "fields"];
 const ERROR_KEYS: &[&str] = &["status", "doc", "message", "rust_name"];
 const EXAMPLE_KEYS: &[&str] = &["params", "response"];
+/// Keys of `paged:` when it is a mapping.
+const PAGED_KEYS: &[&str] = &["items", "id", "by_id"];
+const BY_ID_KEYS: &[&str] = &["filter", "order"];
 
 /// Whether `key` is an option of a type, parameter, field or result (`doc`, `optional`, …),
 /// as opposed to a name the spec chooses.
@@ -89,7 +93,7 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
     let access = required_str(cx, map, &path, "access");
     let description = optional_str(cx, map, &path, "description");
     let read_only = optional_bool(cx, map, &path, "read_only").unwrap_or(false);
-    let paged = optional_bool(cx, map, &path, "paged").unwrap_or(false);
+    let (paged, paging) = paging(cx, map, &path);
 
     let mut params = match get(map, "params") {
         Some(v) if !v.is_null() => {
@@ -135,6 +139,7 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
         access: access?,
         read_only,
         paged,
+        paging,
         params,
         result: result?,
         types,
@@ -286,6 +291,66 @@ fn params(cx: &mut Ctxt, v: &Value, path: &KeyPath, method: &str) -> Vec<Param> 
         });
     }
     out
+}
+
+/// `paged:`: `true`/`false`, or a mapping (`{ items: tasks, id: ID, by_id: … }`) for a list
+/// method whose pages need more than a plain list.
+fn paging(cx: &mut Ctxt, map: &serde_yaml::Mapping, path: &KeyPath) -> (bool, Paging) {
+    let at = path.key("paged");
+    let m = match get(map, "paged") {
+        None => return (false, Paging::default()),
+        Some(Value::Bool(b)) => return (*b, Paging::default()),
+        Some(Value::Mapping(m)) => m,
+        Some(other) => {
+            wrong_kind(
+                cx,
+                other,
+                &at,
+                "`true`, `false` or a mapping such as `{ items: tasks }`",
+            );
+            return (false, Paging::default());
+        }
+    };
+    check_keys(cx, m, &at, &[PAGED_KEYS]);
+    let by_id = get(m, "by_id").and_then(|v| {
+        let by_at = at.key("by_id");
+        let b = mapping(cx, v, &by_at, "`by_id`")?;
+        check_keys(cx, b, &by_at, &[BY_ID_KEYS]);
+        let filter = required_str(cx, b, &by_at, "filter");
+        let order = match get(b, "order") {
+            Some(v) => {
+                let order_at = by_at.key("order");
+                let o = mapping(cx, v, &order_at, "`order`")?;
+                let mut order = Vec::new();
+                for (key, value) in o {
+                    let Some(key) = key_str(cx, key, &order_at) else {
+                        continue;
+                    };
+                    match yaml_to_json(value) {
+                        Some(json) => order.push((key, json)),
+                        None => wrong_kind(cx, value, &order_at.key(&key), "a JSON value"),
+                    }
+                }
+                Some(order)
+            }
+            None => {
+                missing(cx, &by_at, "order", describe("order"));
+                None
+            }
+        };
+        Some(ById {
+            filter: filter?,
+            order: order?,
+            path: by_at,
+        })
+    });
+    let paging = Paging {
+        items: optional_str(cx, m, &at, "items"),
+        id: optional_str(cx, m, &at, "id"),
+        by_id,
+        path: at,
+    };
+    (true, paging)
 }
 
 /// The `start` parameter every list method takes, added by `paged: true`.
@@ -1484,6 +1549,10 @@ fn describe(key: &str) -> &'static str {
         "access" => "who may call the method, e.g. `any user`",
         "doc" => "a short description",
         "message" => "the `error_description` text the documentation gives, exactly",
+        "filter" => "the `filter` parameter that takes the `>ID` condition, e.g. `FILTER`",
+        "order" => {
+            "the parameters that order the list by ascending id, e.g. `{ SORT: ID, ORDER: ASC }`"
+        }
         _ => "a value",
     }
 }
