@@ -120,6 +120,9 @@ pub enum Error<C: ErrorCode> {
     /// No usable OAuth token: the refresh or the token store failed.
     #[error("{0}")]
     Auth(#[source] AuthError),
+    /// A command of a [`Batch`](crate::Batch) that the portal did not run.
+    #[error("{0}")]
+    NotRun(NotRun),
     /// The envelope was fine but `result` did not match the method's spec.
     #[error("cannot decode the result of `{method}` at `{path}`: {message}")]
     Decode {
@@ -130,6 +133,22 @@ pub enum Error<C: ErrorCode> {
         /// What was wrong.
         message: String,
     },
+}
+
+/// Why a command of a batch was not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NotRun {
+    /// An earlier command failed, and the batch halts on errors.
+    #[error("not run: an earlier command of the batch failed, and the batch halts on errors")]
+    Halted,
+    /// The request that was to carry the command failed (see
+    /// [`BatchError::Failed`](crate::BatchError::Failed)), or an earlier one did.
+    #[error("not run: the batch request that was to carry it failed")]
+    NotSent,
+    /// The handle is of another batch: these results hold no such command.
+    #[error("no such command: the handle is of another batch")]
+    OtherBatch,
 }
 
 impl<C: ErrorCode> Error<C> {
@@ -156,6 +175,7 @@ impl<C: ErrorCode> Error<C> {
             Self::Decode { .. }
             | Self::InvalidMethodName(_)
             | Self::Deadline { .. }
+            | Self::NotRun(_)
             | Self::Auth(_) => None,
         }
     }

@@ -24,6 +24,7 @@
 // Generated code names the runtime as `::b24_client`, here as in users' crates.
 extern crate self as b24_client;
 
+mod batch;
 mod call;
 mod client;
 mod envelope;
@@ -43,10 +44,11 @@ mod token_store;
 mod transport;
 pub mod wire;
 
+pub use batch::{Batch, BatchError, BatchResults, Handle, MAX_BATCH_COMMANDS, Ref};
 pub use client::{
     Client, ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
 };
-pub use error::{AnyErrorCode, ApiError, Error, ErrorCode};
+pub use error::{AnyErrorCode, ApiError, Error, ErrorCode, NotRun};
 pub use filter::Cmp;
 pub use limiter::{DEFAULT_JITTER_MARGIN, LocalLimiter, Plan, RateLimiter};
 pub use method::{Method, SpecSource};
