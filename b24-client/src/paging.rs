@@ -602,11 +602,17 @@ impl Client {
         let items = paging.items.clone();
         let decode: Decoder<Value, AnyErrorCode> = Arc::new(move |status, body, secret| {
             let adapter = Adapter::<Plain<Value>>(std::marker::PhantomData);
-            let response = decode_with(adapter, "(raw call)", status, body, secret)?;
-            let list = match (&items, response.result.clone()) {
+            let mut response = decode_with(adapter, "(raw call)", status, body, secret)?;
+            let result = std::mem::take(&mut response.result);
+            let list = match (&items, result) {
                 (None, list) => list,
-                (Some(field), Value::Object(mut map)) => map.remove(field).unwrap_or(Value::Null),
-                (Some(_), other) => other,
+                (Some(field), Value::Object(mut page)) => page.remove(field).unwrap_or_default(),
+                (Some(field), other) => {
+                    return Err(paging_error(format!(
+                        "the page is not an object holding the records in `{field}` but {}",
+                        kind(&other)
+                    )));
+                }
             };
             match list {
                 Value::Array(records) => Ok(map_result(response, |_| records)),
@@ -643,7 +649,7 @@ fn map_result<A, B>(response: Response<A>, f: impl FnOnce(A) -> B) -> Response<B
 
 fn kind(value: &Value) -> &'static str {
     match value {
-        Value::Null => "null (is `items` the right field?)",
+        Value::Null => "nothing",
         Value::Bool(_) => "a boolean",
         Value::Number(_) => "a number",
         Value::String(_) => "a string",
