@@ -302,12 +302,14 @@ fn paging(cx: &mut Ctxt, map: &serde_yaml::Mapping, path: &KeyPath) -> (bool, Pa
         Some(Value::Bool(b)) => return (*b, Paging::default()),
         Some(Value::Mapping(m)) => m,
         Some(other) => {
-            wrong_kind(
-                cx,
-                other,
+            cx.error(
                 &at,
-                "`true`, `false` or a mapping such as `{ items: tasks }`",
-            );
+                format!(
+                    "expected `true`, `false` or a mapping, found {}",
+                    kind_of(other)
+                ),
+            )
+            .help("write `paged: true` for a list method, or a mapping of `items`, `id` and `by_id` (e.g. `paged: { id: ID }`)");
             return (false, Paging::default());
         }
     };

@@ -186,8 +186,14 @@ fn order(
             continue;
         };
         if let Err(e) = conform::check(spec, &p.ty, value, Mode::Request) {
-            cx.error(&key, format!("`{name}` cannot be {value}: {}", e.message))
-                .help("write the value the request sends to order by ascending id");
+            cx.error(
+                &key,
+                format!(
+                    "the value of `{name}` does not fit the parameter: {}",
+                    e.message
+                ),
+            )
+            .help("write the value the request sends to order by ascending id");
         }
     }
 }
