@@ -453,8 +453,9 @@ impl Done {
         })
     }
 
-    /// The value `$result[key][path…]` names, as the portal substitutes it: an empty string
-    /// when the command failed or the path leads nowhere.
+    /// The value `$result[key][path…]` names: an empty string when the command failed or the
+    /// path leads nowhere, as the emulator substitutes it (the batch page does not say what
+    /// the portal does).
     fn lookup(&self, path: &[&str]) -> Value {
         let Outcome::Answered { result, .. } = &self.outcome else {
             return Value::String(String::new());
