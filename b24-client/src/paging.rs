@@ -195,6 +195,9 @@ enum Cursor {
     Done,
 }
 
+/// A lister back from fetching a page, with the page (`None`: there was none to fetch).
+type Fetched<T, C> = (Lister<T, C>, Option<Result<Page<T>, Error<C>>>);
+
 /// Everything one list needs to fetch its next page.
 struct Lister<T, C: ErrorCode> {
     client: Client,
@@ -249,7 +252,7 @@ impl<T: Send + 'static, C: ErrorCode> Lister<T, C> {
     }
 
     /// Fetches the next page; `None` after the last one or an error.
-    async fn next_page(mut self) -> (Self, Option<Result<Page<T>, Error<C>>>) {
+    async fn next_page(mut self) -> Fetched<T, C> {
         let params = match self.cursor {
             Cursor::Done => return (self, None),
             Cursor::Offset(None) => self.params.clone(),
@@ -391,7 +394,7 @@ fn paging_error<C: ErrorCode>(reason: String) -> Error<C> {
 #[must_use = "a stream does nothing until it is polled"]
 pub struct Pages<T, C: ErrorCode> {
     lister: Option<Lister<T, C>>,
-    fetching: Option<BoxFuture<'static, (Lister<T, C>, Option<Result<Page<T>, Error<C>>>)>>,
+    fetching: Option<BoxFuture<'static, Fetched<T, C>>>,
 }
 
 impl<T: Send + 'static, C: ErrorCode> Pages<T, C> {
