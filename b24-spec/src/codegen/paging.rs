@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::rust_type;
-use crate::model::{Spec, TypeKind};
+use crate::model::{Field, Spec, TypeKind, TypeRef};
 use crate::names::ident;
 
 /// `impl Paged for Request`, for a `paged` spec whose list the checks found; nothing else.
@@ -23,10 +23,10 @@ pub(super) fn paged_impl(
         None if list_is_option => quote!(output.unwrap_or_default()),
         None => quote!(output),
         Some(items) => {
-            let field = result_field(spec, items);
+            let field = field_of(spec, &spec.result.ty, items);
             let take = match field {
-                Some((name, optional)) => {
-                    let name = ident(name);
+                Some((field, optional)) => {
+                    let name = ident(&field.rust);
                     if optional || list_is_option {
                         quote!(o.#name.unwrap_or_default())
                     } else {
@@ -50,10 +50,10 @@ pub(super) fn paged_impl(
         .paging
         .id
         .as_ref()
-        .and_then(|id| record_field(spec, id));
-    let item_id = id_field.map(|(rust, kind, optional)| {
-        let name = ident(rust);
-        let body = match (kind, optional) {
+        .and_then(|id| field_of(spec, record, id));
+    let item_id = id_field.map(|(field, optional)| {
+        let name = ident(&field.rust);
+        let body = match (&field.ty.kind, optional) {
             (TypeKind::Id, false) => quote!(::core::option::Option::Some(item.#name)),
             (TypeKind::Id, true) => quote!(item.#name),
             (_, false) => quote!(u64::try_from(item.#name).ok()),
@@ -115,9 +115,10 @@ pub(super) fn paged_impl(
     }
 }
 
-/// The Rust name of the result's field `wire`, and whether its type is an `Option`.
-fn result_field<'s>(spec: &'s Spec, wire: &str) -> Option<(&'s str, bool)> {
-    let TypeKind::Named(name) = &spec.result.ty.kind else {
+/// The field `wire` of the object type `ty` names (the result, or a record), and whether
+/// its Rust type is an `Option`.
+fn field_of<'s>(spec: &'s Spec, ty: &TypeRef, wire: &str) -> Option<(&'s Field, bool)> {
+    let TypeKind::Named(name) = &ty.kind else {
         return None;
     };
     let f = spec
@@ -125,20 +126,7 @@ fn result_field<'s>(spec: &'s Spec, wire: &str) -> Option<(&'s str, bool)> {
         .fields
         .iter()
         .find(|f| f.wire == wire)?;
-    Some((&f.rust, f.optional || f.ty.has_none()))
-}
-
-/// The Rust name, kind and optionality of the record's field `wire`.
-fn record_field<'s>(spec: &'s Spec, wire: &str) -> Option<(&'s str, &'s TypeKind, bool)> {
-    let TypeKind::Named(name) = &spec.record_type()?.kind else {
-        return None;
-    };
-    let f = spec
-        .find_type(name)?
-        .fields
-        .iter()
-        .find(|f| f.wire == wire)?;
-    Some((&f.rust, &f.ty.kind, f.optional || f.ty.has_none()))
+    Some((f, f.optional || f.ty.has_none()))
 }
 
 /// Tokens that build `value` as a `serde_json::Value` (`json` is the path of serde_json).
