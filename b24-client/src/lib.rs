@@ -26,6 +26,7 @@ extern crate self as b24_client;
 
 mod call;
 mod client;
+mod display_datetime;
 mod envelope;
 mod error;
 mod filter;
@@ -44,6 +45,7 @@ pub mod wire;
 pub use client::{
     Client, ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
 };
+pub use display_datetime::{DisplayDateTime, DisplayFormat, ParseDisplayDateTimeError};
 pub use error::{AnyErrorCode, ApiError, Error, ErrorCode};
 pub use filter::Cmp;
 pub use limiter::{DEFAULT_JITTER_MARGIN, LocalLimiter, Plan, RateLimiter};
@@ -54,6 +56,10 @@ pub use response::{Response, Time};
 pub use retry::RetryPolicy;
 pub use system_error::SystemError;
 pub use token_store::{FileTokenStore, MemoryTokenStore, TokenStore, TokenStoreError, Tokens};
+
+/// The exact decimal of `decimal` values (money), from `rust_decimal`: use this one, so your
+/// values are of the version generated code reads and writes.
+pub use rust_decimal::Decimal;
 
 /// The `reqwest` this crate is built with, so a client you configure yourself
 /// ([`ClientBuilder::http_client`]) is of the same version.
