@@ -85,6 +85,7 @@ pub use b24_macros::generate;
 /// Items generated code relies on; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::error::same_description;
     pub use chrono;
     pub use serde;
     pub use serde_json;
