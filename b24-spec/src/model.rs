@@ -164,10 +164,13 @@ impl TypeRef {
 pub enum TypeKind {
     /// Text.
     String,
-    /// Whole number sent as a JSON number.
+    /// Whole number: a JSON number or a numeric string (`"99"`, `"-180"`); sent as a number.
     Integer,
-    /// Number with a fraction.
+    /// Number with a fraction: a JSON number or a numeric string; sent as a number.
     Number,
+    /// Exact decimal (money): a numeric string (`"19999.99"`) or a JSON number; sent as a
+    /// string.
+    Decimal,
     /// JSON `true`/`false`.
     Boolean,
     /// `"Y"`/`"N"` on the wire, `bool` in Rust.
@@ -180,6 +183,9 @@ pub enum TypeKind {
     NaiveDatetime,
     /// `YYYY-MM-DD`.
     Date,
+    /// Date and time in the portal's regional display format (`12/11/2024 05:59:00 pm`,
+    /// `11.12.2024 17:59:00`, `2024-12-11 17:59:00`); sent in the ISO form.
+    DisplayDatetime,
     /// Any JSON, kept as it came.
     Json,
     Array(Box<TypeRef>),
@@ -490,11 +496,13 @@ pub const PRIMITIVES: &[&str] = &[
     "string",
     "integer",
     "number",
+    "decimal",
     "boolean",
     "yn",
     "id",
     "datetime",
     "naive_datetime",
+    "display_datetime",
     "date",
     "json",
     "array",

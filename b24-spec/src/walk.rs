@@ -20,11 +20,13 @@ impl TypeRef {
             TypeKind::String
             | TypeKind::Integer
             | TypeKind::Number
+            | TypeKind::Decimal
             | TypeKind::Boolean
             | TypeKind::Yn
             | TypeKind::Id
             | TypeKind::Datetime
             | TypeKind::NaiveDatetime
+            | TypeKind::DisplayDatetime
             | TypeKind::Date
             | TypeKind::Json
             | TypeKind::Enum(_)
@@ -41,11 +43,13 @@ impl TypeRef {
             TypeKind::String
             | TypeKind::Integer
             | TypeKind::Number
+            | TypeKind::Decimal
             | TypeKind::Boolean
             | TypeKind::Yn
             | TypeKind::Id
             | TypeKind::Datetime
             | TypeKind::NaiveDatetime
+            | TypeKind::DisplayDatetime
             | TypeKind::Date
             | TypeKind::Json
             | TypeKind::Enum(_)
@@ -197,11 +201,13 @@ mod tests {
             TypeKind::String,
             TypeKind::Integer,
             TypeKind::Number,
+            TypeKind::Decimal,
             TypeKind::Boolean,
             TypeKind::Yn,
             TypeKind::Id,
             TypeKind::Datetime,
             TypeKind::NaiveDatetime,
+            TypeKind::DisplayDatetime,
             TypeKind::Date,
             TypeKind::Json,
             TypeKind::Array(Box::new(ty(TypeKind::Id, "items"))),
@@ -225,11 +231,13 @@ mod tests {
                     TypeKind::String
                     | TypeKind::Integer
                     | TypeKind::Number
+                    | TypeKind::Decimal
                     | TypeKind::Boolean
                     | TypeKind::Yn
                     | TypeKind::Id
                     | TypeKind::Datetime
                     | TypeKind::NaiveDatetime
+                    | TypeKind::DisplayDatetime
                     | TypeKind::Date
                     | TypeKind::Json
                     | TypeKind::Enum(_)

@@ -82,11 +82,13 @@ pub(super) fn type_label(ty: &TypeRef) -> String {
         TypeKind::String => "string".to_owned(),
         TypeKind::Integer => "integer".to_owned(),
         TypeKind::Number => "number".to_owned(),
+        TypeKind::Decimal => "decimal".to_owned(),
         TypeKind::Boolean => "boolean".to_owned(),
         TypeKind::Yn => "yn".to_owned(),
         TypeKind::Id => "id".to_owned(),
         TypeKind::Datetime => "datetime".to_owned(),
         TypeKind::NaiveDatetime => "naive_datetime".to_owned(),
+        TypeKind::DisplayDatetime => "display_datetime".to_owned(),
         TypeKind::Date => "date".to_owned(),
         TypeKind::Json => "json".to_owned(),
     };

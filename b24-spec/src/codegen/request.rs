@@ -5,7 +5,9 @@ use quote::quote;
 
 use super::docs::{doc_lines, param_doc};
 use super::result::{decode_output_fn, output_type};
-use super::types::{encode_value, qualified_type, rust_type, setter_conversion, setter_type};
+use super::types::{
+    converts, encode_value, qualified_type, rust_type, setter_conversion, setter_type,
+};
 use crate::items::MethodItems;
 use crate::model::{Spec, TypeKind};
 use crate::names::ident;
@@ -290,9 +292,10 @@ pub(super) fn client_fn_parts(
         .map(|p| {
             let name = ident(&p.rust);
             // Outside the method's module, its enums need the module path.
-            let ty = match &p.ty.kind {
-                TypeKind::String if !p.ty.has_none() => setter_type(&p.ty, rt),
-                _ => qualified_type(&p.ty, rt, &module),
+            let ty = if converts(&p.ty) {
+                setter_type(&p.ty, rt)
+            } else {
+                qualified_type(&p.ty, rt, &module)
             };
             quote!(#name: #ty)
         })

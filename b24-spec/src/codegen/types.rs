@@ -22,12 +22,14 @@ pub(super) fn base_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
         TypeKind::String => quote!(::std::string::String),
         TypeKind::Integer => quote!(i64),
         TypeKind::Number => quote!(f64),
+        TypeKind::Decimal => quote!(#rt::Decimal),
         TypeKind::Boolean | TypeKind::Yn => quote!(bool),
         TypeKind::Id => quote!(u64),
         TypeKind::Datetime => {
             quote!(#rt::__private::chrono::DateTime<#rt::__private::chrono::FixedOffset>)
         }
         TypeKind::NaiveDatetime => quote!(#rt::__private::chrono::NaiveDateTime),
+        TypeKind::DisplayDatetime => quote!(#rt::DisplayDateTime),
         TypeKind::Date => quote!(#rt::__private::chrono::NaiveDate),
         TypeKind::Json => quote!(#rt::__private::serde_json::Value),
         TypeKind::Array(items) => {
@@ -76,11 +78,13 @@ pub(super) fn qualified_type(
         TypeKind::String
         | TypeKind::Integer
         | TypeKind::Number
+        | TypeKind::Decimal
         | TypeKind::Boolean
         | TypeKind::Yn
         | TypeKind::Id
         | TypeKind::Datetime
         | TypeKind::NaiveDatetime
+        | TypeKind::DisplayDatetime
         | TypeKind::Date
         | TypeKind::Json
         | TypeKind::Named(_) => base_type(ty, rt),
@@ -92,21 +96,32 @@ pub(super) fn qualified_type(
     }
 }
 
-/// What a setter takes: owned strings are accepted as `impl Into<String>`.
+/// What a setter takes: `impl Into<T>` where other types convert: owned strings from `&str`,
+/// decimals from integers (`.opportunity(100)`), display date-times from `NaiveDateTime`.
 pub(super) fn setter_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
-    match ty.kind {
-        TypeKind::String if !ty.has_none() => {
-            quote!(impl ::core::convert::Into<::std::string::String>)
-        }
-        _ => rust_type(ty, rt),
+    if converts(ty) {
+        let base = base_type(ty, rt);
+        quote!(impl ::core::convert::Into<#base>)
+    } else {
+        rust_type(ty, rt)
     }
 }
 
 pub(super) fn setter_conversion(ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty.kind {
-        TypeKind::String if !ty.has_none() => quote!(#value.into()),
-        _ => value,
+    if converts(ty) {
+        quote!(#value.into())
+    } else {
+        value
     }
+}
+
+/// Whether a setter of `ty` takes `impl Into<…>` (see [`setter_type`]).
+pub(super) fn converts(ty: &TypeRef) -> bool {
+    !ty.has_none()
+        && matches!(
+            ty.kind,
+            TypeKind::String | TypeKind::Decimal | TypeKind::DisplayDatetime
+        )
 }
 
 /// A JSON value for a parameter, in the encoding Bitrix24 expects (`Y`/`N` for `yn`).
@@ -124,8 +139,13 @@ pub(super) fn adapter(ty: &TypeRef, rt: &TokenStream) -> Option<TokenStream> {
     let inner = match &ty.kind {
         TypeKind::Yn => Some(quote!(#rt::wire::Yn)),
         TypeKind::Id => Some(quote!(#rt::wire::Id)),
+        // Numbers may arrive as numeric strings.
+        TypeKind::Integer => Some(quote!(#rt::wire::Integer)),
+        TypeKind::Number => Some(quote!(#rt::wire::Number)),
+        TypeKind::Decimal => Some(quote!(#rt::wire::Decimal)),
         TypeKind::Datetime => Some(quote!(#rt::wire::Atom)),
         TypeKind::NaiveDatetime => Some(quote!(#rt::wire::NaiveDateTime)),
+        TypeKind::DisplayDatetime => Some(quote!(#rt::wire::Regional)),
         TypeKind::Date => Some(quote!(#rt::wire::Date)),
         TypeKind::Array(items) => adapter(items, rt).map(|a| quote!(#rt::wire::List<#a>)),
         // A filter builder encodes itself (see `codegen::filter`).
@@ -139,11 +159,9 @@ pub(super) fn adapter(ty: &TypeRef, rt: &TokenStream) -> Option<TokenStream> {
             let value = adapter_or_plain(values, rt);
             Some(quote!(#rt::wire::Map<#key, #value>))
         }
-        // serde's own form: text, numbers, booleans and any JSON as they are; enums and
-        // object types through their derives.
+        // serde's own form: text, booleans and any JSON as they are; enums and object types
+        // through their derives.
         TypeKind::String
-        | TypeKind::Integer
-        | TypeKind::Number
         | TypeKind::Boolean
         | TypeKind::Json
         | TypeKind::Enum(_)
