@@ -13,7 +13,7 @@ use crate::model::{EnumDef, Spec, TypeDef, TypeKind};
 use crate::names::invalid_ident_reason;
 use crate::path::KeyPath;
 
-mod errors;
+pub(crate) mod errors;
 mod example;
 mod names;
 mod result;

@@ -57,7 +57,8 @@ pub struct Param {
     pub default: Option<serde_json::Value>,
     /// Smallest accepted value, for `integer` and `id` params.
     pub min: Option<i64>,
-    /// Error code the portal answers when the value is out of range or of the wrong type.
+    /// The error the portal answers when the value is out of range or of the wrong type: a
+    /// code, or the `rust_name` of an error with an empty code.
     pub invalid: Option<String>,
     pub doc: String,
     pub path: KeyPath,
@@ -123,6 +124,17 @@ impl Spec {
     /// Every scope that grants the method: `scope`, then `other_scopes`.
     pub fn scopes(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.scope.as_str()).chain(self.other_scopes.iter().map(String::as_str))
+    }
+
+    /// The declared error a spec refers to by `name` (see [`ErrorDef::reference`]): the error
+    /// with that code, else the error identified by its description whose variant it is.
+    pub fn find_error(&self, name: &str) -> Option<&ErrorDef> {
+        (!name.is_empty())
+            .then(|| {
+                let coded = self.errors.iter().find(|e| e.code == name);
+                coded.or_else(|| self.errors.iter().find(|e| e.reference() == name))
+            })
+            .flatten()
     }
 
     /// The object type called `name`: the spec's own, or a shared one.
@@ -469,18 +481,43 @@ pub struct Field {
     pub path: KeyPath,
 }
 
-/// An error code the method documents.
+/// An error the method documents: by its code, or (code empty) by its description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorDef {
-    /// Code exactly as sent (case kept: `expired_token` stays lower case).
+    /// Code exactly as sent (case kept: `expired_token` stays lower case); empty for an error
+    /// identified by its description (an entry under `"":`).
     pub code: String,
-    /// Rust variant name: the code in Pascal case, or the spec's `rust_name`.
+    /// Rust variant name: the code in Pascal case, or the spec's `rust_name` (required for an
+    /// error identified by its description).
     pub variant: String,
     pub status: Option<u16>,
     pub doc: String,
-    /// The `error_description` the portal sends with this code, exactly as documented.
+    /// The `error_description` the portal sends with this error, exactly as documented: the
+    /// `message` key, or for an error identified by its description, that description.
     pub message: Option<String>,
     pub path: KeyPath,
+}
+
+impl ErrorDef {
+    /// For an error whose code is empty, the `error_description` that identifies it (its key
+    /// under `"":`); `None` for an error with a code.
+    pub fn description(&self) -> Option<&str> {
+        if self.code.is_empty() {
+            self.message.as_deref()
+        } else {
+            None
+        }
+    }
+
+    /// How the spec names the error where it refers to one (`not_found:`, `invalid:`,
+    /// `refuse.error`): its code, or for an error identified by its description, its variant.
+    pub fn reference(&self) -> &str {
+        if self.code.is_empty() {
+            &self.variant
+        } else {
+            &self.code
+        }
+    }
 }
 
 /// A documented request and response, checked against the spec at compile time.

@@ -625,42 +625,134 @@ fn errors(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<ErrorDef> {
             continue;
         };
         let p = path.key(&code);
+        if code.is_empty() {
+            described_errors(cx, value, &p, &mut out);
+            continue;
+        }
         let Some(m) = mapping(cx, value, &p, "an error definition") else {
             continue;
         };
         check_keys(cx, m, &p, &[ERROR_KEYS]);
-        let status = match get(m, "status") {
-            None => None,
-            Some(Value::Number(n)) => {
-                match n.as_u64() {
-                    Some(s) if (100..=599).contains(&s) => Some(s as u16),
-                    _ => {
-                        cx.error(&p.key("status"), format!("HTTP status {n} is outside 100..=599"))
-                        .help("use the status the documentation gives, e.g. 400, or leave `status` out");
-                        None
-                    }
-                }
-            }
-            Some(other) => {
-                wrong_kind(cx, other, &p.key("status"), "an HTTP status number");
-                None
-            }
-        };
-        let Some(doc) = required_str(cx, m, &p, "doc") else {
-            continue;
-        };
         let variant = optional_str(cx, m, &p, "rust_name").unwrap_or_else(|| pascal_case(&code));
         let message = optional_str(cx, m, &p, "message");
-        out.push(ErrorDef {
-            variant,
-            code,
-            status,
-            doc,
-            message,
-            path: p,
-        });
+        if let Some(e) = error_def(cx, m, p, code, variant, message) {
+            out.push(e);
+        }
     }
     out
+}
+
+/// `"": { "Not found": { rust_name: NotFound, status: 400, doc: … } }`: errors sent with an
+/// empty code, each keyed by the `error_description` that tells it apart.
+fn described_errors(cx: &mut Ctxt, v: &Value, path: &KeyPath, out: &mut Vec<ErrorDef>) {
+    let Some(map) = mapping(cx, v, path, "the errors with an empty code, by description") else {
+        return;
+    };
+    // An error definition written straight under `"":`, as for a code: its keys would be
+    // read as descriptions, each with its own message; one says what the form is.
+    let definition_keys: Vec<&str> = map
+        .iter()
+        .filter(|(_, value)| !value.is_mapping())
+        .filter_map(|(key, _)| key.as_str().filter(|k| ERROR_KEYS.contains(k)))
+        .collect();
+    if let Some((last, init)) = definition_keys.split_last() {
+        let (keys, are) = if init.is_empty() {
+            (format!("`{last}` is"), "it were")
+        } else {
+            (
+                format!("`{}` and `{last}` are", init.join("`, `")),
+                "they were",
+            )
+        };
+        cx.key_error(
+            path,
+            format!(
+                "an error with an empty code is told apart by its description, but {keys} written here as if {are} the error's definition"
+            ),
+        )
+        .help("key each such error by the `error_description` the documentation gives, with its definition under it: `\"\": { \"Not found\": { rust_name: NotFound, status: 400, doc: … } }`");
+        return;
+    }
+    for (key, value) in map {
+        let Some(description) = key_str(cx, key, path) else {
+            continue;
+        };
+        let p = path.key(&description);
+        let Some(m) = mapping(cx, value, &p, "an error definition") else {
+            continue;
+        };
+        check_keys(cx, m, &p, &[ERROR_KEYS]);
+        if get(m, "message").is_some() {
+            cx.key_error(
+                &p.key("message"),
+                "`message` repeats the key: an error with an empty code is keyed by its `error_description`",
+            )
+            .help(format!(
+                "remove `message`; the emulator answers with the key, {description:?}, and the client matches it"
+            ));
+        }
+        let Some(variant) = optional_str(cx, m, &p, "rust_name") else {
+            if get(m, "rust_name").is_none() {
+                let guess = pascal_case(&description);
+                let example = if crate::names::invalid_ident_reason(&guess).is_none()
+                    && guess.starts_with(|c: char| c.is_ascii_uppercase())
+                {
+                    guess
+                } else {
+                    "NotFound".to_owned()
+                };
+                cx.key_error(
+                    &p,
+                    format!("the error described as {description:?} has no `rust_name`: with an empty code, nothing names its variant"),
+                )
+                .help(format!(
+                    "add `rust_name:` with a PascalCase variant name, e.g. `rust_name: {example}`"
+                ));
+            }
+            continue;
+        };
+        if let Some(e) = error_def(cx, m, p, String::new(), variant, Some(description)) {
+            out.push(e);
+        }
+    }
+}
+
+/// The keys every error definition has: `status` and `doc`.
+fn error_def(
+    cx: &mut Ctxt,
+    m: &serde_yaml::Mapping,
+    p: KeyPath,
+    code: String,
+    variant: String,
+    message: Option<String>,
+) -> Option<ErrorDef> {
+    let status = match get(m, "status") {
+        None => None,
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(s) if (100..=599).contains(&s) => Some(s as u16),
+            _ => {
+                cx.error(
+                    &p.key("status"),
+                    format!("HTTP status {n} is outside 100..=599"),
+                )
+                .help("use the status the documentation gives, e.g. 400, or leave `status` out");
+                None
+            }
+        },
+        Some(other) => {
+            wrong_kind(cx, other, &p.key("status"), "an HTTP status number");
+            None
+        }
+    };
+    let doc = required_str(cx, m, &p, "doc")?;
+    Some(ErrorDef {
+        variant,
+        code,
+        status,
+        doc,
+        message,
+        path: p,
+    })
 }
 
 /// `result: { by_param: P, cases: { value: { variant: …, type: … } }, otherwise: { … } }`.
