@@ -62,7 +62,11 @@ pub(super) fn module_docs(spec: &Spec, items: &MethodItems<'_>) -> String {
         doc.push_str("\n# Errors\n\n");
         for e in &spec.errors {
             let status = e.status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
-            doc.push_str(&format!("- `{}`{status}: {}\n", e.code, e.doc.trim()));
+            let what = match e.description() {
+                Some(d) => format!("empty code, described as {d:?}"),
+                None => format!("`{}`", e.code),
+            };
+            doc.push_str(&format!("- {what}{status}: {}\n", e.doc.trim()));
         }
         doc.push_str("\nAny call can also fail with a system error, see `SystemError`.\n");
     }
