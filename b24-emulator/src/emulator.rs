@@ -557,7 +557,7 @@ fn check_fault(fault: &Fault, methods: &BTreeMap<String, Spec>) -> Result<(), Em
         Some(key) => {
             let declared = methods
                 .get(key.as_str())
-                .is_some_and(|spec| spec.errors.iter().any(|e| &e.code == code));
+                .is_some_and(|spec| spec.find_error(code).is_some());
             if !system && !declared {
                 return Err(unknown(
                     methods.get(key.as_str()).map_or(BATCH, |s| &s.method),
@@ -567,7 +567,7 @@ fn check_fault(fault: &Fault, methods: &BTreeMap<String, Spec>) -> Result<(), Em
         None => {
             if let Some(spec) = methods
                 .values()
-                .find(|spec| !system && !spec.errors.iter().any(|e| &e.code == code))
+                .find(|spec| !system && spec.find_error(code).is_none())
             {
                 return Err(unknown(&spec.method));
             }

@@ -133,6 +133,11 @@
 //! spec's `doc`. Inside `batch`, `insufficient_scope` has an empty description, as the batch
 //! page shows.
 //!
+//! Errors a spec declares with an empty code (under `errors: "":`, told apart by their
+//! description) answer `{"error": "", "error_description": "<the description>"}` with their
+//! status, the description exactly as the spec keys it. The `emulator:` section (`not_found:`,
+//! `refuse.error`), a parameter's `invalid:` and [`Fault::error`] name one by its `rust_name`.
+//!
 //! # Error codes of the emulator's own
 //!
 //! Where Bitrix24 documents nothing for a situation, the emulator answers with codes of its own,
