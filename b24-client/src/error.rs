@@ -81,6 +81,35 @@ impl<C: ErrorCode> fmt::Display for ApiError<C> {
     }
 }
 
+/// What is wrong with a request the client refused to send, because the method's spec says
+/// the portal would refuse it ([`Method::check`](crate::Method::check)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RequestProblem {
+    /// None of these parameters is set, and the method needs at least one of them (a
+    /// `one_of_required` group of its spec): their wire names, in spec order.
+    MissingOneOf(&'static [&'static str]),
+}
+
+impl fmt::Display for RequestProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingOneOf(names) => {
+                f.write_str("needs at least one of the parameters ")?;
+                for (i, name) in names.iter().enumerate() {
+                    let sep = match i {
+                        0 => "",
+                        _ if i + 1 == names.len() => " or ",
+                        _ => ", ",
+                    };
+                    write!(f, "{sep}`{name}`")?;
+                }
+                f.write_str(", and none is set")
+            }
+        }
+    }
+}
+
 /// Why a call failed.
 ///
 /// Messages never contain the webhook code or access token: URLs are dropped from transport
@@ -115,6 +144,15 @@ pub enum Error<C: ErrorCode> {
         status: u16,
         /// The host it points to, without path or query (which may repeat credentials).
         host: Option<String>,
+    },
+    /// The request was not sent: the method's spec says the portal would refuse it (see
+    /// [`RequestProblem`]).
+    #[error("not sent: `{method}` {problem}")]
+    InvalidRequest {
+        /// REST method name.
+        method: &'static str,
+        /// What is wrong with the request.
+        problem: RequestProblem,
     },
     /// The method name cannot be sent (it must be dot-separated letters, digits and `_`).
     #[error("invalid method name {0:?}: use letters, digits, `_` and `.` only")]
@@ -165,6 +203,7 @@ impl<C: ErrorCode> Error<C> {
             Self::Transport(e) => e.status().map(|s| s.as_u16()),
             Self::Auth(AuthError::Refused { status, .. }) => Some(*status),
             Self::Decode { .. }
+            | Self::InvalidRequest { .. }
             | Self::InvalidMethodName(_)
             | Self::Deadline { .. }
             | Self::Auth(_) => None,
@@ -217,5 +256,18 @@ mod tests {
         // Only ASCII letters fold: other scripts compare exactly.
         assert!(same_description("Не найдено", "Не найдено."));
         assert!(!same_description("не найдено", "Не найдено"));
+    }
+
+    #[test]
+    fn a_refused_request_names_the_method_and_every_parameter_of_the_group() {
+        let e: Error<AnyErrorCode> = Error::InvalidRequest {
+            method: "im.message.add",
+            problem: RequestProblem::MissingOneOf(&["MESSAGE", "ATTACH", "KEYBOARD"]),
+        };
+        assert_eq!(
+            e.to_string(),
+            "not sent: `im.message.add` needs at least one of the parameters `MESSAGE`, `ATTACH` or `KEYBOARD`, and none is set"
+        );
+        assert_eq!((e.status(), e.api().is_none()), (None, true));
     }
 }

@@ -26,6 +26,7 @@ extern crate self as b24_client;
 
 mod call;
 mod client;
+pub mod custom;
 mod display_datetime;
 mod envelope;
 mod error;
@@ -34,6 +35,7 @@ mod limiter;
 mod method;
 mod oauth;
 mod operating;
+mod order;
 mod response;
 mod retry;
 mod secret;
@@ -45,13 +47,17 @@ pub mod wire;
 pub use client::{
     Client, ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
 };
+pub use custom::{
+    CrmLink, CustomField, CustomFieldError, CustomFields, CustomFile, CustomValue, Money,
+};
 pub use display_datetime::{DisplayDateTime, DisplayFormat, ParseDisplayDateTimeError};
-pub use error::{AnyErrorCode, ApiError, Error, ErrorCode};
-pub use filter::Cmp;
+pub use error::{AnyErrorCode, ApiError, Error, ErrorCode, RequestProblem};
+pub use filter::{Cmp, Group, Logic};
 pub use limiter::{DEFAULT_JITTER_MARGIN, LocalLimiter, Plan, RateLimiter};
 pub use method::{Method, SpecSource};
 pub use oauth::{AuthError, DEFAULT_TOKEN_URL, OAuthApp};
 pub use operating::DEFAULT_OPERATING_LIMIT;
+pub use order::{Direction, Order, OrderOrDirection};
 pub use response::{Response, Time};
 pub use retry::RetryPolicy;
 pub use system_error::SystemError;

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use b24_client::SystemError;
-use b24_spec::Spec;
+use b24_spec::{ErrorDef, Spec};
 use serde_json::{Map, Value, json};
 
 use crate::answer::Answer;
@@ -70,6 +70,21 @@ impl Failure {
     pub fn declared(spec: &Spec, name: &str, detail: Option<&str>) -> Self {
         let declared = spec.find_error(name);
         let code = declared.map_or(name, |e| e.code.as_str());
+        Self::described(spec, declared, code, detail)
+    }
+
+    /// The declared error `error`, as [`Failure::declared`] answers it; for the errors told
+    /// apart by their description (code `""`), the only way to name one.
+    pub fn from_error(spec: &Spec, error: &ErrorDef, detail: Option<&str>) -> Self {
+        Self::described(spec, Some(error), &error.code, detail)
+    }
+
+    fn described(
+        spec: &Spec,
+        declared: Option<&ErrorDef>,
+        code: &str,
+        detail: Option<&str>,
+    ) -> Self {
         let status = declared
             .and_then(|e| e.status)
             .or_else(|| SystemError::from_code(code).map(SystemError::status))

@@ -134,7 +134,8 @@ pub(crate) fn bare_description(text: &str) -> &str {
     text.strip_suffix('.').unwrap_or(text).trim_end()
 }
 
-/// Error codes and names that the emulator section and params refer to must exist.
+/// Error codes and names that the emulator section, params and `one_of_required` groups refer
+/// to must exist.
 pub(super) fn emulation(cx: &mut Ctxt, spec: &Spec) {
     for p in &spec.params {
         if let Some(code) = &p.invalid {
@@ -146,6 +147,11 @@ pub(super) fn emulation(cx: &mut Ctxt, spec: &Spec) {
                 "`min` applies only to `integer` and `id` parameters",
             )
             .help("remove `min`, or change the parameter's `type`");
+        }
+    }
+    for group in &spec.one_of_required {
+        if let Some(code) = &group.invalid {
+            declared_error(cx, spec, code, &group.path.key("invalid"));
         }
     }
     crate::emulation::check(cx, spec);

@@ -126,7 +126,8 @@ pub(super) fn case_literal(param: &Param, when: &str) -> Option<TokenStream> {
             quote!(#name::#variant)
         }
         // Cannot choose a result (see `conform::can_choose_result`).
-        TypeKind::Number
+        TypeKind::Order(_)
+        | TypeKind::Number
         | TypeKind::Decimal
         | TypeKind::Datetime
         | TypeKind::NaiveDatetime
