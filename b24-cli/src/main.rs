@@ -7,6 +7,7 @@
 mod app;
 mod batch;
 mod call;
+mod custom_fields;
 mod exit;
 mod flags;
 mod portal;
@@ -47,7 +48,7 @@ fn main() -> ExitCode {
     init_logging(name == "serve");
 
     if name == "spec" {
-        return spec_cmd::run(sub);
+        return spec_cmd::run(sub, &extra);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -1,4 +1,5 @@
-//! `b24 spec check` and `b24 spec expand`: the spec pipeline the macro runs, from the shell.
+//! `b24 spec check` and `b24 spec expand`: the spec pipeline the macro runs, from the shell;
+//! `b24 spec custom-fields`: a custom field set from a portal's answer.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -8,10 +9,10 @@ use std::process::ExitCode;
 use b24_spec::codegen::{Options, expand};
 use clap::{Arg, ArgMatches, Command};
 
-/// The `spec` subcommand and its two subcommands.
+/// The `spec` subcommand and its subcommands.
 pub fn command() -> Command {
     Command::new("spec")
-        .about("Check spec files, or show the Rust code generated from them")
+        .about("Check spec files, show the Rust code generated from them, or write a set of a portal's custom fields")
         .subcommand_required(true)
         .arg_required_else_help(true)
         .subcommand(
@@ -35,10 +36,12 @@ pub fn command() -> Command {
                         .help("Spec file or directory, relative to the current directory"),
                 ),
         )
+        .subcommand(crate::custom_fields::command())
 }
 
-/// Runs `b24 spec …`.
-pub fn run(matches: &ArgMatches) -> ExitCode {
+/// Runs `b24 spec …`; `extra` are the specs given with `--specs`, which the built-in emulator
+/// serves to `custom-fields`.
+pub fn run(matches: &ArgMatches, extra: &[b24_spec::Spec]) -> ExitCode {
     let cwd = match std::env::current_dir() {
         Ok(cwd) => cwd,
         Err(e) => {
@@ -59,7 +62,32 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
             Some(path) => expand_path(&cwd, path),
             None => ExitCode::from(2),
         },
+        Some(("custom-fields", m)) => custom_fields(m, extra),
         _ => ExitCode::from(2),
+    }
+}
+
+/// Asks the portal for its fields and prints the set file on stdout.
+fn custom_fields(matches: &ArgMatches, extra: &[b24_spec::Spec]) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(crate::custom_fields::run(matches, extra)) {
+        Ok(file) => {
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout
+                .write_all(file.as_bytes())
+                .and_then(|()| stdout.flush());
+            ExitCode::SUCCESS
+        }
+        Err(failure) => failure.report(),
     }
 }
 
@@ -67,9 +95,11 @@ fn check(cwd: &Path, paths: &[&String]) -> ExitCode {
     let mut problems = 0;
     // Method → file, across all paths: two specs of one method clash when generated together.
     let mut methods: BTreeMap<String, String> = BTreeMap::new();
+    let mut sets: Vec<String> = Vec::new();
     for path in paths {
         match b24_spec::load_path(cwd, path) {
             Ok(set) => {
+                sets.extend(set.sets.iter().map(|s| s.name.clone()));
                 for spec in set.specs {
                     if let Some(first) = methods.insert(spec.method.clone(), spec.file.clone()) {
                         eprintln!(
@@ -96,8 +126,18 @@ fn check(cwd: &Path, paths: &[&String]) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let names: Vec<&str> = methods.keys().map(String::as_str).collect();
+    let sets = if sets.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", {} custom field set{} ({})",
+            sets.len(),
+            if sets.len() == 1 { "" } else { "s" },
+            sets.join(", ")
+        )
+    };
     println!(
-        "ok: {} spec{} checked ({})",
+        "ok: {} spec{} checked ({}){sets}",
         names.len(),
         if names.len() == 1 { "" } else { "s" },
         names.join(", ")

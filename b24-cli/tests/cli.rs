@@ -100,6 +100,45 @@ fn bad_flag_values_are_usage_errors() {
 }
 
 #[test]
+fn order_flags_take_fields_and_directions() {
+    let ids = |stdout: &str| -> Vec<String> {
+        one_line(stdout)
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|u| u["ID"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Sort keys in turn, directions in any case: the extranet user first, then by id.
+    let (code, stdout, stderr) = run(b24().args([
+        "user.get",
+        "--order",
+        "USER_TYPE:desc,ID:asc",
+        "--select",
+        "NAME",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(ids(&stdout), ["9", "1", "4", "5", "6", "7", "8"]);
+    // The same as JSON; and `user.get`'s documented direction for `--sort`.
+    let (code, stdout, _) = run(b24().args(["user.get", "--order", r#"{"ID": "DESC"}"#]));
+    assert_eq!(code, 0);
+    assert_eq!(ids(&stdout), ["9", "8", "7", "6", "5", "4", "1"]);
+    let (code, stdout, _) = run(b24().args(["user.get", "--sort", "LAST_NAME", "--order", "desc"]));
+    assert_eq!(code, 0);
+    assert_eq!(ids(&stdout), ["5", "8", "1", "7", "4", "9", "6"]);
+    // Names the record lacks and unknown directions are usage errors, before any call.
+    for bad in ["AGE:asc", "ID:up", "{\"*\": \"ASC\"}", "up"] {
+        let (code, stdout, stderr) = run(b24().args(["user.get", "--order", bad]));
+        assert_eq!(code, 2, "{bad}: {stderr}");
+        assert!(stdout.is_empty());
+        assert!(stderr.contains("--order"), "{bad}: {stderr}");
+    }
+    let (_, help, _) = run(b24().args(["user.get", "--help"]));
+    assert!(help.contains("--order <ORDER>"), "{help}");
+    assert!(help.contains("FIELD:asc or FIELD:desc"), "{help}");
+}
+
+#[test]
 fn help_lists_methods_and_their_parameters() {
     let (code, stdout, _) = run(b24().arg("--help"));
     assert_eq!(code, 0);
@@ -998,4 +1037,195 @@ fn batch_sends_checked_commands_in_one_request() {
     let (code, log) = served.terminate();
     assert_eq!(code, 0, "{log}");
     assert_eq!(log.matches("method=\"batch\"").count(), 3, "{log}");
+}
+
+const INPUT_SPEC: &str = r#"method: test.thing.add
+scope: im
+summary: Add a thing
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  FIELDS: { type: ThingFields, required: true, doc: Fields of the thing }
+  MESSAGE: { type: string, doc: Text }
+  ATTACH: { type: json, doc: Blocks }
+one_of_required:
+  - { params: [MESSAGE, ATTACH], invalid: MESSAGE_EMPTY }
+result: id
+types:
+  ThingFields:
+    input: true
+    custom_fields: [UF_*]
+    fields:
+      TITLE: { type: string, required: true, doc: Title }
+      PHONE: { type: array, items: Phone, doc: Phones }
+  Phone:
+    input: true
+    fields:
+      VALUE: { type: string, required: true, doc: The number }
+      VALUE_TYPE: { type: enum, values: { WORK: work, MOBILE: mobile }, doc: Kind }
+errors:
+  MESSAGE_EMPTY: { status: 400, doc: Neither text nor blocks }
+example:
+  params: { FIELDS: { TITLE: x }, MESSAGE: Hi }
+  response: { result: 5, time: { start: 1 } }
+"#;
+
+#[test]
+fn input_objects_are_json_flags_and_one_of_required_groups_are_required() {
+    let tmp = TempDir::new("input-specs");
+    std::fs::write(tmp.0.join("test.thing.add.yaml"), INPUT_SPEC).unwrap();
+    let specs = tmp.0.to_str().unwrap();
+    let add = |args: &[&str]| run(b24().args(["--specs", specs, "test.thing.add"]).args(args));
+
+    // The built-in emulator checks the object against the spec and answers the example.
+    let (code, stdout, stderr) = add(&[
+        "--fields",
+        r#"{"TITLE": "x", "PHONE": [{"VALUE": "1", "VALUE_TYPE": "WORK"}], "UF_CRM_1": "y"}"#,
+        "--message",
+        "Hi",
+    ]);
+    assert_eq!(
+        (code, one_line(&stdout)),
+        (0, serde_json::json!(5)),
+        "{stderr}"
+    );
+
+    // A key the type does not have is a usage error naming it, before anything is sent.
+    let (code, stdout, stderr) = add(&[
+        "--fields",
+        r#"{"TITLE": "x", "PHONE": [{"VALUE": "1", "VALUE_TIPE": "WORK"}]}"#,
+        "--message",
+        "Hi",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("--fields")
+            && stderr.contains("`PHONE[0].VALUE_TIPE`: `VALUE_TIPE` is not a field of `Phone` (did you mean `VALUE_TYPE`?)"),
+        "{stderr}"
+    );
+
+    // Neither MESSAGE nor ATTACH: a usage error that names both flags.
+    let (code, _, stderr) = add(&["--fields", r#"{"TITLE": "x"}"#]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--message") && stderr.contains("--attach"),
+        "{stderr}"
+    );
+}
+
+/// A `crm.deal.fields` answer in the shape the official page documents: standard fields, and
+/// the portal's custom ones (`isDynamic`, labels, an enumeration's items).
+const DEAL_FIELDS_SPEC: &str = r#"method: crm.deal.fields
+scope: crm
+summary: Describe the fields of deals
+docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html
+access: any user
+read_only: true
+result: { type: map, keys: string, values: json, doc: Each field's description by name }
+example:
+  response:
+    result:
+      ID: { type: integer, isRequired: false, isReadOnly: true, isImmutable: false, isMultiple: false, isDynamic: false, title: ID }
+      TITLE: { type: string, isRequired: false, isReadOnly: false, isImmutable: false, isMultiple: false, isDynamic: false, title: Title }
+      UF_CRM_1721244482250:
+        type: string
+        isRequired: false
+        isReadOnly: false
+        isImmutable: false
+        isMultiple: false
+        isDynamic: true
+        title: UF_CRM_1721244482250
+        listLabel: Greeting
+        formLabel: Greeting
+        filterLabel: Greeting
+      UF_CRM_1721244482251:
+        type: enumeration
+        isRequired: false
+        isReadOnly: false
+        isImmutable: false
+        isMultiple: true
+        isDynamic: true
+        items: [{ ID: "45", VALUE: Red }, { ID: "46", VALUE: Green }]
+        title: UF_CRM_1721244482251
+        listLabel: Colour
+      UF_CRM_1721244482252: { type: money, isMultiple: false, isDynamic: true, title: UF_CRM_1721244482252, listLabel: Budget }
+      PARENT_ID_1220: { type: crm_entity, isMultiple: false, isDynamic: false, title: Project }
+    time: { start: 1724857659.8, finish: 1724857660.7 }
+"#;
+
+const DEAL_SET: &str = r#"custom_fields: DealCustomFields
+doc: "Custom fields of `crm.deal.fields` on our portal"
+fields:
+  "UF_CRM_1721244482250": { type: string, rust_name: greeting, doc: "Greeting (string)" }
+  "UF_CRM_1721244482251": { type: enum, values: { "45": red, "46": green }, multiple: true, rust_name: colour, doc: "Colour (enumeration)" }
+  "UF_CRM_1721244482252": { type: money, rust_name: budget, doc: "Budget (money)" }
+  "PARENT_ID_1220": { type: id, rust_name: project, doc: "Project (crm_entity)" }
+"#;
+
+#[test]
+fn custom_fields_become_a_set_file_from_the_built_in_emulator() {
+    let tmp = TempDir::new("custom-fields");
+    std::fs::write(tmp.0.join("crm.deal.fields.yaml"), DEAL_FIELDS_SPEC).unwrap();
+    let specs = tmp.0.to_str().unwrap();
+    let (code, stdout, stderr) =
+        run(b24().args(["--specs", specs, "spec", "custom-fields", "crm.deal"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.ends_with(DEAL_SET), "{stdout}");
+    assert!(stderr.starts_with(NOTICE), "{stderr}");
+
+    // The file loads with the user's specs: `spec check` accepts it.
+    let mine = TempDir::new("custom-fields-set");
+    std::fs::create_dir_all(mine.0.join("my-portal")).unwrap();
+    std::fs::write(mine.0.join("my-portal/deal.yaml"), &stdout).unwrap();
+    let (code, stdout, stderr) = run(b24().args(["spec", "check", mine.0.to_str().unwrap()]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("1 custom field set (DealCustomFields)"),
+        "{stdout}"
+    );
+
+    // `--name` names it; a method without custom fields is an API-level failure.
+    let (code, stdout, _) = run(b24().args([
+        "--specs",
+        specs,
+        "spec",
+        "custom-fields",
+        "crm.deal.fields",
+        "--name",
+        "MyDealFields",
+    ]));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("custom_fields: MyDealFields\n"), "{stdout}");
+    let (code, stdout, stderr) = run(b24().args(["spec", "custom-fields", "im.user"]));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("\nerror: `im.user.fields`: ERROR_METHOD_NOT_FOUND"),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)] // stops the server with SIGTERM
+#[test]
+fn custom_fields_come_from_the_portal_of_the_environment() {
+    let tmp = TempDir::new("custom-fields-served");
+    std::fs::write(tmp.0.join("crm.deal.fields.yaml"), DEAL_FIELDS_SPEC).unwrap();
+    let served = Served::start_with(&["--specs", tmp.0.to_str().unwrap()]);
+    // The portal is asked; this `b24` knows nothing of `crm.deal.fields` itself.
+    let (code, stdout, stderr) = run(b24().env("B24_WEBHOOK_URL", &served.webhook_url).args([
+        "spec",
+        "custom-fields",
+        "crm.deal",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.ends_with(DEAL_SET), "{stdout}");
+    assert!(stderr.is_empty(), "{stderr}");
+    let (code, log) = served.terminate();
+    assert_eq!(code, 0, "{log}");
+    assert_eq!(
+        log.matches("method=\"crm.deal.fields\"").count(),
+        1,
+        "{log}"
+    );
 }

@@ -62,13 +62,22 @@ fn example_result(method: &str) -> Value {
     spec.example.expect("an example").response["result"].clone()
 }
 
-/// `user.get`'s example record fifty times, with distinct ids: one full page.
-fn user_page() -> String {
+/// `user.get`'s example record fifty times, with distinct ids: one full page; with
+/// `custom`, each record also has five custom profile fields (`UF_USR_…`), which
+/// `PortalUser` keeps in its `custom` field.
+fn user_page(custom: bool) -> String {
     let record = example_result("user.get")[0].clone();
     let page: Vec<Value> = (1..=50)
         .map(|id| {
             let mut r = record.clone();
             r["ID"] = Value::from(id.to_string());
+            if custom {
+                r["UF_USR_1712345678901"] = Value::from(format!("B-{id}"));
+                r["UF_USR_1712345678902"] = Value::from("2025-11-20T00:00:00+01:00");
+                r["UF_USR_1712345678903"] = Value::from("1");
+                r["UF_USR_1712345678904"] = serde_json::json!(["en", "de"]);
+                r["UF_USR_1712345678905"] = Value::Bool(false);
+            }
             r
         })
         .collect();
@@ -77,7 +86,8 @@ fn user_page() -> String {
 
 fn decode(c: &mut Criterion) {
     let one_user = example_result("im.user.get").to_string();
-    let page = user_page();
+    let page = user_page(false);
+    let custom_page = user_page(true);
     let im_user_get = ImUserGetRequest::new();
     let user_get = UserGetRequest::new();
 
@@ -105,8 +115,16 @@ fn decode(c: &mut Criterion) {
             ))
             .unwrap()
     };
+    let typed_custom_page = || {
+        user_get
+            .decode_output(&mut serde_json::Deserializer::from_str(black_box(
+                &custom_page,
+            )))
+            .unwrap()
+    };
     let value_one = || serde_json::from_str::<Value>(black_box(&one_user)).unwrap();
     let value_page = || serde_json::from_str::<Value>(black_box(&page)).unwrap();
+    let value_custom_page = || serde_json::from_str::<Value>(black_box(&custom_page)).unwrap();
 
     for (name, typed, value) in [
         ("im.user.get", allocated(typed_one), allocated(value_one)),
@@ -119,6 +137,11 @@ fn decode(c: &mut Criterion) {
             "user.get page, error paths tracked",
             allocated(tracked_page),
             allocated(value_page),
+        ),
+        (
+            "user.get page, 5 custom fields a record",
+            allocated(typed_custom_page),
+            allocated(value_custom_page),
         ),
     ] {
         println!(
@@ -140,6 +163,14 @@ fn decode(c: &mut Criterion) {
     group.bench_function("generated type, error paths tracked", |b| {
         b.iter(tracked_page)
     });
+    group.finish();
+
+    let mut group = c.benchmark_group("user.get result, 50 records with 5 custom fields each");
+    group.throughput(Throughput::Bytes(custom_page.len() as u64));
+    group.bench_function("serde_json::Value (baseline)", |b| {
+        b.iter(value_custom_page)
+    });
+    group.bench_function("generated type", |b| b.iter(typed_custom_page));
     group.finish();
 }
 

@@ -392,6 +392,12 @@ impl Client {
         &self,
         method: &M,
     ) -> Result<Response<M::Output>, Error<M::Error>> {
+        // Before anything else, so a request the portal would refuse costs no slot of the
+        // rate limit and no token refresh.
+        method.check().map_err(|problem| Error::InvalidRequest {
+            method: M::NAME,
+            problem,
+        })?;
         self.execute(
             M::NAME,
             M::READ_ONLY,

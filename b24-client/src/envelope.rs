@@ -92,7 +92,7 @@ where
         let code = envelope.error.map(text_of).unwrap_or_default();
         let description = envelope.error_description.map(text_of).unwrap_or_default();
         return Err(Error::Api(ApiError {
-            code: C::from_code(&code),
+            code: C::from_error(&code, &description),
             description: redact(&description, secret),
             status,
         }));
@@ -255,6 +255,65 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.to_string(), "(no error code): something broke (HTTP 200)");
+    }
+
+    #[test]
+    fn errors_are_read_with_their_description() {
+        // The code an envelope is read into sees the description too (`from_error`), which
+        // tells apart the errors some methods send with an empty code.
+        #[derive(Debug, PartialEq)]
+        enum Described {
+            NotFound,
+            Code(String),
+        }
+        impl ErrorCode for Described {
+            fn from_code(code: &str) -> Self {
+                Self::Code(code.to_owned())
+            }
+            fn from_error(code: &str, description: &str) -> Self {
+                if code.is_empty() && crate::error::same_description(description, "Not found") {
+                    Self::NotFound
+                } else {
+                    Self::from_code(code)
+                }
+            }
+            fn code(&self) -> &str {
+                match self {
+                    Self::NotFound => "",
+                    Self::Code(c) => c,
+                }
+            }
+        }
+        let read = |body: &[u8]| {
+            let e = decode_with::<_, _, Described>(
+                Adapter::<Plain<Value>>(std::marker::PhantomData),
+                "m",
+                400,
+                body,
+                None,
+            )
+            .unwrap_err();
+            match e {
+                Error::Api(api) => (api.code, api.description),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(
+            read(br#"{"error":"","error_description":"not found."}"#),
+            (Described::NotFound, "not found.".to_owned())
+        );
+        assert_eq!(
+            read(br#"{"error":"NOT_FOUND","error_description":"Not found"}"#).0,
+            Described::Code("NOT_FOUND".into())
+        );
+        assert_eq!(
+            read(br#"{"error_description":"Not found"}"#).0,
+            Described::NotFound
+        );
+        // Codes without an override read by `from_code` alone.
+        let e = decode::<Plain<Value>>(400, br#"{"error":"","error_description":"Not found"}"#)
+            .unwrap_err();
+        assert_eq!(e.api().unwrap().code, AnyErrorCode::Other(String::new()));
     }
 
     #[test]

@@ -10,7 +10,18 @@ use crate::oauth::AuthError;
 pub trait ErrorCode: Sized + fmt::Debug + Send + Sync + 'static {
     /// The variant for a code as sent; unknown codes are kept in an `Other` variant.
     fn from_code(code: &str) -> Self;
-    /// The code exactly as Bitrix24 sent it.
+    /// The variant for an error envelope, `error` and `error_description` as sent: what the
+    /// client reads an error with. Some methods (CRM, calendar) answer with an empty code and
+    /// tell their errors apart by the description alone; a method whose spec declares such
+    /// errors (`"":` under `errors:`) matches the description, ignoring whitespace around it,
+    /// one trailing `.` and ASCII letter case. Anything else, and every non-empty code, is
+    /// read by [`from_code`](Self::from_code), which is all this does unless overridden.
+    fn from_error(code: &str, description: &str) -> Self {
+        let _ = description;
+        Self::from_code(code)
+    }
+    /// The code exactly as Bitrix24 sent it (empty for an error identified by its
+    /// description).
     fn code(&self) -> &str;
     /// The system error this code is, also when the method documents the code itself
     /// (`ACCESS_DENIED`).
@@ -70,6 +81,35 @@ impl<C: ErrorCode> fmt::Display for ApiError<C> {
     }
 }
 
+/// What is wrong with a request the client refused to send, because the method's spec says
+/// the portal would refuse it ([`Method::check`](crate::Method::check)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RequestProblem {
+    /// None of these parameters is set, and the method needs at least one of them (a
+    /// `one_of_required` group of its spec): their wire names, in spec order.
+    MissingOneOf(&'static [&'static str]),
+}
+
+impl fmt::Display for RequestProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingOneOf(names) => {
+                f.write_str("needs at least one of the parameters ")?;
+                for (i, name) in names.iter().enumerate() {
+                    let sep = match i {
+                        0 => "",
+                        _ if i + 1 == names.len() => " or ",
+                        _ => ", ",
+                    };
+                    write!(f, "{sep}`{name}`")?;
+                }
+                f.write_str(", and none is set")
+            }
+        }
+    }
+}
+
 /// Why a call failed.
 ///
 /// Messages never contain the webhook code or access token: URLs are dropped from transport
@@ -104,6 +144,15 @@ pub enum Error<C: ErrorCode> {
         status: u16,
         /// The host it points to, without path or query (which may repeat credentials).
         host: Option<String>,
+    },
+    /// The request was not sent: the method's spec says the portal would refuse it (see
+    /// [`RequestProblem`]).
+    #[error("not sent: `{method}` {problem}")]
+    InvalidRequest {
+        /// REST method name.
+        method: &'static str,
+        /// What is wrong with the request.
+        problem: RequestProblem,
     },
     /// The method name cannot be sent (it must be dot-separated letters, digits and `_`).
     #[error("invalid method name {0:?}: use letters, digits, `_` and `.` only")]
@@ -173,6 +222,7 @@ impl<C: ErrorCode> Error<C> {
             Self::Transport(e) => e.status().map(|s| s.as_u16()),
             Self::Auth(AuthError::Refused { status, .. }) => Some(*status),
             Self::Decode { .. }
+            | Self::InvalidRequest { .. }
             | Self::InvalidMethodName(_)
             | Self::Deadline { .. }
             | Self::NotRun(_)
@@ -183,5 +233,61 @@ impl<C: ErrorCode> Error<C> {
     pub(crate) fn transport(e: reqwest::Error) -> Self {
         // reqwest puts the URL in its messages; a webhook URL contains the secret code.
         Self::Transport(e.without_url())
+    }
+}
+
+/// Whether the `error_description` a portal sent is the documented `description`: equal after
+/// trimming whitespace and one trailing `.` from both, ignoring ASCII letter case
+/// ([`ErrorCode::from_error`]). Used by generated code.
+#[doc(hidden)]
+pub fn same_description(sent: &str, documented: &str) -> bool {
+    fn bare(text: &str) -> &str {
+        let text = text.trim();
+        text.strip_suffix('.').unwrap_or(text).trim_end()
+    }
+    bare(sent).eq_ignore_ascii_case(bare(documented))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_match_without_case_spaces_and_a_final_dot() {
+        for sent in [
+            "Not found",
+            "not found",
+            " Not found. ",
+            "NOT FOUND.",
+            "Not found .",
+        ] {
+            assert!(same_description(sent, "Not found"), "{sent:?}");
+            assert!(same_description(sent, "Not found."), "{sent:?}");
+        }
+        for sent in [
+            "Not found..",
+            "Not  found",
+            "Not found!",
+            "",
+            "Deal not found",
+        ] {
+            assert!(!same_description(sent, "Not found"), "{sent:?}");
+        }
+        // Only ASCII letters fold: other scripts compare exactly.
+        assert!(same_description("Не найдено", "Не найдено."));
+        assert!(!same_description("не найдено", "Не найдено"));
+    }
+
+    #[test]
+    fn a_refused_request_names_the_method_and_every_parameter_of_the_group() {
+        let e: Error<AnyErrorCode> = Error::InvalidRequest {
+            method: "im.message.add",
+            problem: RequestProblem::MissingOneOf(&["MESSAGE", "ATTACH", "KEYBOARD"]),
+        };
+        assert_eq!(
+            e.to_string(),
+            "not sent: `im.message.add` needs at least one of the parameters `MESSAGE`, `ATTACH` or `KEYBOARD`, and none is set"
+        );
+        assert_eq!((e.status(), e.api().is_none()), (None, true));
     }
 }

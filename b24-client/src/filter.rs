@@ -3,8 +3,12 @@
 //! A filter parameter is a JSON object whose keys are field names, each optionally behind an
 //! operator prefix: `{">=ID": 5, "%NAME": "Jo", "@UF_DEPARTMENT": [1, 2]}`. Generated filter
 //! builders take one [`Cmp`] per condition, typed by the field, and write these keys.
+//!
+//! Filters that take nested groups (`logic: true` in the spec) also hold [`Group`]s: the
+//! conditions of a group are combined with `OR` ([`Logic::Or`]) or `AND`, and the group is sent
+//! under the next free index: `{"0": {"logic": "OR", "0": {"!=NAME": ""}, "1": {…}}}`.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// One condition on a filter field: how to compare, and with what.
 ///
@@ -152,10 +156,114 @@ impl<T> Cmp<T> {
     }
 }
 
+/// How the members of a [`Group`] are combined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Logic {
+    /// Every member holds: `AND`.
+    And,
+    /// At least one member holds: `OR`.
+    Or,
+}
+
+impl Logic {
+    /// The value of the group's `logic` key: `AND` or `OR`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::And => "AND",
+            Self::Or => "OR",
+        }
+    }
+}
+
+/// A nested group of a filter `F`: every condition (and every group) added to `filter` is one
+/// member, combined with the others by `logic`.
+///
+/// ```
+/// use b24_client::{Group, Logic};
+/// use serde_json::{Value, json};
+///
+/// // A filter's members as its generated code lists them: conditions, then groups by index.
+/// let members = |names: &Vec<&str>| -> Vec<(String, Value)> {
+///     names.iter().map(|n| (format!("!={n}"), json!(""))).collect()
+/// };
+/// let group = Group { logic: Logic::Or, filter: vec!["NAME", "LAST_NAME"] };
+/// assert_eq!(
+///     group.encode(members),
+///     Some(json!({"logic": "OR", "0": {"!=NAME": ""}, "1": {"!=LAST_NAME": ""}}))
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group<F> {
+    /// How the members are combined.
+    pub logic: Logic,
+    /// The members: its conditions and its own groups.
+    pub filter: F,
+}
+
+impl<F> Group<F> {
+    /// The group on the wire: `{"logic": "OR", "0": {…}, "1": {…}}`, numbered in order. Its
+    /// members are what `members` lists for the filter: each condition (a filter key and its
+    /// value) in an object of its own, so two on one key stay two, and each nested group
+    /// (listed under its index) as it is. `None` when the group has no member: it would keep
+    /// every record, so it is not sent.
+    pub fn encode(&self, members: impl Fn(&F) -> Vec<(String, Value)>) -> Option<Value> {
+        let members = members(&self.filter);
+        if members.is_empty() {
+            return None;
+        }
+        let mut out = Map::new();
+        out.insert("logic".to_owned(), Value::from(self.logic.as_str()));
+        for (i, (key, value)) in members.into_iter().enumerate() {
+            // A filter writes its own groups under their indices, conditions under field keys.
+            let member = if is_index(&key) {
+                value
+            } else {
+                Value::Object(Map::from_iter([(key, value)]))
+            };
+            out.insert(i.to_string(), member);
+        }
+        Some(Value::Object(out))
+    }
+}
+
+/// Whether a filter key is the index of a nested group rather than a (prefixed) field name.
+fn is_index(key: &str) -> bool {
+    !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn groups_number_their_members_and_keep_nested_groups() {
+        let listed = |members: &Vec<(&str, Value)>| -> Vec<(String, Value)> {
+            members
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect()
+        };
+        let inner = Group {
+            logic: Logic::And,
+            filter: vec![(">=ID", json!(5)), ("<=ID", json!(9))],
+        }
+        .encode(listed)
+        .unwrap();
+        let outer = Group {
+            logic: Logic::Or,
+            filter: vec![("ID", json!(1)), ("ID", json!(2)), ("0", inner)],
+        };
+        assert_eq!(
+            serde_json::to_string(&outer.encode(listed).unwrap()).unwrap(),
+            r#"{"logic":"OR","0":{"ID":1},"1":{"ID":2},"2":{"logic":"AND","0":{">=ID":5},"1":{"<=ID":9}}}"#
+        );
+        let empty = Group {
+            logic: Logic::Or,
+            filter: Vec::new(),
+        };
+        assert_eq!(empty.encode(listed), None);
+    }
 
     #[test]
     fn keys_carry_the_documented_prefixes() {

@@ -27,6 +27,8 @@ extern crate self as b24_client;
 mod batch;
 mod call;
 mod client;
+pub mod custom;
+mod display_datetime;
 mod envelope;
 mod error;
 mod filter;
@@ -34,6 +36,7 @@ mod limiter;
 mod method;
 mod oauth;
 mod operating;
+mod order;
 mod paging;
 mod query;
 mod response;
@@ -48,17 +51,26 @@ pub use batch::{Batch, BatchError, BatchResults, Handle, MAX_BATCH_COMMANDS, Ref
 pub use client::{
     Client, ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
 };
-pub use error::{AnyErrorCode, ApiError, Error, ErrorCode, NotRun};
-pub use filter::Cmp;
+pub use custom::{
+    CrmLink, CustomField, CustomFieldError, CustomFields, CustomFile, CustomValue, Money,
+};
+pub use display_datetime::{DisplayDateTime, DisplayFormat, ParseDisplayDateTimeError};
+pub use error::{AnyErrorCode, ApiError, Error, ErrorCode, NotRun, RequestProblem};
+pub use filter::{Cmp, Group, Logic};
 pub use limiter::{DEFAULT_JITTER_MARGIN, LocalLimiter, Plan, RateLimiter};
 pub use method::{Method, SpecSource};
 pub use oauth::{AuthError, DEFAULT_TOKEN_URL, OAuthApp};
 pub use operating::DEFAULT_OPERATING_LIMIT;
+pub use order::{Direction, Order, OrderOrDirection};
 pub use paging::{ById, Page, Paged, Pages, Paging, Records};
 pub use response::{Response, Time};
 pub use retry::RetryPolicy;
 pub use system_error::SystemError;
 pub use token_store::{FileTokenStore, MemoryTokenStore, TokenStore, TokenStoreError, Tokens};
+
+/// The exact decimal of `decimal` values (money), from `rust_decimal`: use this one, so your
+/// values are of the version generated code reads and writes.
+pub use rust_decimal::Decimal;
 
 /// The `reqwest` this crate is built with, so a client you configure yourself
 /// ([`ClientBuilder::http_client`]) is of the same version.
@@ -84,6 +96,7 @@ pub use b24_macros::generate;
 /// Items generated code relies on; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::error::same_description;
     pub use chrono;
     pub use serde;
     pub use serde_json;

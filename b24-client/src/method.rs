@@ -3,7 +3,7 @@
 use serde::Deserializer;
 use serde_json::{Map, Value};
 
-use crate::ErrorCode;
+use crate::{ErrorCode, RequestProblem};
 
 /// A REST method: its name, how its parameters go on the wire, and what it returns.
 ///
@@ -29,6 +29,15 @@ pub trait Method {
     /// value of that parameter picks it. A hand-written method with a plain serde result can
     /// simply call `Self::Output::deserialize(d)`.
     fn decode_output<'de, D: Deserializer<'de>>(&self, d: D) -> Result<Self::Output, D::Error>;
+
+    /// Checks what the spec says a request needs beyond what its types already ensure: at
+    /// least one parameter of each `one_of_required` group. [`crate::Client::call`] sends
+    /// nothing when it fails, and the call fails with
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest). Generated for methods with
+    /// such groups; other methods have nothing to check.
+    fn check(&self) -> Result<(), RequestProblem> {
+        Ok(())
+    }
 
     /// Asks for the page that begins at record `start`. Generated for `paged` methods; other
     /// methods have no pages and ignore it.

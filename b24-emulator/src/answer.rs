@@ -1,5 +1,5 @@
-//! What a method answers, decided from its spec alone: parameter checks, then a fixture
-//! lookup (`emulator:`) or the documented example.
+//! What a method answers, decided from its spec alone: parameter checks, then a test's own
+//! handler, a fixture lookup (`emulator:`) or the documented example.
 
 use std::time::SystemTime;
 
@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::emulate::Call;
 use crate::envelope::{Failure, INVALID_ARG_VALUE, NOT_EMULATED};
 use crate::fixture::Fixture;
+use crate::handler::{Handler, HandlerCall};
 use crate::request::Params;
 use b24_spec::KeyPath;
 use b24_spec::conform::{self, Mode};
@@ -37,16 +38,40 @@ impl From<Value> for Answer {
 }
 
 /// The answer to calling `spec`'s method with `params`, as user `caller`, at wall-clock time
-/// `now`. Methods with `set:` write to `fixture`.
+/// `now`: the `handler`'s when there is one, else the `emulator:` section's, else the
+/// example's. Handlers and methods that write change `fixture`.
 pub(crate) fn answer(
     spec: &Spec,
     fixture: &mut Fixture,
     params: &Params,
     caller: u64,
     now: SystemTime,
+    handler: Option<&Handler>,
 ) -> Result<Answer, Failure> {
     for param in &spec.params {
         check_param(spec, param, params.get(&param.wire))?;
+    }
+    if let Some(group) = conform::unmet_groups(spec, |name| params.get(name).is_some()).next() {
+        let names: Vec<String> = group.names().map(|n| format!("`{n}`")).collect();
+        let detail = format!(
+            "none of {} is given; the method needs at least one of them",
+            names.join(", ")
+        );
+        return Err(refusal(spec, group.invalid.as_deref(), detail));
+    }
+    if let Some(handler) = handler {
+        let mut call = HandlerCall {
+            spec,
+            params,
+            caller,
+            now,
+            fixture,
+        };
+        return match handler(&mut call)? {
+            // A list method pages what the handler answers like any other list.
+            Value::Array(records) if spec.paged => page(spec, &records, params),
+            result => Ok(Answer::from(result)),
+        };
     }
     match &spec.emulator {
         Some(emulation) => {
@@ -100,7 +125,7 @@ pub(crate) fn page(spec: &Spec, records: &[Value], params: &Params) -> Result<An
     Ok(answer)
 }
 
-fn page_of(records: &[Value], params: &Params) -> Result<Answer, Failure> {
+pub(crate) fn page_of(records: &[Value], params: &Params) -> Result<Answer, Failure> {
     let start = match params.get("start") {
         None => 0,
         // The `start` param is declared with `min: -1`, so it is checked already.
@@ -162,7 +187,13 @@ fn check_param(spec: &Spec, param: &Param, value: Option<&Value>) -> Result<(), 
 
 /// The param's own `invalid` code when the spec names one, `INVALID_ARG_VALUE` otherwise.
 pub(crate) fn invalid(spec: &Spec, param: &Param, detail: String) -> Failure {
-    match &param.invalid {
+    refusal(spec, param.invalid.as_deref(), detail)
+}
+
+/// A request refused with `code`, an error the spec declares, or without one with
+/// `INVALID_ARG_VALUE`.
+fn refusal(spec: &Spec, code: Option<&str>, detail: String) -> Failure {
+    match code {
         Some(code) => Failure::declared(spec, code, Some(&detail)),
         None => Failure::new(400, INVALID_ARG_VALUE, detail),
     }
@@ -209,8 +240,9 @@ errors:
   BAD_ID: { status: 422, doc: "The id is wrong." }
   NO_ITEM: { doc: No such item }
 emulator:
+  kind: get
   collection: items
-  lookup: { param: ID, field: id, absent: caller }
+  id: { absent: caller }
   not_found: NO_ITEM
 "#;
 
@@ -230,6 +262,7 @@ emulator:
             &params,
             caller,
             SystemTime::UNIX_EPOCH,
+            None,
         )
         .map(|a| a.result)
     }
@@ -284,15 +317,16 @@ emulator:
     fn a_list_shape_answers_the_whole_collection_and_without_emulator_the_example() {
         let mut s = spec();
         let emulation = s.emulator.as_mut().unwrap();
-        emulation.lookup = None;
+        emulation.kind = None;
+        emulation.id = None;
         emulation.form.shape = Some(b24_spec::Shape::List);
         let p = Params::from_map(json!({"NAME": "x"}).as_object().unwrap().clone());
         assert_eq!(
-            answer(&s, &mut fixture(), &p, 1, SystemTime::UNIX_EPOCH),
+            answer(&s, &mut fixture(), &p, 1, SystemTime::UNIX_EPOCH, None),
             Ok(Answer::from(json!([{"id": 1}, {"id": "2"}, {"id": 9}])))
         );
         s.emulator = None;
-        let e = answer(&s, &mut fixture(), &p, 1, SystemTime::UNIX_EPOCH).unwrap_err();
+        let e = answer(&s, &mut fixture(), &p, 1, SystemTime::UNIX_EPOCH, None).unwrap_err();
         assert_eq!(
             (e.status.as_u16(), e.code.as_str()),
             (501, "ERROR_NOT_EMULATED")
@@ -302,7 +336,7 @@ emulator:
             response: json!({"result": {"id": 42}}),
         });
         assert_eq!(
-            answer(&s, &mut fixture(), &p, 1, SystemTime::UNIX_EPOCH),
+            answer(&s, &mut fixture(), &p, 1, SystemTime::UNIX_EPOCH, None),
             Ok(Answer::from(json!({"id": 42})))
         );
     }
@@ -315,5 +349,75 @@ emulator:
         assert!(!same_value(&json!(5), &json!("five")));
         assert!(!same_value(&json!("a"), &json!("A")));
         assert!(same_value(&json!("a"), &json!("a")));
+    }
+
+    const POST: &str = r#"
+method: test.card.post
+scope: test
+summary: Test
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  MESSAGE: { type: string, doc: m }
+  ATTACH: { type: Attach, doc: a }
+  KEYBOARD: { type: json, doc: k }
+  MENU: { type: json, doc: m }
+one_of_required:
+  - { params: [MESSAGE, ATTACH], invalid: MESSAGE_EMPTY }
+  - [KEYBOARD, MENU]
+result: id
+types:
+  Attach:
+    input: true
+    fields:
+      BLOCKS: { type: array, items: json, required: true }
+errors:
+  MESSAGE_EMPTY: { status: 400, message: "Message can't be empty", doc: Nothing to post }
+example:
+  params: { MESSAGE: Hi, MENU: [] }
+  response: { result: 7 }
+"#;
+
+    fn post(params: Value) -> Result<Value, Failure> {
+        let spec = b24_spec::load_str("test.card.post.yaml", POST).unwrap();
+        let params = Params::from_map(params.as_object().unwrap().clone());
+        answer(
+            &spec,
+            &mut fixture(),
+            &params,
+            1,
+            SystemTime::UNIX_EPOCH,
+            None,
+        )
+        .map(|a| a.result)
+    }
+
+    #[test]
+    fn a_group_none_of_whose_params_is_sent_is_refused_with_its_code() {
+        assert_eq!(post(json!({"MESSAGE": "Hi", "MENU": []})), Ok(json!(7)));
+        assert_eq!(
+            post(json!({"attach": {"BLOCKS": []}, "KEYBOARD": {}})),
+            Ok(json!(7))
+        );
+        // `null` is not sent.
+        let e = post(json!({"MESSAGE": null, "MENU": []})).unwrap_err();
+        assert_eq!((e.status.as_u16(), e.code.as_str()), (400, "MESSAGE_EMPTY"));
+        assert_eq!(e.description, "Message can't be empty");
+        let e = post(json!({"MESSAGE": "Hi"})).unwrap_err();
+        assert_eq!(
+            (e.status.as_u16(), e.code.as_str()),
+            (400, "INVALID_ARG_VALUE")
+        );
+        assert_eq!(
+            e.description,
+            "none of `KEYBOARD`, `MENU` is given; the method needs at least one of them"
+        );
+        // The values are checked first: an input object without its required field.
+        let e = post(json!({"ATTACH": {}, "MENU": []})).unwrap_err();
+        assert_eq!(e.code, "INVALID_ARG_VALUE");
+        assert_eq!(
+            e.description,
+            "invalid value of `ATTACH.BLOCKS`: field `BLOCKS` of `Attach` is required, but missing"
+        );
     }
 }

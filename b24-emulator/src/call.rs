@@ -136,6 +136,7 @@ pub(crate) async fn run(
         params,
         caller.user_id,
         state.clock.wall(begun),
+        state.handlers.get(key),
     );
     let operating = state.meter.record(&caller.identity, key, begun, processing);
     // Absurd processing times (`Duration::MAX`) must not overflow the clock.

@@ -1,15 +1,19 @@
 //! Answering a method from fixture data as its spec's `emulator:` section says: pick records,
 //! order them, shape the answer, or write to a record. Nothing here knows a method by name.
+//! The writes of `kind: add`, `update` and `delete` are in `write.rs`, the answer of
+//! `kind: fields` in `describe.rs`.
 
 use std::cmp::Ordering;
 use std::time::{Duration, SystemTime};
 
 use b24_spec::conform;
-use b24_spec::{Emulation, Form, Shape, Source, Spec, TypeKind, TypeRef};
+use b24_spec::{
+    Emulation, EmulationKind, Form, Reply, Shape, Source, Spec, TypeDef, TypeKind, TypeRef,
+};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
 
-use crate::answer::{Answer, page, same_value};
+use crate::answer::{Answer, same_value};
 use crate::clock::php_array;
 use crate::emulator::ACCOUNTS;
 use crate::envelope::{Failure, INVALID_ARG_VALUE, NOT_FOUND};
@@ -28,6 +32,7 @@ pub(crate) struct Call<'a> {
 impl Call<'_> {
     pub fn run(&self, fixture: &mut Fixture) -> Result<Answer, Failure> {
         let emu = self.emulation;
+        let reply = emu.reply(self.spec);
         if let Some(refuse) = &emu.refuse {
             let me = Value::from(self.caller);
             let account = fixture
@@ -50,6 +55,16 @@ impl Call<'_> {
                 format!("the fixture has no `{}` collection", emu.collection),
             )
         })?;
+        match emu.kind {
+            Some(EmulationKind::Add) => return crate::write::add(self, fixture),
+            Some(EmulationKind::Update) => return crate::write::update(self, fixture),
+            Some(EmulationKind::Delete) => return crate::write::delete(self, fixture),
+            Some(EmulationKind::Fields) => {
+                let description = crate::describe::description(self.spec, emu, fixture);
+                return Ok(Answer::from(wrap(reply.as_ref(), description)));
+            }
+            Some(EmulationKind::List | EmulationKind::Get) | None => {}
+        }
         let picked = self.pick(records)?;
         if !emu.set.is_empty() {
             let Some(&index) = picked.first() else {
@@ -99,41 +114,36 @@ impl Call<'_> {
             return Ok(Answer::from(php_array(entries)));
         }
 
-        let list_result = self.spec.paged || matches!(self.spec.result.ty.kind, TypeKind::Array(_));
+        // The type of what is answered: the result, or the field of the object wrapping it.
+        let ty = answer_type(self.spec, reply.as_ref());
+        let list_result = match emu.kind {
+            Some(EmulationKind::List) => true,
+            Some(EmulationKind::Get) => false,
+            _ => matches!(ty.kind, TypeKind::Array(_)),
+        };
         let shape =
             form.shape
                 .clone()
                 .unwrap_or(if list_result { Shape::List } else { Shape::One });
-        match shape {
-            Shape::One => {
-                let ty = &self.spec.result.ty;
-                match picked.first() {
-                    Some(&i) => Ok(Answer::from(project(
-                        &records[i],
-                        &form,
-                        selection,
-                        fixture,
-                        Some(ty),
-                    ))),
-                    None => match (&emu.not_found, no_value(ty)) {
-                        (None, Some(marker)) => Ok(Answer::from(marker)),
-                        _ => Err(self.not_found(None)),
-                    },
-                }
-            }
+        let mut answer = match shape {
+            Shape::One => match picked.first() {
+                Some(&i) => Answer::from(project(&records[i], &form, selection, fixture, Some(ty))),
+                None => match (emu.not_found_error(self.spec), no_value(ty)) {
+                    (None, Some(marker)) => Answer::from(marker),
+                    _ => return Err(self.not_found(None)),
+                },
+            },
             Shape::List => {
-                let item_ty = self
-                    .spec
-                    .record_type()
-                    .or_else(|| item_type(&self.spec.result.ty));
+                let item_ty = item_type(ty);
                 let items: Vec<Value> = picked
                     .iter()
                     .map(|&i| project(&records[i], &form, selection, fixture, item_ty))
                     .collect();
                 if self.spec.paged {
-                    page(self.spec, &items, self.params)
+                    // Unwrapped: a kind's reply wraps the page (`{"items": […]}`) below.
+                    crate::answer::page_of(&items, self.params)?
                 } else {
-                    Ok(Answer::from(Value::Array(items)))
+                    Answer::from(Value::Array(items))
                 }
             }
             Shape::KeyedBy(key) => {
@@ -145,43 +155,48 @@ impl Call<'_> {
                         (k, project(r, &form, selection, fixture, None))
                     })
                     .collect();
-                Ok(Answer::from(php_array(entries)))
+                Answer::from(php_array(entries))
             }
-        }
+        };
+        answer.result = wrap(reply.as_ref(), answer.result);
+        Ok(answer)
+    }
+
+    /// How requests name the records' fields, from the records' type.
+    fn names(&self) -> Names {
+        Names::of(self.emulation.record_type(self.spec))
     }
 
     /// Indexes of the records `caller`, `lookup`, `match` and `filter` keep, in `sort` order.
-    fn pick(&self, records: &[Record]) -> Result<Vec<usize>, Failure> {
+    pub fn pick(&self, records: &[Record]) -> Result<Vec<usize>, Failure> {
         let emu = self.emulation;
+        let names = self.names();
         let mut picked: Vec<usize> = (0..records.len()).collect();
         let mut keep = |test: &dyn Fn(&Record) -> bool| picked.retain(|&i| test(&records[i]));
         if let Some(f) = &emu.caller {
             let me = Value::from(self.caller);
             keep(&|r| field_matches(field(r, f), &me));
         }
-        if let Some(l) = &emu.lookup {
-            let wanted = match self.params.get(&l.param) {
-                Some(v) => v.clone(),
-                None if l.absent_is_caller => Value::from(self.caller),
-                None => return Err(self.not_found(Some(&l.param))),
-            };
-            keep(&|r| field_matches(field(r, &l.field), &wanted));
+        if emu.kind.is_some_and(EmulationKind::by_id) {
+            let wanted = self.id_wanted()?;
+            let id_field = emu.id_field(emu.record_type(self.spec));
+            keep(&|r| field_matches(field(r, &id_field), &wanted));
         }
         for m in &emu.matches {
             if let Some(wanted) = self.params.get(&m.param) {
                 keep(&|r| field_matches(field(r, &m.field), wanted));
             }
         }
-        if let Some(name) = &emu.filter
-            && let Some(value) = self.params.get(name)
+        if let Some(param) = emu.filter_param(self.spec)
+            && let Some(value) = self.params.get(&param.wire)
         {
-            let mut conditions = Condition::parse_all(name, value)?;
+            let mut filter = Filter::parse(&param.wire, value, &names)?;
             if let Some(search) = &emu.search
-                && let Some(at) = conditions.iter().position(|c| {
+                && let Some(found) = filter.take_top(|c| {
                     !c.negate && c.op == Op::Eq && c.field.eq_ignore_ascii_case(&search.key)
                 })
             {
-                let needle = text_of(&conditions.remove(at).value).to_lowercase();
+                let needle = text_of(&found.value).to_lowercase();
                 keep(&|r| {
                     search.fields.iter().any(|f| {
                         any_item(field(r, f), |v| {
@@ -190,29 +205,71 @@ impl Call<'_> {
                     })
                 });
             }
-            keep(&|r| conditions.iter().all(|c| c.accepts(r)));
+            keep(&|r| filter.accepts(r));
         }
-        if let Some(sort) = &emu.sort
-            && let Some(by) = self.params.get(&sort.by)
-        {
-            let by = text_of(by);
-            let descending = sort
-                .order
-                .as_ref()
-                .and_then(|o| self.params.get(o))
-                .is_some_and(|o| text_of(o).eq_ignore_ascii_case("desc"));
+        let keys = self.order_keys(&names);
+        if !keys.is_empty() {
+            // A stable sort: records equal in every key keep the collection's order.
             picked.sort_by(|&a, &b| {
-                let order = compare_opt(field(&records[a], &by), field(&records[b], &by));
-                if descending { order.reverse() } else { order }
+                keys.iter()
+                    .map(|(by, descending)| {
+                        let order = compare_opt(field(&records[a], by), field(&records[b], by));
+                        if *descending { order.reverse() } else { order }
+                    })
+                    .find(|o| o.is_ne())
+                    .unwrap_or(Ordering::Equal)
             });
         }
         Ok(picked)
     }
 
+    /// The id the request names, for the kinds that find a record by id: the id parameter,
+    /// or with `absent: caller` the caller's id when it is left out.
+    pub fn id_wanted(&self) -> Result<Value, Failure> {
+        let emu = self.emulation;
+        let param = emu.id_param(self.spec).map_or("ID", |p| p.wire.as_str());
+        match self.params.get(param) {
+            Some(v) => Ok(v.clone()),
+            None if emu.id.as_ref().is_some_and(|i| i.absent_is_caller) => {
+                Ok(Value::from(self.caller))
+            }
+            None => Err(self.not_found(Some(param))),
+        }
+    }
+
+    /// The fields `kind: list` orders by, each with whether it is descending: the field the
+    /// `sort` parameter names in the direction of the `order` parameter, or (first) each key
+    /// of an `order` object in turn (`{"STAGE_ID": "ASC", "ID": "DESC"}`). Directions are read in
+    /// any case; anything but `DESC` is ascending. Names are read as requests write them
+    /// (`select_as`) and turned into the records' keys.
+    fn order_keys(&self, names: &Names) -> Vec<(String, bool)> {
+        let emu = self.emulation;
+        let desc = |v: &Value| text_of(v).trim().eq_ignore_ascii_case("desc");
+        let order = emu
+            .order_param(self.spec)
+            .and_then(|p| self.params.get(&p.wire));
+        // An order object wins over `sort` (`user.get`'s `ORDER` as the SDKs' list helpers
+        // send it, beside a `SORT` they leave at its default).
+        if let Some(Value::Object(keys)) = order {
+            return keys
+                .iter()
+                .map(|(by, direction)| (names.key(by).to_owned(), desc(direction)))
+                .collect();
+        }
+        match emu
+            .sort_param(self.spec)
+            .and_then(|p| self.params.get(&p.wire))
+        {
+            Some(by) => vec![(names.key(&text_of(by)).to_owned(), order.is_some_and(desc))],
+            _ => Vec::new(),
+        }
+    }
+
     /// The fields the `select` parameter asks for; `None` when it is absent or empty.
     fn selection(&self) -> Option<Selection> {
-        let select = self.emulation.select.as_ref()?;
-        let names: Vec<String> = list_of(self.params.get(&select.param))
+        let emu = self.emulation;
+        let param = emu.select_param(self.spec)?;
+        let names: Vec<String> = list_of(self.params.get(&param.wire))
             .iter()
             .map(text_of)
             .filter(|n| !n.is_empty())
@@ -222,7 +279,11 @@ impl Call<'_> {
         }
         Some(Selection {
             names,
-            always: select.always.clone(),
+            always: emu
+                .select
+                .as_ref()
+                .map_or_else(Vec::new, |s| s.always.clone()),
+            fields: self.names(),
         })
     }
 
@@ -240,7 +301,7 @@ impl Call<'_> {
             .map(text_of)
     }
 
-    fn param_or_default(&self, name: &str) -> Option<Value> {
+    pub fn param_or_default(&self, name: &str) -> Option<Value> {
         self.params.get(name).cloned().or_else(|| {
             self.spec
                 .params
@@ -250,10 +311,11 @@ impl Call<'_> {
         })
     }
 
-    fn source(&self, source: &Source) -> Option<Value> {
+    pub fn source(&self, source: &Source) -> Option<Value> {
         match source {
             Source::Param(name) => self.param_or_default(name),
             Source::Value(v) => Some(v.clone()),
+            Source::Caller => Some(Value::from(self.caller)),
             Source::Now { minus_minutes } => {
                 let minutes = minus_minutes
                     .as_ref()
@@ -272,10 +334,10 @@ impl Call<'_> {
         }
     }
 
-    fn not_found(&self, missing_param: Option<&str>) -> Failure {
+    pub fn not_found(&self, missing_param: Option<&str>) -> Failure {
         let emu = self.emulation;
-        match &emu.not_found {
-            Some(code) => Failure::declared(self.spec, code, None),
+        match emu.not_found_error(self.spec) {
+            Some(error) => Failure::from_error(self.spec, error, None),
             None => Failure::new(
                 400,
                 NOT_FOUND,
@@ -288,8 +350,38 @@ impl Call<'_> {
     }
 }
 
+/// The type of what a kind answers: the result type, or the type of the one field of the
+/// object wrapping the answer (`{"item": …}`).
+pub(crate) fn answer_type<'s>(spec: &'s Spec, reply: Option<&Reply>) -> &'s TypeRef {
+    let ty = &spec.result.ty;
+    let wrapped = reply
+        .and_then(Reply::wrapper)
+        .and_then(|name| match &ty.kind {
+            TypeKind::Named(t) => spec
+                .find_type(t)?
+                .fields
+                .iter()
+                .find(|f| f.wire == name)
+                .map(|f| &f.ty),
+            _ => None,
+        });
+    wrapped.unwrap_or(ty)
+}
+
+/// The answer inside the object the result type wraps it in, if it does.
+pub(crate) fn wrap(reply: Option<&Reply>, value: Value) -> Value {
+    match reply.and_then(Reply::wrapper) {
+        Some(field) => {
+            let mut object = serde_json::Map::new();
+            object.insert(field.to_owned(), value);
+            Value::Object(object)
+        }
+        None => value,
+    }
+}
+
 /// The type of one item of a list result.
-fn item_type(ty: &TypeRef) -> Option<&TypeRef> {
+pub(crate) fn item_type(ty: &TypeRef) -> Option<&TypeRef> {
     match &ty.kind {
         TypeKind::Array(items) => Some(items),
         _ => None,
@@ -315,19 +407,70 @@ fn no_value(ty: &TypeRef) -> Option<Value> {
 pub(crate) struct Selection {
     pub names: Vec<String>,
     pub always: Vec<String>,
+    /// How requests name the records' fields.
+    pub fields: Names,
 }
 
 impl Selection {
     /// Whether the answer keeps the field `key`. Names compare without case, as the portal's
-    /// do; names of fields the records lack select nothing.
+    /// do, with the name requests use for the field (`select_as`) or its key; names of
+    /// fields the records lack select nothing.
     pub fn keeps(&self, key: &str) -> bool {
-        let custom = key.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("UF_"));
+        let name = self.fields.request_name(key);
+        let custom = name.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("UF_"));
         self.always.iter().any(|a| a == key)
             || self.names.iter().any(|n| match n.as_str() {
                 "*" => !custom,
                 m if m.eq_ignore_ascii_case("UF_*") => custom,
-                n => n.eq_ignore_ascii_case(key),
+                n => n.eq_ignore_ascii_case(name) || n.eq_ignore_ascii_case(key),
             })
+    }
+}
+
+/// How requests name the records' fields where that differs from their keys (`select_as`,
+/// `select_names` of the record type: tasks select `TITLE` for the key `title`), so a
+/// `select`, a filter or an order naming a field finds its key.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Names {
+    /// (name in requests, key in records), for fields whose two differ.
+    renamed: Vec<(String, String)>,
+}
+
+impl Names {
+    /// The names of `record`'s fields; none renamed without a record type.
+    pub fn of(record: Option<&TypeDef>) -> Self {
+        let renamed = record
+            .map(|t| {
+                t.fields
+                    .iter()
+                    .map(|f| (t.select_name(f), f.wire.clone()))
+                    .filter(|(name, key)| name != key)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Self { renamed }
+    }
+
+    /// The record key a request's `name` stands for: by the exact name, else without regard
+    /// to case; `name` itself when no field is renamed so (keys are then matched as they are).
+    pub fn key<'a>(&'a self, name: &'a str) -> &'a str {
+        self.renamed
+            .iter()
+            .find(|(n, _)| n == name)
+            .or_else(|| {
+                self.renamed
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            })
+            .map_or(name, |(_, key)| key)
+    }
+
+    /// The name requests use for the record key `key`.
+    pub fn request_name<'a>(&'a self, key: &'a str) -> &'a str {
+        self.renamed
+            .iter()
+            .find(|(_, k)| k == key)
+            .map_or(key, |(name, _)| name)
     }
 }
 
@@ -376,7 +519,7 @@ pub(crate) fn project(
 
 /// A record's field, by exact name or, failing that, regardless of case (filter keys are
 /// upper case, the way clients write them).
-fn field<'r>(record: &'r Record, name: &str) -> Option<&'r Value> {
+pub(crate) fn field<'r>(record: &'r Record, name: &str) -> Option<&'r Value> {
     record.get(name).or_else(|| {
         record
             .iter()
@@ -414,7 +557,7 @@ pub(crate) fn field_matches(value: Option<&Value>, wanted: &Value) -> bool {
 }
 
 /// A request value standing for a boolean, as forms send them: `true`/`Y`/`1`, `false`/`N`/`0`.
-fn flag_of(v: &Value) -> Option<bool> {
+pub(crate) fn flag_of(v: &Value) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(*b),
         Value::Number(_) => conform::integer_of(v).and_then(|n| match n {
@@ -530,26 +673,98 @@ const PREFIXES: &[(&str, Op, bool)] = &[
     ("=", Op::Eq, false),
 ];
 
-impl Condition {
-    /// The conditions of filter parameter `name`; an empty PHP array is no filter.
-    fn parse_all(name: &str, value: &Value) -> Result<Vec<Self>, Failure> {
-        let object = match value {
-            Value::Object(o) => o,
-            Value::Array(a) if a.is_empty() => return Ok(Vec::new()),
-            _ => {
-                return Err(Failure::new(
-                    400,
-                    INVALID_ARG_VALUE,
-                    format!(
-                        "`{name}` must be an object of field names (with an optional operator \
-                         prefix such as `>=`) to values, like {name}[>=ID]=5"
-                    ),
-                ));
-            }
-        };
-        Ok(object.iter().map(|(k, v)| Self::parse(k, v)).collect())
+/// Groups nest no deeper than this (as `conform` checks typed filters).
+const MAX_GROUP_DEPTH: usize = 64;
+
+/// A filter object as a tree: its conditions and nested groups, each group combining its
+/// members with `AND` (the default) or, with `"logic": "OR"`, `OR`. Integer keys (and the
+/// items of a list, PHP's array keyed 0, 1, …) hold nested groups:
+/// `{"0": {"logic": "OR", "0": {"!=NAME": ""}, "1": {"!=LAST_NAME": ""}}, ">=ID": 5}`.
+#[derive(Debug, Clone, PartialEq)]
+enum Filter {
+    Condition(Condition),
+    Group { any: bool, members: Vec<Filter> },
+}
+
+impl Filter {
+    /// The filter in parameter `name`, its field names read as requests write them; an empty
+    /// PHP array is no filter.
+    fn parse(name: &str, value: &Value, names: &Names) -> Result<Self, Failure> {
+        Self::group(value, names, 0).ok_or_else(|| {
+            Failure::new(
+                400,
+                INVALID_ARG_VALUE,
+                format!(
+                    "`{name}` must be an object of field names (with an optional operator \
+                     prefix such as `>=`) to values, like {name}[>=ID]=5, and groups nested no \
+                     deeper than {MAX_GROUP_DEPTH}"
+                ),
+            )
+        })
     }
 
+    /// A group: an object of conditions, `logic` and nested groups, or a list of them.
+    fn group(value: &Value, names: &Names, depth: usize) -> Option<Self> {
+        if depth > MAX_GROUP_DEPTH {
+            return None;
+        }
+        let mut any = false;
+        let mut members = Vec::new();
+        let entries: Vec<(String, &Value)> = match value {
+            Value::Object(o) => o.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v))
+                .collect(),
+            _ => return None,
+        };
+        for (key, value) in entries {
+            if key.eq_ignore_ascii_case("logic") {
+                any = text_of(value).eq_ignore_ascii_case("OR");
+            } else if key.bytes().all(|b| b.is_ascii_digit())
+                && matches!(value, Value::Object(_) | Value::Array(_))
+            {
+                members.push(Self::group(value, names, depth + 1)?);
+            } else {
+                let mut condition = Condition::parse(&key, value);
+                condition.field = names.key(&condition.field).to_owned();
+                members.push(Self::Condition(condition));
+            }
+        }
+        Some(Self::Group { any, members })
+    }
+
+    /// Removes and returns the first condition of the top group that `test` picks.
+    fn take_top(&mut self, test: impl Fn(&Condition) -> bool) -> Option<Condition> {
+        let Self::Group { members, .. } = self else {
+            return None;
+        };
+        let at = members
+            .iter()
+            .position(|m| matches!(m, Self::Condition(c) if test(c)))?;
+        match members.remove(at) {
+            Self::Condition(c) => Some(c),
+            Self::Group { .. } => None,
+        }
+    }
+
+    /// Whether `record` passes: a condition as [`Condition::accepts`]; a group when all its
+    /// members pass, or with `OR` any; a group without members keeps every record.
+    fn accepts(&self, record: &Record) -> bool {
+        match self {
+            Self::Condition(c) => c.accepts(record),
+            Self::Group { members, .. } if members.is_empty() => true,
+            Self::Group { any: true, members } => members.iter().any(|m| m.accepts(record)),
+            Self::Group {
+                any: false,
+                members,
+            } => members.iter().all(|m| m.accepts(record)),
+        }
+    }
+}
+
+impl Condition {
     fn parse(key: &str, value: &Value) -> Self {
         let (op, negate, field) = PREFIXES
             .iter()
@@ -665,9 +880,90 @@ mod tests {
 
     #[test]
     fn filters_must_be_objects() {
-        assert_eq!(Condition::parse_all("FILTER", &json!([])), Ok(vec![]));
-        let e = Condition::parse_all("FILTER", &json!("ID=5")).unwrap_err();
+        let names = Names::default();
+        let empty = Filter::parse("FILTER", &json!([]), &names).unwrap();
+        assert!(empty.accepts(&record(json!({"ID": 1}))));
+        let e = Filter::parse("FILTER", &json!("ID=5"), &names).unwrap_err();
         assert_eq!(e.code, INVALID_ARG_VALUE);
+        let mut deep = json!({"ID": 1});
+        for _ in 0..=MAX_GROUP_DEPTH {
+            deep = json!({"0": deep});
+        }
+        assert!(Filter::parse("FILTER", &deep, &names).is_err());
+    }
+
+    #[test]
+    fn groups_combine_their_members_with_and_or_or() {
+        let names = Names::default();
+        let people = [
+            record(json!({"ID": 1, "NAME": "Ann", "LAST_NAME": ""})),
+            record(json!({"ID": 2, "NAME": "", "LAST_NAME": "Smith"})),
+            record(json!({"ID": 3, "NAME": "", "LAST_NAME": ""})),
+            record(json!({"ID": 4, "NAME": "Bob", "LAST_NAME": "Lee"})),
+        ];
+        let kept = |filter: Value| -> Vec<u64> {
+            let filter = Filter::parse("FILTER", &filter, &names).unwrap();
+            people
+                .iter()
+                .filter(|r| filter.accepts(r))
+                .map(|r| r["ID"].as_u64().unwrap())
+                .collect()
+        };
+        // crm.item.list's documented form: a group under "0" next to other conditions.
+        let or = json!({"logic": "OR", "0": {"!=NAME": ""}, "1": {"!=LAST_NAME": ""}});
+        assert_eq!(kept(json!({"0": or.clone()})), [1, 2, 4]);
+        assert_eq!(kept(json!({"0": or.clone(), "<ID": 4})), [1, 2]);
+        // crm.type.list's: a list of groups; `or` in any case.
+        assert_eq!(
+            kept(json!([{"logic": "or", "0": {"ID": 1}, "1": {"ID": 3}}])),
+            [1, 3]
+        );
+        // Nested: ID 4, or (no name and no last name).
+        let nested = json!({"logic": "OR", "0": {"ID": 4}, "1": {"NAME": "", "LAST_NAME": ""}});
+        assert_eq!(kept(json!({"0": nested})), [3, 4]);
+        // A group with flat keys is an OR of them too; an empty group keeps everything.
+        assert_eq!(kept(json!({"logic": "OR", "ID": 2, "NAME": "Bob"})), [2, 4]);
+        assert_eq!(kept(json!({"0": {"logic": "OR"}})), [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn names_map_request_spellings_to_record_keys() {
+        let spec = b24_spec::load_str(
+            "test.task.list.yaml",
+            "method: test.task.list
+scope: test
+summary: Test
+docs: https://apidocs.bitrix24.com/
+access: any user
+result: { type: array, items: Task }
+types:
+  Task:
+    select_names: upper_snake
+    fields:
+      id: id
+      responsibleId: id
+      status: { type: string, select_as: REAL_STATUS }
+",
+        )
+        .unwrap_or_else(|d| panic!("{d:?}"));
+        let names = Names::of(spec.find_type("Task"));
+        assert_eq!(names.key("RESPONSIBLE_ID"), "responsibleId");
+        assert_eq!(names.key("responsible_id"), "responsibleId");
+        assert_eq!(
+            (names.key("REAL_STATUS"), names.key("STATUS")),
+            ("status", "STATUS")
+        );
+        assert_eq!(names.request_name("status"), "REAL_STATUS");
+        assert_eq!(names.key("UF_CRM_TASK"), "UF_CRM_TASK");
+        let filter = Filter::parse("filter", &json!({"REAL_STATUS": 2, ">ID": 1}), &names).unwrap();
+        assert!(filter.accepts(&record(json!({"id": "2", "status": "2"}))));
+        assert!(!filter.accepts(&record(json!({"id": "2", "status": "3"}))));
+        let sel = Selection {
+            names: vec!["TITLE".into(), "REAL_STATUS".into()],
+            always: Vec::new(),
+            fields: names,
+        };
+        assert!(sel.keeps("status") && !sel.keeps("responsibleId"));
     }
 
     #[test]
@@ -732,6 +1028,7 @@ mod tests {
         let sel = |names: &[&str]| Selection {
             names: names.iter().map(|n| (*n).to_owned()).collect(),
             always: vec!["ID".into()],
+            fields: Names::default(),
         };
         let s = sel(&["NAME"]);
         assert!(s.keeps("ID") && s.keeps("NAME") && !s.keeps("LAST_NAME"));

@@ -7,13 +7,16 @@ use std::time::{Duration, SystemTime};
 
 use b24_client::SpecSource;
 use b24_spec::conform::{self, Mode};
-use b24_spec::{Diagnostic, Emulation, KeyPath, Shape, Spec, TypeKind, TypeRef};
+use b24_spec::{
+    Diagnostic, Emulation, EmulationKind, KeyPath, Reply, Shape, Spec, TypeKind, TypeRef,
+};
 
 use crate::auth::{Credentials, OAuthApp, Token, Webhook};
 use crate::clock::{Clock, Meter};
 use crate::emulate::Selection;
 use crate::fault::{Fault, FaultAnswer, Faults};
 use crate::fixture::{Fixture, FixtureError};
+use crate::handler::{Handler, HandlerCall, HandlerError};
 use crate::limits::{Bucket, Plan};
 
 /// User id of the default incoming webhook.
@@ -76,6 +79,8 @@ pub(crate) struct State {
     /// HTTP requests received, by lower-case method name ([`TOKEN_ENDPOINT`] for the OAuth
     /// token endpoint).
     pub requests: Mutex<BTreeMap<String, u64>>,
+    /// Tests' own answers, by lower-case method name.
+    pub handlers: BTreeMap<String, Handler>,
 }
 
 /// The key [`State::requests`] counts token endpoint requests under (not a method name).
@@ -236,6 +241,13 @@ pub struct EmulatorBuilder {
     token_lifetime: Option<Duration>,
     start_time: Option<SystemTime>,
     seed: u64,
+    handlers: BTreeMap<String, Handler>,
+}
+
+/// A method name as the emulator keys it: lower case, without `.json`.
+fn method_key(method: &str) -> String {
+    let key = method.to_ascii_lowercase();
+    key.strip_suffix(".json").unwrap_or(&key).to_owned()
 }
 
 impl EmulatorBuilder {
@@ -252,9 +264,48 @@ impl EmulatorBuilder {
     /// operating time, without making the answer wait.
     #[must_use]
     pub fn processing_time(mut self, method: &str, time: Duration) -> Self {
-        let key = method.to_ascii_lowercase();
-        let key = key.trim_end_matches(".json").to_owned();
-        self.processing.insert(key, time);
+        self.processing.insert(method_key(method), time);
+        self
+    }
+
+    /// Answers `method` with your own Rust code instead of its spec's `emulator:` section or
+    /// example: for a behaviour no section can declare, or one a test wants to control. The
+    /// spec still serves the method: authentication, scopes, limits, faults and the checks of
+    /// the declared parameters come first, and the handler runs only for a call that passes
+    /// them. It gets the parameters, the caller and the emulator's data ([`HandlerCall`]),
+    /// which it may change for later calls, and answers a `result` (a list is paged for a
+    /// `paged` method) or a [`HandlerError`]. What it answers is sent as it is, without being
+    /// checked against the result type. A second handler for the same method replaces the
+    /// first; [`build`](EmulatorBuilder::build) refuses a handler for a method no spec serves.
+    ///
+    /// Handlers are synchronous: the emulator holds its data for the whole call, so a call
+    /// reads and writes it as one step, like a call on the portal; an `async` handler could
+    /// not hold it across an `.await`.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use b24_emulator::{Emulator, HandlerError};
+    /// use serde_json::json;
+    ///
+    /// let running = Emulator::builder()
+    ///     .handler("im.user.get", |call| match call.param("ID") {
+    ///         Some(id) if id == 13 => Err(HandlerError::new("USER_NOT_EXISTS", "Unlucky")),
+    ///         _ => Ok(json!({ "id": call.caller(), "name": "Handled" })),
+    ///     })
+    ///     .build()?
+    ///     .start("127.0.0.1:0")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn handler<F>(mut self, method: &str, handler: F) -> Self
+    where
+        F: Fn(&mut HandlerCall<'_>) -> Result<serde_json::Value, HandlerError>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.handlers.insert(method_key(method), Arc::new(handler));
         self
     }
 
@@ -435,9 +486,19 @@ impl EmulatorBuilder {
             methods.insert(key, spec);
         }
 
+        for method in self.handlers.keys() {
+            if !methods.contains_key(method) {
+                return Err(EmulatorError::HandlerMethod {
+                    method: method.clone(),
+                });
+            }
+        }
         let fixture = self.fixture.unwrap_or_else(Fixture::builtin);
-        for spec in methods.values() {
-            check_fixture(spec, &fixture)?;
+        // A method a handler answers does not read its section's collections.
+        for (key, spec) in &methods {
+            if !self.handlers.contains_key(key) {
+                check_fixture(spec, &fixture)?;
+            }
         }
 
         let webhooks = if self.webhooks.is_empty() {
@@ -521,6 +582,7 @@ impl EmulatorBuilder {
                 processing: self.processing,
                 default_processing: self.default_processing.unwrap_or(DEFAULT_PROCESSING_TIME),
                 requests: Mutex::default(),
+                handlers: self.handlers,
             }),
         })
     }
@@ -543,6 +605,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("apps", &self.apps)
             .field("faults", &self.faults)
             .field("plan", &self.plan)
+            .field("handlers", &self.handlers.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }
@@ -573,7 +636,7 @@ fn check_fault(fault: &Fault, methods: &BTreeMap<String, Spec>) -> Result<(), Em
         Some(key) => {
             let declared = methods
                 .get(key.as_str())
-                .is_some_and(|spec| spec.errors.iter().any(|e| &e.code == code));
+                .is_some_and(|spec| spec.find_error(code).is_some());
             if !system && !declared {
                 return Err(unknown(
                     methods.get(key.as_str()).map_or(BATCH, |s| &s.method),
@@ -583,7 +646,7 @@ fn check_fault(fault: &Fault, methods: &BTreeMap<String, Spec>) -> Result<(), Em
         None => {
             if let Some(spec) = methods
                 .values()
-                .find(|spec| !system && !spec.errors.iter().any(|e| &e.code == code))
+                .find(|spec| !system && spec.find_error(code).is_none())
             {
                 return Err(unknown(&spec.method));
             }
@@ -648,19 +711,66 @@ fn check_fixture(spec: &Spec, fixture: &Fixture) -> Result<(), EmulatorError> {
             conform::check(spec, &ty, &value, Mode::Result).map_err(|m| mismatch(i, m))?;
         }
     }
+    if matches!(
+        emulation.kind,
+        Some(EmulationKind::Add | EmulationKind::Update | EmulationKind::Fields)
+    ) {
+        let name = format!(
+            "{}{}",
+            emulation.collection,
+            crate::write::USERFIELDS_SUFFIX
+        );
+        let definitions = fixture.collection(&name).unwrap_or_default();
+        if let Some((i, key)) = crate::describe::bad_definition(definitions) {
+            return Err(EmulatorError::FixtureMismatch {
+                method: spec.method.clone(),
+                record: format!("{name}[{i}]"),
+                path: key.to_owned(),
+                message: "a custom-field definition needs this field, as text".into(),
+            });
+        }
+    }
+    match emulation.kind {
+        // The description is the same for every request: check it as answered.
+        Some(EmulationKind::Fields) => {
+            let reply = emulation.reply(spec);
+            let description = crate::describe::description(spec, emulation, fixture);
+            let answer = crate::emulate::wrap(reply.as_ref(), description);
+            return conform::check(spec, &spec.result.ty, &answer, Mode::Result).map_err(|m| {
+                EmulatorError::FixtureMismatch {
+                    method: spec.method.clone(),
+                    record: format!(
+                        "{}{}",
+                        emulation.collection,
+                        crate::write::USERFIELDS_SUFFIX
+                    ),
+                    path: m.path.to_string(),
+                    message: m.message,
+                }
+            });
+        }
+        // Writes answer an id, `true` or the record, which the record type check covers.
+        Some(EmulationKind::Add | EmulationKind::Update | EmulationKind::Delete) => return Ok(()),
+        Some(EmulationKind::List | EmulationKind::Get) | None => {}
+    }
     // Writes answer `true`, and grouped answers are keyed by the request: no item to check.
     if !emulation.set.is_empty() || emulation.group.is_some() {
         return Ok(());
     }
+    let reply = emulation.reply(spec);
     // Every answer the section can give, each checked against the result type the request
     // that gets it selects (`by_param`): the answer with no parameters, with each `when` case,
     // and with each result case. Each with every field and with only those `select` keeps.
-    let selections = match &emulation.select {
-        Some(select) => vec![
+    let selections = match emulation.select_param(spec) {
+        Some(_) => vec![
             None,
             Some(Selection {
                 names: Vec::new(),
-                always: select.always.clone(),
+                always: emulation
+                    .select
+                    .as_ref()
+                    .map_or_else(Vec::new, |s| s.always.clone()),
+                fields: Default::default(),
             }),
         ],
         None => vec![None],
@@ -678,14 +788,24 @@ fn check_fixture(spec: &Spec, fixture: &Fixture) -> Result<(), EmulatorError> {
                 .map(crate::emulate::text_of)
         });
         let ty = conform::result_type(spec, &params);
-        let list = match &form.shape {
-            Some(Shape::One) => false,
-            Some(Shape::List) => true,
-            Some(Shape::KeyedBy(_)) => false,
-            None => spec.paged || matches!(spec.result.ty.kind, TypeKind::Array(_)),
+        // A wrapped answer (`{"item": …}`) is checked inside its wrapper.
+        let wrapped = reply.as_ref().and_then(Reply::wrapper).is_some();
+        let ty = if wrapped {
+            crate::emulate::answer_type(spec, reply.as_ref())
+        } else {
+            ty
         };
-        // A paged method's records, also inside the result's field that holds them.
-        let ty = match (list, spec.list_type()) {
+        let list = match (&form.shape, emulation.kind) {
+            (Some(Shape::One), _) => false,
+            (Some(Shape::List), _) => true,
+            (Some(Shape::KeyedBy(_)), _) => false,
+            (None, Some(EmulationKind::List)) => true,
+            (None, Some(EmulationKind::Get)) => false,
+            (None, _) => spec.paged || matches!(spec.result.ty.kind, TypeKind::Array(_)),
+        };
+        // A paged method's records inside the result's field that holds them (`paged: { items
+        // }`), where no kind's wrapper said so.
+        let ty = match (list && !wrapped, spec.list_type()) {
             (true, Some(list)) => list,
             _ => ty,
         };
@@ -819,6 +939,15 @@ pub enum EmulatorError {
     #[error("fault rule for `{method}`: no spec serves that method")]
     FaultMethod {
         /// The method as given.
+        method: String,
+    },
+    /// A handler is given for a method no spec serves.
+    #[error(
+        "handler for `{method}`: no spec serves that method; add its spec with \
+         `EmulatorBuilder::specs` or `spec`"
+    )]
+    HandlerMethod {
+        /// The method, in lower case.
         method: String,
     },
     /// A fault answers with a code that is neither a system code nor declared by the method.

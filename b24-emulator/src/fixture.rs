@@ -10,6 +10,9 @@ pub type Record = Map<String, Value>;
 /// The built-in fixture: users 1 (an administrator, the default caller) and 5 (the user of the
 /// documented `im.user.get` example).
 const BUILTIN_JSON: &str = include_str!("../fixtures/default.json");
+/// The built-in CRM and task records: deals, contacts, companies, leads, smart-process items,
+/// statuses and tasks, each with the definitions of its custom fields (`deals_userfields`, …).
+const BUILTIN_CRM_JSON: &str = include_str!("../fixtures/crm.json");
 
 /// Named collections of records, e.g. `users`.
 ///
@@ -24,13 +27,19 @@ const BUILTIN_JSON: &str = include_str!("../fixtures/default.json");
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fixture {
     collections: BTreeMap<String, Vec<Record>>,
+    /// The next id to give a new record, by collection, once one was given: ids are never
+    /// given twice, even after the record with the highest id is deleted.
+    next_ids: BTreeMap<String, u64>,
 }
 
 impl Fixture {
     /// The fixture shipped with the crate, which the emulator uses unless told otherwise.
     pub fn builtin() -> Self {
-        // The shipped file is checked by this crate's tests, so it always parses.
-        Self::from_json_str(BUILTIN_JSON).unwrap_or_default()
+        // The shipped files are checked by this crate's tests, so they always parse.
+        let crm = Self::from_json_str(BUILTIN_CRM_JSON).unwrap_or_default();
+        Self::from_json_str(BUILTIN_JSON)
+            .unwrap_or_default()
+            .overlay(crm)
     }
 
     /// A fixture without any collection.
@@ -107,11 +116,31 @@ impl Fixture {
         self.collections.get_mut(name)?.get_mut(index)
     }
 
-    /// The records of collection `name`, to change (see [`Emulator::edit_fixture`]).
+    /// The records of collection `name`, to change (see [`Emulator::edit_fixture`]): what a
+    /// [handler](crate::EmulatorBuilder::handler) writes there, later calls read.
     ///
     /// [`Emulator::edit_fixture`]: crate::Emulator::edit_fixture
     pub fn collection_mut(&mut self, name: &str) -> Option<&mut Vec<Record>> {
         self.collections.get_mut(name)
+    }
+
+    /// A new id for a record of collection `name`, whose ids are in field `id_field`: one
+    /// more than the highest id the collection holds or has given, so no id is given twice,
+    /// as the portal's auto-increment keys. Ids compare as whole numbers (`5` and `"5"`);
+    /// other values are skipped.
+    pub fn next_id(&mut self, name: &str, id_field: &str) -> u64 {
+        let highest = self
+            .collection(name)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|r| r.get(id_field).and_then(b24_spec::conform::integer_of))
+            .filter_map(|id| u64::try_from(id).ok())
+            .max()
+            .unwrap_or(0);
+        let given = self.next_ids.get(name).copied().unwrap_or(0);
+        let id = highest.saturating_add(1).max(given);
+        self.next_ids.insert(name.to_owned(), id.saturating_add(1));
+        id
     }
 
     /// The records of collection `name`, if there is one.
@@ -163,7 +192,13 @@ mod tests {
     #[test]
     fn the_builtin_fixture_parses_and_has_the_documented_users() {
         let builtin = Fixture::from_json_str(BUILTIN_JSON).expect("built-in fixture");
-        assert_eq!(builtin, Fixture::builtin());
+        let crm = Fixture::from_json_str(BUILTIN_CRM_JSON).expect("built-in CRM fixture");
+        assert_eq!(builtin.clone().overlay(crm.clone()), Fixture::builtin());
+        // The two files name different collections.
+        assert!(
+            crm.collections()
+                .all(|(name, _)| builtin.collection(name).is_none())
+        );
         let ids: Vec<_> = builtin
             .collection("users")
             .unwrap()
@@ -217,6 +252,68 @@ mod tests {
             Fixture::from_yaml_str("list.yaml", "- 1\n"),
             Err(FixtureError::NotAnObject)
         ));
+    }
+
+    #[test]
+    fn the_crm_records_agree_with_their_statuses_and_custom_fields() {
+        let f = Fixture::builtin();
+        let statuses = f.collection("statuses").unwrap();
+        let has_status = |entity: &str, id: &Value| {
+            statuses
+                .iter()
+                .any(|s| s["ENTITY_ID"] == entity && &s["STATUS_ID"] == id)
+        };
+        for deal in f.collection("deals").unwrap() {
+            let entity = match deal["CATEGORY_ID"].as_str() {
+                Some("0") => "DEAL_STAGE".to_owned(),
+                Some(c) => format!("DEAL_STAGE_{c}"),
+                None => panic!("deal {} has no category", deal["ID"]),
+            };
+            assert!(has_status(&entity, &deal["STAGE_ID"]), "{}", deal["ID"]);
+            assert!(has_status("DEAL_TYPE", &deal["TYPE_ID"]), "{}", deal["ID"]);
+            assert!(has_status("SOURCE", &deal["SOURCE_ID"]), "{}", deal["ID"]);
+        }
+        for lead in f.collection("leads").unwrap() {
+            assert!(has_status("STATUS", &lead["STATUS_ID"]), "{}", lead["ID"]);
+        }
+        for item in f.collection("items").unwrap() {
+            let entity = format!(
+                "DYNAMIC_{}_STAGE_{}",
+                item["entityTypeId"], item["categoryId"]
+            );
+            assert!(has_status(&entity, &item["stageId"]), "{}", item["id"]);
+        }
+        // Every `UF_` key of a CRM record is a custom field its collection defines.
+        for name in ["deals", "contacts", "companies", "leads"] {
+            let defined: Vec<&Value> = f
+                .collection(&format!("{name}_userfields"))
+                .unwrap()
+                .iter()
+                .map(|d| &d["FIELD_NAME"])
+                .collect();
+            assert!(!defined.is_empty(), "{name}");
+            for record in f.collection(name).unwrap() {
+                for key in record.keys().filter(|k| k.starts_with("UF_")) {
+                    assert!(
+                        defined.contains(&&Value::from(key.as_str())),
+                        "{name}: {key}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn new_ids_are_never_given_twice() {
+        let mut record = Record::new();
+        record.insert("ID".into(), Value::from("41"));
+        let mut f = Fixture::empty().with_collection("deals", vec![record]);
+        assert_eq!(f.next_id("deals", "ID"), 42);
+        assert_eq!(f.next_id("deals", "ID"), 43);
+        // Removing the highest record does not give its id again.
+        f.collection_mut("deals").unwrap().clear();
+        assert_eq!(f.next_id("deals", "ID"), 44);
+        assert_eq!(f.next_id("tasks", "id"), 1);
     }
 
     #[test]

@@ -71,8 +71,11 @@
 //!   positional parameters, keyed `0`, `1`, …. Each declared parameter that is present must
 //!   have its declared type (form-style strings such as `"5"` count as numbers) and respect
 //!   `min`; required ones must be present; parameters the method does not declare are
-//!   ignored, as the portal ignores them. A bad value answers with the parameter's `invalid`
-//!   code, or HTTP 400 `INVALID_ARG_VALUE`.
+//!   ignored, as the portal ignores them. An input object (a `fields` object) may hold only
+//!   its type's fields and custom `UF_…` ones, with every required field. A bad value answers
+//!   with the parameter's `invalid` code, or HTTP 400 `INVALID_ARG_VALUE`. A request that
+//!   sends no parameter of a `one_of_required` group (`MESSAGE` or `ATTACH`) answers with the
+//!   group's `invalid` code, or `INVALID_ARG_VALUE`.
 //! - **Requests it cannot read** (malformed JSON or multipart, a JSON body that is a string,
 //!   a number or a boolean, a multipart file part: no emulated method takes a file) answer
 //!   HTTP 400 `ERROR_BAD_REQUEST` with a description.
@@ -133,6 +136,11 @@
 //! spec's `doc`. Inside `batch`, `insufficient_scope` has an empty description, as the batch
 //! page shows.
 //!
+//! Errors a spec declares with an empty code (under `errors: "":`, told apart by their
+//! description) answer `{"error": "", "error_description": "<the description>"}` with their
+//! status, the description exactly as the spec keys it. The `emulator:` section (`not_found:`,
+//! `refuse.error`), a parameter's `invalid:` and [`Fault::error`] name one by its `rust_name`.
+//!
 //! # Error codes of the emulator's own
 //!
 //! Where Bitrix24 documents nothing for a situation, the emulator answers with codes of its own,
@@ -141,9 +149,9 @@
 //! | Code | Status | When |
 //! | --- | --- | --- |
 //! | `ERROR_METHOD_NOT_FOUND` | 404 | no spec serves the method, or the path is not a REST path |
-//! | `INVALID_ARG_VALUE` | 400 | a parameter is missing or wrong and its spec names no `invalid` code; a `batch` without `cmd` or with a command that is not a string |
+//! | `INVALID_ARG_VALUE` | 400 | a parameter is missing or wrong and its spec names no `invalid` code; no parameter of a `one_of_required` group is sent and the group names no code; a `batch` without `cmd` or with a command that is not a string |
 //! | `ERROR_BAD_REQUEST` | 400, 405, 413 | the request cannot be read: malformed JSON, a JSON body that is neither an object nor a list, a multipart file part, `.xml`, another HTTP verb than GET/POST, a body over 16 MiB |
-//! | `ERROR_NOT_FOUND` | 400 | the spec's `emulator:` picked no record for a one-record answer or a write, names no `not_found` code, and the result type has no "no value" marker |
+//! | `ERROR_NOT_FOUND` | 400 | the spec's `emulator:` picked no record for a one-record answer or a write, names no `not_found` error (nor, for `kind: get`, `update` and `delete`, declares the CRM's "Not found" with the empty code), and the result type has no "no value" marker |
 //! | `ERROR_NOT_EMULATED` | 501 | the spec has neither `emulator:` nor an example response |
 //!
 //! System codes it answers with their documented status: `NO_AUTH_FOUND` (401),
@@ -159,7 +167,14 @@
 //! default caller; 5, the documented example user; 8, deactivated; 9, an extranet user; 11, a
 //! bot), the same people in the `user.*` shape in `portal_users`, a department tree in
 //! `departments` and `im_departments`, chats in `chats` with their members in
-//! `chat_members`, and per-user `counters` and `recent` conversations.
+//! `chat_members`, and per-user `counters` and `recent` conversations. Its CRM and task part
+//! (`fixtures/crm.json`) holds invented `deals` (general funnel and funnel 1), `contacts`,
+//! `companies`, `leads`, `items` of smart process 1038, `statuses` (stages, lead statuses,
+//! deal types, sources and the other status lists their records use) and `tasks`, in the
+//! shapes `crm.*.get`, `crm.item.get`, `crm.status.list` and `tasks.task.get` answer; the
+//! custom fields of each collection are defined in `<collection>_userfields`
+//! (`deals_userfields`), shaped like the items of `crm.deal.userfield.list`, and its records
+//! carry values for them.
 //!
 //! At build time the emulator refuses a fixture that lacks a collection a spec reads, and
 //! checks every record against the spec's `record:` type and, as the method answers it,
@@ -167,8 +182,9 @@
 //! `by_param` result takes, the fewest fields a `select` keeps) against the type that request
 //! selects, so emulated answers always decode with the generated types.
 //!
-//! Besides picking records by the caller, by parameters and by Bitrix24 filter objects, the
-//! sections answer `select` (only the named fields, with the `*` and `UF_*` masks), search
+//! Besides picking records by the caller, by parameters and by Bitrix24 filter objects (with
+//! nested `AND`/`OR` groups), and sorting them by a field or by every key of an order object,
+//! the sections answer `select` (only the named fields, with the `*` and `UF_*` masks), search
 //! text in several fields (`user.search`'s `FIND`), and leave records out by parameter
 //! switches (`im.recent.get`'s `SKIP_*` and `ONLY_OPENLINES`). What they cannot express is
 //! listed under "Current limitations" in `docs/spec-format.md`. Each
@@ -181,7 +197,55 @@
 //! # Your own methods
 //!
 //! Pass your crate's generated `SPECS` to [`EmulatorBuilder::specs`] and add their collections
-//! to the fixture; the emulator then serves your methods too.
+//! to the fixture; the emulator then serves your methods too. Most methods are CRUD over a
+//! collection, and a section of one or two lines serves them:
+//! `emulator: { kind: get, collection: deals }` (`list`, `get`, `add`, `update`, `delete`,
+//! `fields`; see "Emulator" in `docs/spec-format.md` for the conventions each reads from the
+//! spec). Writes are seen by later calls, also inside one `batch`.
+//!
+//! # Your own answers
+//!
+//! A test that needs a behaviour no section declares, or wants to control one, answers the
+//! method with a Rust closure: [`EmulatorBuilder::handler`]. It gets the checked parameters,
+//! the caller and the emulator's data ([`HandlerCall`]), may change the data for later calls,
+//! and answers a result or a [`HandlerError`]. It replaces the spec's section and example; the
+//! spec still decides authentication, scopes and which parameters are valid. Answers without a
+//! handler or a section come from the spec's example.
+//!
+//! # The `emulator:` keys, reviewed
+//!
+//! The section is kept small on purpose: a key must say something about the portal that the
+//! spec does not already say, and be worth more than a handler. Handlers are no substitute for
+//! the keys the shipped specs use, though: `b24 serve` serves clients in any language, which
+//! cannot pass Rust closures, so a shipped method must be served by its section alone. Of the
+//! keys before the kinds, three were folded and the others kept (the count is of the 18
+//! shipped specs using each):
+//!
+//! | key | specs | decision | why |
+//! | --- | --- | --- | --- |
+//! | `lookup` | 1 | folded into `kind: get` | "the record whose id a parameter names" is what `get` is; the parameter and field named `id` are found by convention, and `id: { absent: caller }` keeps `im.user.get`'s one departure |
+//! | `filter` | 2 | folded into `kind: list` | a filter parameter is declared `type: filter` already; naming it again said nothing new |
+//! | `sort` | 3 | folded into `kind: list` | all three name the parameters `sort` and `order`; the list kind reads them by those names, and also the `order` object the CRM lists take |
+//! | `collection`, `record` | 18, 8 | kept | where the records are and what type they have are facts of the fixture, not of the spec |
+//! | `caller` | 8 | kept | "the caller's own record" is the commonest pick of the `im.*` methods |
+//! | `match` | 8 | kept, extended | top-level parameters filtering by equality (`UF_DEPARTMENT`, `entityTypeId`); `add` now writes them into the new record, so one line scopes a `crm.item.*` family |
+//! | `select` | 2 | kept, `param` now optional | the parameter is found by convention; `always` (the fields answered whatever is selected) is a fact no type states |
+//! | `search` | 1 | kept | `user.search`'s `FIND` looks for text at word starts in fields the docs list; no convention can tell which fields, so a kind would need this key anyway |
+//! | `group` | 1 | kept | an answer keyed by the values of a list parameter (`im.department.employees.get`) is a shape no CRUD kind has; a kind for it would be this key under another name |
+//! | `when` | 4 | kept | answers whose shape a switch parameter changes (`RESULT_TYPE`, `USER_DATA`, `SKIP_*`) |
+//! | `shape`, `value`, `fields`, `omit` | 1, 3, 2, 4 | kept | projections the `im.*` answers need: keyed by id, one field of the record, renamed fields, fields other methods send |
+//! | `join` | 1 | kept | a relation between two collections (`im.department.get`'s head); the data is in the fixture, only the link is declared |
+//! | `exclude`, `only` | 1 | kept | `im.recent.get`'s switches leave out records by fixed values, which neither `match` (parameters) nor a filter (the caller's conditions) expresses |
+//! | `set` | 3 | kept, extended | writes the caller's record (`im.user.status.*`); now also what `add` and `update` stamp (`DATE_MODIFY`, `MODIFY_BY_ID`), with the new source `{ caller: true }` |
+//! | `refuse` | 2 | kept | callers the portal turns away by their account (extranet users, bots) |
+//! | `not_found` | 2 | kept | the documented error for a missing record; the kinds default to the CRM's "Not found" (empty code) |
+//! | `kind` | new | | the six CRUD kinds, each a set of conventions |
+//! | `id` | new | | where a kind's id is, when not in the parameter and field named `id` (`taskId`) |
+//! | `defaults` | new | | what the portal fills in when `add` leaves a field out (`STAGE_ID`, `ASSIGNED_BY_ID`) |
+//!
+//! So the section has 21 top-level keys, as many as before the kinds, and serves six kinds
+//! more; custom fields need none, as their definitions are fixture data
+//! (`<collection>_userfields`).
 
 #![warn(missing_docs)]
 
@@ -190,15 +254,18 @@ mod auth;
 mod batch;
 mod call;
 mod clock;
+mod describe;
 mod emulate;
 mod emulator;
 mod envelope;
 mod fault;
 mod fixture;
+mod handler;
 mod limits;
 mod oauth;
 mod request;
 mod server;
+mod write;
 
 pub use auth::OAuthApp;
 pub use emulator::{
@@ -208,6 +275,7 @@ pub use emulator::{
 };
 pub use fault::{Fault, FaultAnswer};
 pub use fixture::{Fixture, FixtureError, Record};
+pub use handler::{HandlerCall, HandlerError};
 pub use limits::Plan;
 pub use server::RunningEmulator;
 

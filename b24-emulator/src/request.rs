@@ -87,6 +87,11 @@ impl Params {
         self.map
     }
 
+    /// Every parameter, as read.
+    pub fn as_map(&self) -> &Map<String, Value> {
+        &self.map
+    }
+
     /// Every parameter, for substitution inside `batch` commands.
     pub fn map_mut(&mut self) -> &mut Map<String, Value> {
         &mut self.map

@@ -94,13 +94,15 @@ fn json_value() -> impl Strategy<Value = Value> {
             "NAME",
             "*",
             "son",
+            "OR",
         ])
         .prop_map(Value::from),
     ];
     leaf.prop_recursive(3, 24, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::btree_map("[>=<!%@]{0,2}[A-Za-z_]{1,8}", inner, 0..4)
+            // Field names behind operators, and the keys of nested filter groups.
+            prop::collection::btree_map("[>=<!%@]{0,2}[A-Za-z_]{1,8}|[0-9]|logic", inner, 0..4)
                 .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })

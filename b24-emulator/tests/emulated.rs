@@ -300,6 +300,69 @@ async fn select_answers_only_the_selected_fields() {
 }
 
 #[tokio::test]
+async fn custom_fields_are_filtered_and_selected_like_other_fields() {
+    // `PortalUser` keeps every `UF_` key it does not declare: the portal's own profile fields.
+    let builtin = Fixture::builtin();
+    let users: Vec<Record> = builtin
+        .collection("portal_users")
+        .unwrap()
+        .iter()
+        .map(|user| {
+            let mut user = user.clone();
+            let badge = match user["ID"].as_str() {
+                Some("4") => json!("B-4"),
+                Some("5") => json!("B-5"),
+                _ => json!(""),
+            };
+            user.insert("UF_USR_1700000000001".into(), badge);
+            user
+        })
+        .collect();
+    let running =
+        start(Emulator::builder().fixture(builtin.with_collection("portal_users", users))).await;
+    let hook = running.webhook_url();
+    let keys = |answer: &(u16, Value)| -> Vec<Vec<String>> {
+        ok(answer)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_object().unwrap().keys().cloned().collect())
+            .collect()
+    };
+    // By a condition on the custom field, answering only it (and `ID`), from a PHP form.
+    let badges = post_form(
+        &format!("{hook}user.get"),
+        "FILTER[%UF_USR_1700000000001]=b-&select[]=UF_USR_1700000000001",
+    )
+    .await;
+    assert_eq!(ids(ok(&badges), "ID"), ["4", "5"]);
+    assert_eq!(keys(&badges)[0], ["ID", "UF_USR_1700000000001"]);
+    let one = post_json(
+        &format!("{hook}user.get"),
+        &json!({"FILTER": {"UF_USR_1700000000001": "B-5"}, "select": ["ID", "UF_*"]}),
+    )
+    .await;
+    assert_eq!(ids(ok(&one), "ID"), ["5"]);
+    assert_eq!(ok(&one)[0]["UF_USR_1700000000001"], "B-5");
+    // A name no pattern of `PortalUser` matches is refused, in `select` and in `FILTER`.
+    let bad = post_json(
+        &format!("{hook}user.get"),
+        &json!({"select": ["ID", "USR_BADGE"]}),
+    )
+    .await;
+    assert_eq!(error(&bad), (400, "INVALID_ARG_VALUE"));
+    assert!(
+        bad.1["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("a custom field (UF_*)"),
+        "{}",
+        bad.1
+    );
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
 async fn user_get_refuses_non_object_filters() {
     let running = start(Emulator::builder()).await;
     let hook = running.webhook_url();

@@ -86,8 +86,8 @@ errors:
   WIDGET_ID: { status: 422, doc: The widget id is not a number }
   NO_WIDGET: { status: 404, doc: There is no such widget }
 emulator:
+  kind: get
   collection: widgets
-  lookup: { param: id, field: id }
   not_found: NO_WIDGET
 "#;
 
@@ -162,7 +162,7 @@ async fn own_specs_are_served_from_own_collections() {
     let api = e.api().unwrap();
     assert_eq!((api.code.code_str(), api.status), ("WIDGET_ID", 422));
 
-    // No lookup value and no `absent: caller`: nothing can match.
+    // No id and no `absent: caller`: nothing can match.
     let e = client
         .call_raw("acme.widget.get", params(json!({})))
         .await

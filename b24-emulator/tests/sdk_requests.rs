@@ -1,5 +1,8 @@
 //! Requests exactly as the official SDKs (`@bitrix24/b24jssdk`, `b24pysdk`) and fast_bitrix24
 //! send them, byte for byte over a plain TCP connection, and the answers a portal gives them.
+//! Their list helpers send `order` as an object of field → direction to every list method
+//! (fast_bitrix24's `get_all`, b24jssdk's `callList`), also where a method documents `sort`
+//! plus a direction.
 //!
 //! How each client writes a call (read from their sources):
 //!
@@ -23,7 +26,7 @@
 
 mod common;
 
-use b24_emulator::{Emulator, RunningEmulator};
+use b24_emulator::{Emulator, Fixture, RunningEmulator};
 use common::{http_request, raw};
 use serde_json::{Value, json};
 
@@ -339,6 +342,102 @@ async fn what_the_sdks_also_send() {
         answer["result"]["result_total"],
         json!({"req_0": 0, "req_1": 0})
     );
+}
+
+/// 60 departments (in place of the built-in ones), listed from the highest id down, every
+/// third with sort index 100 (the rest 500), so an order the request asks for shows.
+fn many_departments() -> Fixture {
+    let records = (2..=61)
+        .rev()
+        .map(|id| {
+            let sort = if id % 3 == 0 { 100 } else { 500 };
+            let record = json!({"ID": id.to_string(), "NAME": format!("Team {id:02}"), "SORT": sort, "PARENT": "1"});
+            record.as_object().unwrap().clone()
+        })
+        .collect();
+    Fixture::builtin().with_collection("departments", records)
+}
+
+/// Item 2 of issue 10: fast_bitrix24's `get_all` sends `{"order": {"ID": "ASC"}}` with every
+/// list method, on the first page as JSON and on the next ones inside a batch as
+/// `order[ID]=ASC`, although `department.get` and `user.get` document `sort` plus a direction.
+/// The portal takes it, and so does the emulator: the list comes sorted by its keys.
+#[tokio::test]
+async fn fast_bitrix24_get_all_sends_an_order_object() {
+    let running = common::start(Emulator::builder().fixture(many_departments())).await;
+    let body = r#"{"order": {"ID": "ASC"}}"#;
+    let (status, first) = raw(running.addr(), &fast_bitrix24("department.get", body)).await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(ids(&first["result"], "ID"), (2..=51).collect::<Vec<_>>());
+    assert_eq!((&first["total"], &first["next"]), (&json!(60), &json!(50)));
+
+    let batch =
+        r#"{"halt": 0, "cmd": {"cmd0000000000": "department.get?order[ID]=ASC&start=50&"}}"#;
+    let (status, answer) = raw(running.addr(), &fast_bitrix24("batch", batch)).await;
+    assert_eq!(status, 200, "{answer}");
+    let result = &answer["result"];
+    assert_eq!(result["result_error"], json!([]), "{answer}");
+    assert_eq!(
+        ids(&result["result"]["cmd0000000000"], "ID"),
+        (52..=61).collect::<Vec<_>>()
+    );
+    assert_eq!(result["result_total"]["cmd0000000000"], 60);
+
+    // The object's keys are the sort keys in order, directions in any case: sort index
+    // descending, then the name.
+    let body = r#"{"order": {"SORT": "desc", "NAME": "asc"}, "start": 0}"#;
+    let (status, answer) = raw(running.addr(), &fast_bitrix24("department.get", body)).await;
+    assert_eq!(status, 200, "{answer}");
+    let got = ids(&answer["result"], "ID");
+    assert_eq!(&got[..3], [2, 4, 5], "{answer}");
+    assert!(got[..40].iter().all(|id| id % 3 != 0), "{got:?}");
+    // user.get the same way, its first and only page; a second one comes back empty.
+    let body = r#"{"order": {"ID": "ASC"}}"#;
+    let (status, users) = raw(running.addr(), &fast_bitrix24("user.get", body)).await;
+    assert_eq!(status, 200, "{users}");
+    assert_eq!(ids(&users["result"], "ID"), [1, 4, 5, 6, 7, 8, 9]);
+    let batch = r#"{"halt": 0, "cmd": {"cmd0000000000": "user.get?order[ID]=ASC&start=50&"}}"#;
+    let (status, answer) = raw(running.addr(), &fast_bitrix24("batch", batch)).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["result"]["result"]["cmd0000000000"], json!([]));
+    assert_eq!(answer["result"]["result_total"]["cmd0000000000"], 7);
+}
+
+/// b24jssdk v2's `callList`/`fetchList` (the list helpers `user.get`'s page recommends) send an
+/// order object, a filter past the last id seen and `start=-1`, page after page.
+#[tokio::test]
+async fn js_sdk_call_list_sends_an_order_object() {
+    let running = running().await;
+    let body = r#"{"order":{"ID":"DESC"},"filter":{">ID":0},"start":-1}"#;
+    let (status, answer) = raw(running.addr(), &js_sdk(HOOK, "user.get", body)).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(ids(&answer["result"], "ID"), [9, 8, 7, 6, 5, 4, 1]);
+    assert_eq!(answer["total"], 0);
+    let body = r#"{"order":{"ID":"ASC"},"filter":{">ID":0},"start":-1}"#;
+    let (status, answer) = raw(running.addr(), &js_sdk(HOOK, "user.get", body)).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(ids(&answer["result"], "ID"), [1, 4, 5, 6, 7, 8, 9]);
+    let body = r#"{"order":{"ID":"ASC"},"filter":{">ID":9},"start":-1}"#;
+    let (status, answer) = raw(running.addr(), &js_sdk(HOOK, "user.get", body)).await;
+    assert_eq!((status, &answer["result"]), (200, &json!([])), "{answer}");
+    // What the documented `sort` + `order` pair sends keeps working, and a wrong direction
+    // or a field the record lacks is refused as before.
+    let body = r#"{"sort":"LAST_NAME","order":"desc","start":-1}"#;
+    let (status, answer) = raw(running.addr(), &js_sdk(HOOK, "user.get", body)).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(ids(&answer["result"], "ID"), [5, 8, 1, 7, 4, 9, 6]);
+    for body in [
+        r#"{"order":{"ID":"UP"}}"#,
+        r#"{"order":{"AGE":"ASC"}}"#,
+        r#"{"order":"UP"}"#,
+    ] {
+        let (status, answer) = raw(running.addr(), &js_sdk(HOOK, "user.get", body)).await;
+        assert_eq!(
+            (status, &answer["error"]),
+            (400, &json!("INVALID_ARG_VALUE")),
+            "{body}"
+        );
+    }
 }
 
 /// Requests the REST docs' "How to call" pages show, or PHP clients write, that a portal

@@ -10,11 +10,17 @@ use std::collections::HashSet;
 use crate::diag::Ctxt;
 use crate::items;
 use crate::model::{EnumDef, Spec, TypeDef, TypeKind};
+
 use crate::names::invalid_ident_reason;
 use crate::path::KeyPath;
+pub use custom::is_custom_field_name;
+pub(crate) use custom::{CUSTOM, set};
 
-mod errors;
+mod custom;
+pub(crate) mod errors;
 mod example;
+mod groups;
+mod inputs;
 mod names;
 mod paging;
 mod result;
@@ -22,6 +28,8 @@ mod types;
 
 use errors::{emulation, error_codes};
 use example::{example_params, example_response};
+use groups::one_of_required;
+use inputs::{field_options, fields_of_kind, input_and_output_types};
 use names::{enums_of, fields_of, item_names, names, param_names};
 use result::result_choice;
 use types::{
@@ -31,16 +39,24 @@ use types::{
 /// Checks of the type library `file`, with every library's types and named enums (`all`,
 /// `all_enums`) visible by name and sharing one module.
 pub(crate) fn library(cx: &mut Ctxt, file: &str, all: &[TypeDef], all_enums: &[EnumDef]) {
-    let shared = items::shared(all, all_enums, std::iter::empty());
+    let shared = items::shared(all, all_enums, &[], std::iter::empty());
     item_names(cx, file, &shared.iter().collect::<Vec<_>>());
     enums_of(cx, shared.iter().filter(|i| i.file == file));
     let own: Vec<&TypeDef> = all.iter().filter(|t| t.file == file).collect();
     fields_of(cx, own.iter().copied());
+    field_options(cx, own.iter().copied());
+    for t in &own {
+        custom::record(cx, t);
+    }
     let defined: HashSet<&str> = all.iter().map(|t| t.name.as_str()).collect();
     let enum_names: Vec<&str> = all_enums.iter().map(|e| e.name.as_str()).collect();
-    for f in own.iter().flat_map(|t| &t.fields) {
-        named_type_exists(cx, &defined, &enum_names, &f.ty);
-        parameter_only_types(cx, &f.ty, "a field");
+    let find = |name: &str| all.iter().find(|t| t.name == name);
+    for t in &own {
+        for f in &t.fields {
+            named_type_exists(cx, &defined, &enum_names, &f.ty);
+            parameter_only_types(cx, &f.ty, "a field");
+            fields_of_kind(cx, t, &f.ty, &find);
+        }
     }
     let all: Vec<&TypeDef> = all.iter().collect();
     cycles_in(cx, &own, &all);
@@ -51,7 +67,13 @@ pub(crate) fn spec(cx: &mut Ctxt, spec: &Spec) {
     method_name(cx, spec);
     param_names(cx, spec);
     names(cx, spec, &items);
+    for t in &spec.types {
+        custom::record(cx, t);
+    }
     references(cx, spec);
+    input_and_output_types(cx, spec);
+    field_options(cx, spec.types.iter());
+    one_of_required(cx, spec);
     cycles(cx, spec);
     error_codes(cx, spec);
     emulation(cx, spec);

@@ -13,14 +13,17 @@ use crate::items::{self, Def, MethodItems};
 use crate::model::Spec;
 use crate::names::ident;
 
+mod builder;
 mod contract;
 mod docs;
 mod enums;
 mod errors;
 mod filter;
+mod input;
 mod paging;
 mod request;
 mod result;
+mod sets;
 mod types;
 
 pub use contract::SAMPLES_PER_SHAPE;
@@ -28,6 +31,7 @@ use contract::contract_test;
 use docs::{doc_lines, module_docs};
 use enums::enum_def;
 use errors::error_enum;
+use input::input_def;
 use request::{call_def, client_fn, client_fn_decl, request_def};
 use result::result_enum;
 use types::type_def;
@@ -130,15 +134,17 @@ pub fn generate(set: &SpecSet, options: &Options) -> TokenStream {
     } else {
         quote!()
     };
-    let shared_items = items::shared(&set.shared, &set.shared_enums, &set.specs);
+    let shared_items = items::shared(&set.shared, &set.shared_enums, &set.sets, &set.specs);
     let shared = if shared_items.is_empty() {
         quote!()
     } else {
         let module = ident(crate::SHARED_MODULE);
         let defs = shared_items.iter().map(|item| match item.def {
             Def::Object(t) => type_def(t, rt),
+            Def::Input(t) => input_def(t, rt),
             Def::Enum(e) => enum_def(e, rt),
-            // Only object types and enums are shared.
+            Def::CustomFieldSet(set) => sets::set_def(set, rt),
+            // Only object types, enums and custom field sets are shared.
             Def::Request
             | Def::Call
             | Def::Error
@@ -147,8 +153,8 @@ pub fn generate(set: &SpecSet, options: &Options) -> TokenStream {
             | Def::FilterCmp(_) => quote!(),
         });
         quote! {
-            /// Types that several methods share, from the type libraries of the spec set;
-            /// each is generated once.
+            /// Types that several methods share, from the type libraries of the spec set, and
+            /// its custom field sets; each is generated once.
             pub mod #module {
                 #(#defs)*
             }
@@ -192,6 +198,7 @@ fn method_module(spec: &Spec, items: &MethodItems<'_>, rt: &TokenStream) -> Toke
         Def::Request => request_def(spec, items, rt),
         Def::Call => call_def(spec, items, rt),
         Def::Object(t) => type_def(t, rt),
+        Def::Input(t) => input_def(t, rt),
         Def::Enum(e) => enum_def(e, rt),
         Def::FilterCmp(f) => filter::cmp_def(f, &item.name, rt),
         Def::Filter(f, param) => filter::filter_def(
@@ -203,6 +210,8 @@ fn method_module(spec: &Spec, items: &MethodItems<'_>, rt: &TokenStream) -> Toke
         ),
         Def::ResultChoice(choice) => result_enum(spec, choice, &item.name, rt),
         Def::Error => error_enum(spec, &ident(&item.name), rt),
+        // Sets are generated in the shared module only.
+        Def::CustomFieldSet(_) => quote!(),
     });
     // The documented example must decode with the generated types in `cargo test` too, not
     // only in the compile-time check (which follows the same rules by other code).

@@ -1,32 +1,41 @@
 //! The `emulator:` section of a spec: how the local emulator answers the method from its
 //! fixture data, declared instead of written in Rust. This module holds its model, its reader
-//! and its checks; `parse.rs` and `check.rs` call into it.
+//! and its checks; `parse.rs` and `check.rs` call into it. The kinds (`kind: list`, `get`,
+//! `add`, `update`, `delete`, `fields`) and the conventions they read from the spec are in
+//! [`kind`].
 //!
 //! A request goes through the section in this order: turn away callers `refuse` names, pick
-//! the records of `collection` (`caller`, `lookup`, `match`, `filter`), order them (`sort`), then build the answer
-//! (`group`, `shape`, and per record `join`, `fields`, `omit`, `value`), or write to the one
-//! record picked (`set`). `when` replaces parts of the answer for given parameter values.
+//! the records of `collection` (`caller`, `id`, `match`, and for `kind: list` the filter and
+//! `search`), order them (`kind: list`), then build the answer (`group`, `shape`, and per
+//! record `join`, `fields`, `omit`, `value`), or write (`set`, `defaults`, and the `fields`
+//! parameter of `kind: add` and `update`). `when` replaces parts of the answer for given
+//! parameter values.
+
+mod kind;
 
 use serde_yaml::Value;
 
+use crate::check::errors::declared_error;
 use crate::diag::{Ctxt, did_you_mean};
 use crate::model::{Param, Spec, TypeDef, TypeKind};
 use crate::parse::{check_keys, get, key_str, mapping, optional_str, required_str, wrong_kind};
 use crate::path::KeyPath;
 
+pub use kind::{EmulationKind, IdKey, Reply, find_error};
+
 const EMULATOR_KEYS: &[&str] = &[
     "collection",
     "record",
+    "kind",
+    "id",
     "caller",
-    "lookup",
     "match",
-    "filter",
     "search",
     "select",
-    "sort",
     "group",
     "when",
     "set",
+    "defaults",
     "refuse",
     "not_found",
 ];
@@ -34,11 +43,28 @@ const EMULATOR_KEYS: &[&str] = &[
 const FORM_KEYS: &[&str] = &[
     "shape", "value", "fields", "omit", "join", "exclude", "only",
 ];
-const LOOKUP_KEYS: &[&str] = &["param", "field", "absent"];
-const SORT_KEYS: &[&str] = &["by", "order"];
+/// Keys a kind made unnecessary, with what replaces them: still read, so the diagnostic can
+/// say so instead of "unknown key".
+const FOLDED_KEYS: &[(&str, &str, &str)] = &[
+    (
+        "lookup",
+        "`lookup` is now `kind: get`, which picks the record by its id",
+        "write `kind: get`, and `id: { param: PARAM, field: FIELD, absent: caller }` for what differs from the conventions (the parameter and field named `id` in any case)",
+    ),
+    (
+        "filter",
+        "`filter` is now part of `kind: list`, which applies the `type: filter` parameter",
+        "write `kind: list`; it applies the parameter of `type: filter` (or the one named `filter`)",
+    ),
+    (
+        "sort",
+        "`sort` is now part of `kind: list`, which orders by the `sort` and `order` parameters",
+        "write `kind: list`; it orders by the field the `sort` parameter names in the `order` direction, or by an `order` object",
+    ),
+];
+const SOURCE_KEYS: &[&str] = &["param", "now", "minus_minutes", "value", "caller"];
 const GROUP_KEYS: &[&str] = &["param", "field"];
 const JOIN_KEYS: &[&str] = &["collection", "field", "on"];
-const SOURCE_KEYS: &[&str] = &["param", "now", "minus_minutes", "value"];
 const REFUSE_KEYS: &[&str] = &["callers", "error"];
 const SELECT_KEYS: &[&str] = &["param", "always"];
 const SEARCH_KEYS: &[&str] = &["key", "fields"];
@@ -52,31 +78,34 @@ pub struct Emulation {
     /// it and field names in this section must be its fields. Defaults to the result type (or
     /// its items) when the answer is the records themselves.
     pub record: Option<String>,
+    /// What the method does with the collection (`list`, `get`, `add`, …); `None` for a
+    /// section made of the other keys alone.
+    pub kind: Option<EmulationKind>,
+    /// Where the record's id comes from and goes, where the kind's conventions do not say.
+    pub id: Option<IdKey>,
     /// Keep only the record whose field of this name is the calling user's id.
     pub caller: Option<String>,
-    /// Keep only the record whose `field` equals a parameter.
-    pub lookup: Option<Lookup>,
     /// Keep only records whose field equals the given parameter, for each parameter present.
     pub matches: Vec<Match>,
-    /// A parameter holding a Bitrix24 filter object (`{">=ID": 5, "%NAME": "jo"}`).
-    pub filter: Option<String>,
-    /// A key of the `filter` object whose text is looked for in several fields (`FIND`).
+    /// A key of the filter object whose text is looked for in several fields (`FIND`).
     pub search: Option<Search>,
     /// A list parameter naming the fields to answer (`select`).
     pub select: Option<Select>,
-    /// Order of the records, chosen by parameters.
-    pub sort: Option<Sort>,
     /// Answer an object keyed by each value of a list parameter.
     pub group: Option<Group>,
     /// How the answer is built from the records.
     pub form: Form,
     /// Parts of `form` replaced for given parameter values.
     pub when: Vec<When>,
-    /// Writes to the one record picked; the method then answers `true`.
+    /// Fields written on every call: to the one record `caller` picks (the method then answers
+    /// `true`), or to the record `kind: add` creates or `kind: update` changes.
     pub set: Vec<Assign>,
+    /// Fields `kind: add` gives a new record when the request leaves them out.
+    pub defaults: Vec<Assign>,
     /// Callers the method refuses, by fields of their account record.
     pub refuse: Option<Refuse>,
-    /// Error code when no record matches.
+    /// The error when no record matches: a code, or the `rust_name` of an error with an
+    /// empty code ([`Spec::find_error`]).
     pub not_found: Option<String>,
     pub path: KeyPath,
 }
@@ -88,7 +117,8 @@ pub struct Emulation {
 pub struct Refuse {
     /// (field, value) pairs; one match is enough.
     pub callers: Vec<(String, serde_json::Value)>,
-    /// Error code, declared under `errors:`.
+    /// The error, declared under `errors:`: its code, or the `rust_name` of an error with an
+    /// empty code.
     pub error: String,
     pub path: KeyPath,
 }
@@ -109,8 +139,9 @@ pub struct Search {
 /// and the `always` fields are answered whatever is selected.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Select {
-    /// Wire name of the list parameter.
-    pub param: String,
+    /// Wire name of the list parameter; `None` for the one `kind: list` or `get` finds by
+    /// convention (see [`Emulation::select_param`]).
+    pub param: Option<String>,
     /// Fields answered even when not selected.
     pub always: Vec<String>,
     pub path: KeyPath,
@@ -118,32 +149,11 @@ pub struct Select {
     pub param_path: KeyPath,
 }
 
-/// Picks the record whose `field` equals the value of `param`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Lookup {
-    /// Wire name of the request parameter.
-    pub param: String,
-    /// Field of the record compared with the parameter.
-    pub field: String,
-    /// When the parameter is left out, use the calling user's id.
-    pub absent_is_caller: bool,
-    pub path: KeyPath,
-}
-
 /// `field: PARAM` under `match:`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match {
     pub field: String,
     pub param: String,
-    pub path: KeyPath,
-}
-
-/// `sort: { by: PARAM, order: PARAM }`: the field named by one parameter, the direction
-/// (`ASC`/`DESC`) by the other.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sort {
-    pub by: String,
-    pub order: Option<String>,
     pub path: KeyPath,
 }
 
@@ -220,7 +230,7 @@ pub struct When {
     pub param_path: KeyPath,
 }
 
-/// `field: source` under `set:`.
+/// `field: source` under `set:` or `defaults:`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assign {
     pub field: String,
@@ -238,6 +248,8 @@ pub enum Source {
     Now { minus_minutes: Option<String> },
     /// A fixed JSON value.
     Value(serde_json::Value),
+    /// The calling user's id.
+    Caller,
 }
 
 impl Emulation {
@@ -302,13 +314,19 @@ impl Form {
 
 pub(crate) fn parse(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Option<Emulation> {
     let m = mapping(cx, v, path, "`emulator`")?;
-    check_keys(cx, m, path, &[EMULATOR_KEYS, FORM_KEYS]);
+    let folded: Vec<&str> = FOLDED_KEYS.iter().map(|(key, _, _)| *key).collect();
+    check_keys(cx, m, path, &[EMULATOR_KEYS, FORM_KEYS, &folded]);
+    for (key, message, help) in FOLDED_KEYS {
+        if get(m, key).is_some() {
+            cx.key_error(&path.key(key), *message).help(*help);
+        }
+    }
     let collection = required_str(cx, m, path, "collection");
     let record = optional_str(cx, m, path, "record");
+    let kind = kind::parse_kind(cx, m, path);
+    let id = get(m, "id").and_then(|v| kind::parse_id(cx, v, &path.key("id")));
     let caller = optional_str(cx, m, path, "caller");
     let not_found = optional_str(cx, m, path, "not_found");
-    let filter = optional_str(cx, m, path, "filter");
-    let lookup = get(m, "lookup").and_then(|l| lookup(cx, l, &path.key("lookup")));
     let select = get(m, "select").and_then(|v| select(cx, v, &path.key("select")));
     let search = get(m, "search").and_then(|v| {
         let sp = path.key("search");
@@ -336,16 +354,6 @@ pub(crate) fn parse(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Option<Emulatio
             .map(|(field, param, path)| Match { field, param, path })
             .collect(),
     };
-    let sort = get(m, "sort").and_then(|v| {
-        let sp = path.key("sort");
-        let sm = mapping(cx, v, &sp, "`sort`")?;
-        check_keys(cx, sm, &sp, &[SORT_KEYS]);
-        Some(Sort {
-            by: required_str(cx, sm, &sp, "by")?,
-            order: optional_str(cx, sm, &sp, "order"),
-            path: sp,
-        })
-    });
     let group = get(m, "group").and_then(|v| {
         let gp = path.key("group");
         let gm = mapping(cx, v, &gp, "`group`")?;
@@ -363,6 +371,10 @@ pub(crate) fn parse(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Option<Emulatio
         None => Vec::new(),
         Some(v) => when(cx, v, &path.key("when")),
     };
+    let defaults = match get(m, "defaults") {
+        None => Vec::new(),
+        Some(v) => set(cx, v, &path.key("defaults")),
+    };
     let set = match get(m, "set") {
         None => Vec::new(),
         Some(v) => set(cx, v, &path.key("set")),
@@ -371,28 +383,29 @@ pub(crate) fn parse(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Option<Emulatio
     Some(Emulation {
         collection: collection?,
         record,
+        kind,
+        id,
         caller,
-        lookup,
         matches,
-        filter,
         search,
         select,
-        sort,
         group,
         form,
         when,
         set,
+        defaults,
         refuse,
         not_found,
         path: path.clone(),
     })
 }
 
-/// `select: PARAM`, or `select: { param: PARAM, always: [FIELD, …] }`.
+/// `select: PARAM`, or `select: { param: PARAM, always: [FIELD, …] }` (`param` left out: the
+/// one the kind finds).
 fn select(cx: &mut Ctxt, v: &Value, sp: &KeyPath) -> Option<Select> {
     match v {
         Value::String(param) => Some(Select {
-            param: param.clone(),
+            param: Some(param.clone()),
             always: Vec::new(),
             path: sp.clone(),
             param_path: sp.clone(),
@@ -402,7 +415,7 @@ fn select(cx: &mut Ctxt, v: &Value, sp: &KeyPath) -> Option<Select> {
             let always =
                 get(sm, "always").map_or_else(Vec::new, |a| names(cx, a, &sp.key("always")));
             Some(Select {
-                param: required_str(cx, sm, sp, "param")?,
+                param: optional_str(cx, sm, sp, "param"),
                 always,
                 path: sp.clone(),
                 param_path: sp.key("param"),
@@ -452,31 +465,6 @@ fn refuse(cx: &mut Ctxt, v: &Value, rp: &KeyPath) -> Option<Refuse> {
         callers,
         error: error?,
         path: rp.clone(),
-    })
-}
-
-fn lookup(cx: &mut Ctxt, v: &Value, lp: &KeyPath) -> Option<Lookup> {
-    let lm = mapping(cx, v, lp, "`lookup`")?;
-    check_keys(cx, lm, lp, &[LOOKUP_KEYS]);
-    let param = required_str(cx, lm, lp, "param");
-    let field = required_str(cx, lm, lp, "field");
-    let absent_is_caller = match optional_str(cx, lm, lp, "absent").as_deref() {
-        None => false,
-        Some("caller") => true,
-        Some(other) => {
-            cx.error(
-                &lp.key("absent"),
-                format!("unknown `absent` value `{other}`"),
-            )
-            .help("the only value is `caller`: a missing parameter means the calling user");
-            false
-        }
-    };
-    Some(Lookup {
-        param: param?,
-        field: field?,
-        absent_is_caller,
-        path: lp.clone(),
     })
 }
 
@@ -698,8 +686,10 @@ fn when(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<When> {
     out
 }
 
+/// `{ FIELD: SOURCE, … }` of `set` or `defaults`.
 fn set(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<Assign> {
-    let Some(m) = mapping(cx, v, path, "`set`") else {
+    let what = format!("`{}`", path.to_string().trim_start_matches("emulator."));
+    let Some(m) = mapping(cx, v, path, &what) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -708,7 +698,7 @@ fn set(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<Assign> {
             continue;
         };
         let p = path.key(&field);
-        let Some(sm) = mapping(cx, v, &p, "a source (`param`, `now` or `value`)") else {
+        let Some(sm) = mapping(cx, v, &p, "a source (`param`, `now`, `caller` or `value`)") else {
             continue;
         };
         check_keys(cx, sm, &p, &[SOURCE_KEYS]);
@@ -728,20 +718,25 @@ fn set(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<Assign> {
             Some(Source::Now {
                 minus_minutes: optional_str(cx, sm, &p, "minus_minutes"),
             })
+        } else if let Some(caller) = get(sm, "caller") {
+            if caller != &Value::Bool(true) {
+                wrong_kind(cx, caller, &p.key("caller"), "`true`");
+            }
+            Some(Source::Caller)
         } else if get(sm, "param").is_some() {
             optional_str(cx, sm, &p, "param").map(Source::Param)
         } else {
             cx.key_error(&p, format!("`{field}` has no source"))
-                .help("write `{ param: NAME }`, `{ now: true }` or `{ value: VALUE }`");
+                .help("write `{ param: NAME }`, `{ now: true }`, `{ caller: true }` or `{ value: VALUE }`");
             None
         };
-        let several = ["value", "now", "param"]
+        let several = ["value", "now", "param", "caller"]
             .iter()
             .filter(|k| get(sm, k).is_some())
             .count();
         if several > 1 {
             cx.error(&p, format!("`{field}` has more than one source"))
-                .help("keep one of `param`, `now` and `value`");
+                .help("keep one of `param`, `now`, `caller` and `value`");
         } else if get(sm, "minus_minutes").is_some() && get(sm, "now").is_none() {
             cx.key_error(&p.key("minus_minutes"), "`minus_minutes` needs `now: true`")
                 .help("add `now: true`, or remove `minus_minutes`");
@@ -762,24 +757,11 @@ fn set(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<Assign> {
 /// Semantic checks: declared codes, parameters and fields, and combinations that cannot work.
 pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
     let Some(emu) = &spec.emulator else { return };
-    let declared = |cx: &mut Ctxt, code: &str, at: &KeyPath| {
-        if !spec.errors.iter().any(|e| e.code == code) {
-            let codes = spec.errors.iter().map(|e| e.code.as_str());
-            let p = cx.error(
-                at,
-                format!("error code `{code}` is not declared under `errors:`"),
-            );
-            match did_you_mean(code, codes) {
-                Some(s) => p.help(format!("did you mean `{s}`?")),
-                None => p.help(format!("declare `{code}` under `errors:`")),
-            };
-        }
-    };
     if let Some(code) = &emu.not_found {
-        declared(cx, code, &emu.path.key("not_found"));
+        declared_error(cx, spec, code, &emu.path.key("not_found"));
     }
     if let Some(r) = &emu.refuse {
-        declared(cx, &r.error, &r.path.key("error"));
+        declared_error(cx, spec, &r.error, &r.path.key("error"));
     }
 
     // Parameters.
@@ -794,43 +776,57 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
         }
         found
     };
-    if let Some(l) = &emu.lookup {
-        param(cx, &l.param, &l.path.key("param"));
+    if let Some(IdKey {
+        param: Some(name),
+        param_path,
+        ..
+    }) = &emu.id
+    {
+        param(cx, name, param_path);
     }
     for m in &emu.matches {
         param(cx, &m.param, &m.path);
     }
-    if let Some(f) = &emu.filter {
-        param(cx, f, &emu.path.key("filter"));
-    }
     if let Some(s) = &emu.select {
         let at = &s.param_path;
-        if let Some(p) = param(cx, &s.param, at)
+        let found = match &s.param {
+            Some(name) => param(cx, name, at),
+            None => {
+                let found = emu.select_param(spec);
+                if found.is_none() {
+                    cx.key_error(
+                        at,
+                        "`select` names no parameter, and the spec has no `select` list parameter",
+                    )
+                    .help("add `param: NAME` naming the list parameter that holds the field names");
+                }
+                found
+            }
+        };
+        if let Some(p) = found
             && !matches!(p.ty.kind, TypeKind::Array(_))
         {
             cx.error(
                 at,
                 format!(
                     "`select` needs a list parameter, but `{}` is not a list",
-                    s.param
+                    p.wire
                 ),
             )
             .help("name a parameter declared with `type: select` (or `type: array`)");
         }
     }
     if let Some(s) = &emu.search
-        && emu.filter.is_none()
+        && emu.filter_param(spec).is_none()
     {
-        cx.key_error(
+        let p = cx.key_error(
             &s.path,
-            "`search` reads a key of the `filter` object, but the section has no `filter`",
-        )
-        .help("add `filter: PARAM` naming the filter parameter that holds the search key");
-    }
-    if let Some(s) = &emu.sort {
-        param(cx, &s.by, &s.path.key("by"));
-        if let Some(o) = &s.order {
-            param(cx, o, &s.path.key("order"));
+            "`search` reads a key of the filter object, but the section applies no filter",
+        );
+        if emu.kind == Some(EmulationKind::List) {
+            p.help("declare the filter parameter (`type: filter`, or a `json` one named `filter`)");
+        } else {
+            p.help("write `kind: list`, which applies the parameter of `type: filter`");
         }
     }
     if let Some(g) = &emu.group
@@ -864,7 +860,7 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
             };
         }
     }
-    for a in &emu.set {
+    for a in emu.set.iter().chain(&emu.defaults) {
         match &a.source {
             Source::Param(name) => {
                 param(cx, name, &a.path.key("param"));
@@ -887,13 +883,13 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
     }
 
     // Combinations.
-    if !emu.set.is_empty() {
-        if emu.caller.is_none() && emu.lookup.is_none() {
+    if !emu.set.is_empty() && emu.kind.is_none() {
+        if emu.caller.is_none() {
             cx.key_error(
                 &emu.path.key("set"),
                 "`set` writes to one record, but none is picked",
             )
-            .help("add `caller: FIELD` or `lookup:` to pick the record to write to");
+            .help("add `caller: FIELD` to write to the caller's record, or `kind: update` to write to the record the id parameter names");
         }
         if spec.result.ty.kind != TypeKind::Boolean {
             cx.error(
@@ -930,6 +926,8 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
         .help("remove `shape`, or `paged`");
     }
 
+    kind::check(cx, spec, emu);
+
     // Fields of the records, when their type is known.
     let Some((record, record_path)) = record_type(cx, spec, emu) else {
         if let Some(s) = &emu.select
@@ -943,6 +941,7 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
         }
         return;
     };
+    kind::check_fields(cx, emu, record);
     // A field the section omits is fixture data the answer leaves out: it may be named
     // although the record type (the answer's) lacks it.
     let field = |cx: &mut Ctxt, name: &str, at: &KeyPath| {
@@ -968,16 +967,13 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
     if let Some(c) = &emu.caller {
         field(cx, c, &emu.path.key("caller"));
     }
-    if let Some(l) = &emu.lookup {
-        field(cx, &l.field, &l.path.key("field"));
-    }
     for m in &emu.matches {
         field(cx, &m.field, &m.path);
     }
     if let Some(g) = &emu.group {
         field(cx, &g.field, &g.path.key("field"));
     }
-    for a in &emu.set {
+    for a in emu.set.iter().chain(&emu.defaults) {
         field(cx, &a.field, &a.path);
     }
     if let Some(s) = &emu.search {
@@ -989,19 +985,35 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
         for (i, f) in s.always.iter().enumerate() {
             field(cx, f, &s.path.key("always").index(i));
         }
+    }
+    // With a selection (the `select` key, or the parameter a kind finds), every field the
+    // record type requires must be answered whatever is selected.
+    if let Some(p) = emu.select_param(spec) {
+        let always = emu.select.as_ref().map_or(&[][..], |s| &s.always[..]);
+        let at = emu
+            .select
+            .as_ref()
+            .map_or_else(|| emu.path.key("kind"), |s| s.path.clone());
         for f in record.fields.iter().filter(|f| !f.optional) {
-            if !s.always.contains(&f.wire) {
-                cx.error(
-                    &s.path,
+            if !always.contains(&f.wire) {
+                let e = cx.error(
+                    &at,
                     format!(
                         "`select` can leave out `{}`, which `{}` requires",
                         f.wire, record.name
                     ),
-                )
-                .help(format!(
-                    "add `{}` to `always:` if the portal sends it whatever is selected, or make it `optional` in `{}`",
-                    f.wire, record.name
-                ));
+                );
+                if emu.select.is_some() {
+                    e.help(format!(
+                        "add `{}` to `always:` if the portal sends it whatever is selected, or make it `optional` in `{}`",
+                        f.wire, record.name
+                    ));
+                } else {
+                    e.help(format!(
+                        "the `{}` parameter cuts the records: add `select: {{ always: [{}] }}` if the portal sends `{}` whatever is selected, or make it `optional` in `{}`",
+                        p.wire, f.wire, f.wire, record.name
+                    ));
+                }
             }
         }
     }
@@ -1061,8 +1073,8 @@ fn dotted_field(cx: &mut Ctxt, spec: &Spec, record: &TypeDef, c: &Condition) {
     }
 }
 
-/// The records' object type: `record:` (which must name an object type), or the result type
-/// when the answer is the records themselves. The flag says whether `record:` gave it.
+/// The records' object type (see [`Emulation::record_type`]); `record:` must name an object
+/// type. The flag says whether `record:` gave it.
 fn record_type<'s>(cx: &mut Ctxt, spec: &'s Spec, emu: &Emulation) -> Option<(&'s TypeDef, bool)> {
     if let Some(name) = &emu.record {
         let found = spec.find_type(name);
@@ -1084,21 +1096,5 @@ fn record_type<'s>(cx: &mut Ctxt, spec: &'s Spec, emu: &Emulation) -> Option<(&'
         }
         return found.map(|t| (t, true));
     }
-    let projected = emu.group.is_some()
-        || emu
-            .forms()
-            .iter()
-            .any(|f| f.value.is_some() || f.fields.is_some());
-    if projected || !emu.set.is_empty() {
-        return None;
-    }
-    let name = match &spec.record_type().unwrap_or(&spec.result.ty).kind {
-        TypeKind::Named(name) => name,
-        TypeKind::Array(items) => match &items.kind {
-            TypeKind::Named(name) => name,
-            _ => return None,
-        },
-        _ => return None,
-    };
-    spec.find_type(name).map(|t| (t, false))
+    emu.record_type(spec).map(|t| (t, false))
 }

@@ -11,7 +11,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{EnumDef, FilterDef, Param, ResultChoice, Spec, TypeDef, TypeKind};
+use crate::model::{
+    CustomFieldSet, EnumDef, FilterDef, Param, ResultChoice, Spec, TypeDef, TypeKind, TypeRef,
+};
 use crate::names::{pascal_case, snake_case};
 use crate::path::KeyPath;
 use crate::walk::Place;
@@ -41,8 +43,10 @@ pub(crate) enum Def<'a> {
     Error,
     /// The enum of a result whose shape a parameter chooses (`{Method}Result`).
     ResultChoice(&'a ResultChoice),
-    /// An object type of `types:`, a spec's or a type library's.
+    /// An output object type of `types:`, a spec's or a type library's: a serde struct.
     Object(&'a TypeDef),
+    /// An input object type (`input: true`): the builder a request sends it with.
+    Input(&'a TypeDef),
     /// An enum: written inline, a type library's named enum, or a select's field names.
     Enum(&'a EnumDef),
     /// A filter builder, with the parameter it is written under (`None` elsewhere, which the
@@ -50,6 +54,8 @@ pub(crate) enum Def<'a> {
     Filter(&'a FilterDef, Option<&'a Param>),
     /// The comparisons of a filter that accepts only some operators (`{Filter}Cmp`).
     FilterCmp(&'a FilterDef),
+    /// A custom field set, from a set file of its own (`custom_fields: MyDealFields`).
+    CustomFieldSet(&'a CustomFieldSet),
 }
 
 /// The items of one method.
@@ -58,7 +64,7 @@ pub(crate) struct MethodItems<'a> {
     /// The method's module, in the generating crate's root (also the client method's name).
     pub module: String,
     /// The items defined in the module, in the order they are generated: request, call, the
-    /// spec's object types, its enums, its filters (each narrowed one after its comparisons),
+    /// spec's object types (structs and input builders), its enums, its filters (each narrowed one after its comparisons),
     /// the result's enum, the error enum.
     pub own: Vec<Item<'a>>,
     /// Enums this spec adds to the shared module: the field names of its selects over a
@@ -87,13 +93,7 @@ pub(crate) fn method(spec: &Spec) -> MethodItems<'_> {
         path: at_method.clone(),
         shared: false,
     };
-    let objects = spec.types.iter().map(|t| Item {
-        name: t.name.clone(),
-        def: Def::Object(t),
-        file: &t.file,
-        path: t.path.clone(),
-        shared: false,
-    });
+    let objects = spec.types.iter().map(|t| object(t, false));
     let mut enums: Vec<Item<'_>> = Vec::new();
     let mut filters: Vec<Item<'_>> = Vec::new();
     let mut shared_selects: Vec<Item<'_>> = Vec::new();
@@ -150,16 +150,20 @@ pub(crate) fn method(spec: &Spec) -> MethodItems<'_> {
                 TypeKind::String
                 | TypeKind::Integer
                 | TypeKind::Number
+                | TypeKind::Decimal
                 | TypeKind::Boolean
                 | TypeKind::Yn
                 | TypeKind::Id
                 | TypeKind::Datetime
                 | TypeKind::NaiveDatetime
+                | TypeKind::DisplayDatetime
                 | TypeKind::Date
                 | TypeKind::Json
                 | TypeKind::Array(_)
                 | TypeKind::Map { .. }
-                | TypeKind::Named(_) => {}
+                | TypeKind::Named(_)
+                // The enum of its record's field names is its child, listed as any select's.
+                | TypeKind::Order(_) => {}
             }
         }
     }
@@ -189,6 +193,22 @@ pub(crate) fn method(spec: &Spec) -> MethodItems<'_> {
         own,
         shared_selects,
         reexports: reexports.into_iter().collect(),
+    }
+}
+
+/// The item of an object type of `types:`: its struct, or for an input type its builder,
+/// under the type's own name.
+fn object(t: &TypeDef, shared: bool) -> Item<'_> {
+    Item {
+        name: t.name.clone(),
+        def: if t.input {
+            Def::Input(t)
+        } else {
+            Def::Object(t)
+        },
+        file: &t.file,
+        path: t.path.clone(),
+        shared,
     }
 }
 
@@ -236,24 +256,16 @@ impl<'a> MethodItems<'a> {
 }
 
 /// The items of the shared module of a spec set, in the order they are generated: the type
-/// libraries' object types, the enums written inside them, their named enums, then the field
-/// names of the selects of `specs` over library records (once per record, where first
-/// written).
+/// libraries' object types, the enums written inside them, their named enums, the custom
+/// field sets each followed by the enums written inside it, then the field names of the
+/// selects of `specs` over library records (once per record, where first written).
 pub(crate) fn shared<'a>(
     types: &'a [TypeDef],
     enums: &'a [EnumDef],
+    sets: &'a [CustomFieldSet],
     specs: impl IntoIterator<Item = &'a Spec>,
 ) -> Vec<Item<'a>> {
-    let mut out: Vec<Item<'a>> = types
-        .iter()
-        .map(|t| Item {
-            name: t.name.clone(),
-            def: Def::Object(t),
-            file: &t.file,
-            path: t.path.clone(),
-            shared: true,
-        })
-        .collect();
+    let mut out: Vec<Item<'a>> = types.iter().map(|t| object(t, true)).collect();
     for t in types {
         for ty in t.fields.iter().flat_map(|f| f.ty.walk()) {
             // Named enums are listed once below, not where they are used.
@@ -277,6 +289,29 @@ pub(crate) fn shared<'a>(
         path: e.path.clone(),
         shared: true,
     }));
+    for set in sets {
+        out.push(Item {
+            name: set.name.clone(),
+            def: Def::CustomFieldSet(set),
+            file: &set.file,
+            path: set.path.clone(),
+            shared: true,
+        });
+        let types = set.fields.iter().filter_map(|f| f.ty.spec());
+        for ty in types.flat_map(TypeRef::walk) {
+            if let TypeKind::Enum(e) = &ty.kind
+                && !e.shared
+            {
+                out.push(Item {
+                    name: e.name.clone(),
+                    def: Def::Enum(e),
+                    file: &set.file,
+                    path: e.path.clone(),
+                    shared: true,
+                });
+            }
+        }
+    }
     for spec in specs {
         for select in method(spec).shared_selects {
             if !out.iter().any(|i| i.name == select.name) {
@@ -320,6 +355,8 @@ params:
   select: { type: select, of: Person, doc: Fields }
   again: { type: select, of: Person, doc: The same fields }
   own: { type: select, of: Thing, doc: Own fields }
+  sorted: { type: order, of: Person, doc: Ordered by person fields }
+  by: { type: order, of: Thing, direction: true, doc: Ordered by own fields }
 result:
   by_param: MODE
   cases:
@@ -386,10 +423,78 @@ types:
         );
     }
 
+    const SET: &str = "custom_fields: MyThingFields
+fields:
+  UF_CRM_1: { type: enum, values: { \"45\": red }, rust_name: colour }
+  UF_CRM_2: { type: Gender, rust_name: gender }
+  UF_CRM_3: money
+";
+
+    #[test]
+    fn a_custom_field_set_and_its_inline_enums_are_shared_items() {
+        let set = set(&[
+            ("types/lib.yaml", LIBRARY),
+            ("my/things.yaml", SET),
+            ("test.thing.list.yaml", SPEC),
+        ]);
+        assert_eq!(set.sets.len(), 1);
+        // The named enum `Gender` is the library's, resolved where the set names it.
+        let gender = set.sets[0].fields[1].ty.spec().unwrap();
+        assert!(matches!(&gender.kind, TypeKind::Enum(e) if e.shared && e.name == "Gender"));
+        let items = shared(&set.shared, &set.shared_enums, &set.sets, &set.specs);
+        let names: Vec<(&str, &str)> = items.iter().map(|i| (i.name.as_str(), i.file)).collect();
+        assert_eq!(
+            names,
+            [
+                ("Person", "types/lib.yaml"),
+                ("Unused", "types/lib.yaml"),
+                ("PersonKind", "types/lib.yaml"),
+                ("Gender", "types/lib.yaml"),
+                ("MyThingFields", "my/things.yaml"),
+                ("MyThingFieldsColour", "my/things.yaml"),
+                ("PersonField", "test.thing.list.yaml"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_order_names_its_records_field_enum_like_a_select() {
+        let spec = "method: test.thing.list
+scope: test
+summary: List things
+docs: https://example.com/x
+access: any user
+params:
+  order: { type: order, of: Thing, doc: Order }
+  people: { type: order, of: Person, doc: Order }
+result: { type: array, items: Thing }
+types:
+  Thing: { fields: { id: id } }
+";
+        let set = set(&[("types/lib.yaml", LIBRARY), ("test.thing.list.yaml", spec)]);
+        let items = method(&set.specs[0]);
+        let own: Vec<(&str, String)> = items
+            .own
+            .iter()
+            .map(|i| (i.name.as_str(), i.path.to_string()))
+            .collect();
+        assert!(
+            own.contains(&("ThingField", "params.order.of".to_owned())),
+            "{own:?}"
+        );
+        let selects: Vec<&str> = items
+            .shared_selects
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect();
+        assert_eq!(selects, ["PersonField"]);
+        assert!(items.reexports.contains(&"PersonField".to_owned()));
+    }
+
     #[test]
     fn the_shared_module_lists_library_items_then_selects() {
         let set = set(&[("types/lib.yaml", LIBRARY), ("test.thing.list.yaml", SPEC)]);
-        let items = shared(&set.shared, &set.shared_enums, &set.specs);
+        let items = shared(&set.shared, &set.shared_enums, &set.sets, &set.specs);
         let names: Vec<(&str, &str)> = items.iter().map(|i| (i.name.as_str(), i.file)).collect();
         assert_eq!(
             names,
@@ -401,5 +506,52 @@ types:
                 ("PersonField", "test.thing.list.yaml"),
             ]
         );
+    }
+
+    #[test]
+    fn an_input_type_is_its_builder_in_the_module_that_defines_it() {
+        let set = set(&[
+            (
+                "types/lib.yaml",
+                "types:\n  Phone: { input: true, fields: { VALUE: string } }\n",
+            ),
+            (
+                "test.thing.add.yaml",
+                "method: test.thing.add
+scope: test
+summary: Add a thing
+docs: https://example.com/x
+access: any user
+params:
+  FIELDS: { type: ThingFields, doc: Fields }
+result: id
+types:
+  ThingFields:
+    input: true
+    fields:
+      PHONE: { type: array, items: Phone }
+      KIND: { type: enum, values: { a: a } }
+",
+            ),
+        ]);
+        let items = method(&set.specs[0]);
+        let own: Vec<(&str, bool)> = items
+            .own
+            .iter()
+            .map(|i| (i.name.as_str(), matches!(i.def, Def::Input(_))))
+            .collect();
+        assert_eq!(
+            own,
+            [
+                ("TestThingAddRequest", false),
+                ("TestThingAddCall", false),
+                ("ThingFields", true),
+                ("ThingFieldsKind", false),
+                ("TestThingAddError", false),
+            ]
+        );
+        assert_eq!(items.reexports, ["Phone"]);
+        let shared = shared(&set.shared, &set.shared_enums, &set.sets, &set.specs);
+        assert!(matches!(shared[0].def, Def::Input(t) if t.name == "Phone"));
     }
 }

@@ -24,15 +24,18 @@ mod parse;
 mod path;
 mod resolve;
 pub mod sample;
+mod set;
 mod syntax;
 mod walk;
 mod yaml;
 
 use std::path::{Path, PathBuf};
 
+pub use check::is_custom_field_name;
 pub use diag::{Diagnostic, Position};
 pub use model::*;
 pub use path::{KeyPath, Segment};
+pub use set::custom_field_type;
 pub use walk::Place;
 
 use diag::{Ctxt, Problem};
@@ -40,6 +43,17 @@ use diag::{Ctxt, Problem};
 /// Loads and checks one spec from its text. `file` is the path shown in diagnostics.
 pub fn load_str(file: &str, src: &str) -> Result<Spec, Vec<Diagnostic>> {
     let doc = yaml::parse(src).map_err(|problems| locate(file, None, problems))?;
+    if set::is_set(&doc.value) {
+        return Err(vec![Diagnostic {
+            file: file.to_owned(),
+            position: Some(Position { line: 1, column: 1 }),
+            key_path: KeyPath::root(),
+            message:
+                "this file is a custom field set (`custom_fields:` without `method:`), not a method spec"
+                    .into(),
+            help: Some("load it with the other specs of its crate (`load_path`, `load_sources`)".into()),
+        }]);
+    }
     if parse::is_library(&doc.value) {
         return Err(vec![Diagnostic {
             file: file.to_owned(),
@@ -120,6 +134,8 @@ pub struct SpecSet {
     pub shared: Vec<TypeDef>,
     /// Named enums of the type libraries, generated once next to `shared`.
     pub shared_enums: Vec<EnumDef>,
+    /// Custom field sets, generated next to `shared`.
+    pub sets: Vec<CustomFieldSet>,
     /// Paths of every file (specs and type libraries), for rebuild tracking: absolute when
     /// loaded from disk.
     pub files: Vec<PathBuf>,
@@ -210,6 +226,7 @@ struct Parsed {
 enum Kind {
     Spec(Option<Box<Spec>>),
     Library(Vec<TypeDef>, Vec<EnumDef>),
+    Set(Option<CustomFieldSet>),
 }
 
 /// The names defined by type libraries near `start` (in a `types/` directory beside it or
@@ -266,7 +283,9 @@ fn load_texts(
         };
         let mut cx = Ctxt::new();
         cx.libraries_not_loaded(not_loaded);
-        let kind = if parse::is_library(&doc.value) {
+        let kind = if set::is_set(&doc.value) {
+            Kind::Set(set::set(&mut cx, file, &doc.value))
+        } else if parse::is_library(&doc.value) {
             let (types, enums) = parse::library(&mut cx, file, &doc.value);
             Kind::Library(types, enums)
         } else {
@@ -284,27 +303,42 @@ fn load_texts(
         .iter()
         .filter_map(|p| match &p.kind {
             Kind::Library(_, enums) => Some(enums.iter().cloned()),
-            Kind::Spec(_) => None,
+            Kind::Spec(_) | Kind::Set(_) => None,
         })
         .flatten()
         .collect();
     // References to named enums become the enums themselves, in libraries and specs alike.
     for p in &mut parsed {
-        if let Kind::Library(types, _) = &mut p.kind {
-            resolve::library(types, &shared_enums);
+        match &mut p.kind {
+            Kind::Library(types, _) => resolve::library(types, &shared_enums),
+            Kind::Set(Some(set)) => resolve::set(set, &shared_enums),
+            Kind::Spec(_) | Kind::Set(None) => {}
         }
     }
     let shared: Vec<TypeDef> = parsed
         .iter()
         .filter_map(|p| match &p.kind {
             Kind::Library(types, _) => Some(types.iter().cloned()),
-            Kind::Spec(_) => None,
+            Kind::Spec(_) | Kind::Set(_) => None,
         })
         .flatten()
         .collect();
+    let sets: Vec<CustomFieldSet> = parsed
+        .iter()
+        .filter_map(|p| match &p.kind {
+            Kind::Set(set) => set.clone(),
+            Kind::Spec(_) | Kind::Library(..) => None,
+        })
+        .collect();
     let mut specs: Vec<Spec> = Vec::new();
+    // Sets are checked last: their names share the shared module with the selects of specs.
+    let mut set_files: Vec<Parsed> = Vec::new();
     for mut p in parsed {
         match p.kind {
+            Kind::Set(_) => {
+                set_files.push(p);
+                continue;
+            }
             Kind::Library(..) => check::library(&mut p.cx, &p.file, &shared, &shared_enums),
             Kind::Spec(Some(mut spec)) => {
                 spec.shared_types = shared.clone();
@@ -322,11 +356,16 @@ fn load_texts(
         }
         diagnostics.extend(locate(&p.file, Some(&p.spans), p.cx.into_problems()));
     }
+    for mut p in set_files {
+        check::set(&mut p.cx, &p.file, &shared, &shared_enums, &sets, &specs);
+        diagnostics.extend(locate(&p.file, Some(&p.spans), p.cx.into_problems()));
+    }
     let (relative, sources): (Vec<String>, Vec<String>) = texts.into_iter().unzip();
     SpecSet {
         specs,
         shared,
         shared_enums,
+        sets,
         files: relative.iter().map(PathBuf::from).collect(),
         relative,
         sources,

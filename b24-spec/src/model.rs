@@ -32,6 +32,9 @@ pub struct Spec {
     /// unset for `paged: true` and for methods that are not paged.
     pub paging: Paging,
     pub params: Vec<Param>,
+    /// Groups of parameters of which the method needs at least one each
+    /// (`one_of_required: [[MESSAGE, ATTACH]]`), in spec order.
+    pub one_of_required: Vec<OneOfGroup>,
     pub result: ResultDef,
     /// Object types defined in this spec.
     pub types: Vec<TypeDef>,
@@ -87,10 +90,38 @@ pub struct Param {
     pub default: Option<serde_json::Value>,
     /// Smallest accepted value, for `integer` and `id` params.
     pub min: Option<i64>,
-    /// Error code the portal answers when the value is out of range or of the wrong type.
+    /// The error the portal answers when the value is out of range or of the wrong type: a
+    /// code, or the `rust_name` of an error with an empty code.
     pub invalid: Option<String>,
     pub doc: String,
     pub path: KeyPath,
+}
+
+/// A group of `one_of_required`: parameters of which a request must send at least one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneOfGroup {
+    /// The parameters' wire names, in spec order, each with the key path that names it.
+    pub params: Vec<GroupParam>,
+    /// The error code the portal answers when none of them is sent (`invalid:`); without
+    /// one, `INVALID_ARG_VALUE`.
+    pub invalid: Option<String>,
+    /// Where the group is written (`one_of_required[0]`).
+    pub path: KeyPath,
+}
+
+/// A parameter named in a [`OneOfGroup`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupParam {
+    /// Wire name of the parameter.
+    pub wire: String,
+    pub path: KeyPath,
+}
+
+impl OneOfGroup {
+    /// The wire names, in spec order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.params.iter().map(|p| p.wire.as_str())
+    }
 }
 
 /// The `result` of a successful call.
@@ -153,6 +184,17 @@ impl Spec {
     /// Every scope that grants the method: `scope`, then `other_scopes`.
     pub fn scopes(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.scope.as_str()).chain(self.other_scopes.iter().map(String::as_str))
+    }
+
+    /// The declared error a spec refers to by `name` (see [`ErrorDef::reference`]): the error
+    /// with that code, else the error identified by its description whose variant it is.
+    pub fn find_error(&self, name: &str) -> Option<&ErrorDef> {
+        (!name.is_empty())
+            .then(|| {
+                let coded = self.errors.iter().find(|e| e.code == name);
+                coded.or_else(|| self.errors.iter().find(|e| e.reference() == name))
+            })
+            .flatten()
     }
 
     /// The object type called `name`: the spec's own, or a shared one.
@@ -256,10 +298,13 @@ impl TypeRef {
 pub enum TypeKind {
     /// Text.
     String,
-    /// Whole number sent as a JSON number.
+    /// Whole number: a JSON number or a numeric string (`"99"`, `"-180"`); sent as a number.
     Integer,
-    /// Number with a fraction.
+    /// Number with a fraction: a JSON number or a numeric string; sent as a number.
     Number,
+    /// Exact decimal (money): a numeric string (`"19999.99"`) or a JSON number; sent as a
+    /// string.
+    Decimal,
     /// JSON `true`/`false`.
     Boolean,
     /// `"Y"`/`"N"` on the wire, `bool` in Rust.
@@ -272,6 +317,9 @@ pub enum TypeKind {
     NaiveDatetime,
     /// `YYYY-MM-DD`.
     Date,
+    /// Date and time in the portal's regional display format (`12/11/2024 05:59:00 pm`,
+    /// `11.12.2024 17:59:00`, `2024-12-11 17:59:00`); sent in the ISO form.
+    DisplayDatetime,
     /// Any JSON, kept as it came.
     Json,
     Array(Box<TypeRef>),
@@ -287,6 +335,33 @@ pub enum TypeKind {
     /// A filter parameter: an object whose keys are field names, each optionally prefixed by
     /// an operator (`>=ID`, `%NAME`, `@ID`).
     Filter(FilterDef),
+    /// An order parameter: an object of a record's field names → `ASC`/`DESC`, whose keys are
+    /// the sort keys in priority order (`{"TITLE": "ASC", "OPPORTUNITY": "DESC"}`).
+    Order(OrderDef),
+}
+
+/// The field names and form of a `type: order` parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderDef {
+    /// The names a key may have: the enum of the record's field names (`{Of}Field`, with
+    /// [`EnumDef::select_of`] set), the one a `select` of the same record uses.
+    pub fields: Box<TypeRef>,
+    /// The parameter also takes a bare direction (`ASC`/`DESC`), for the field another
+    /// parameter names (`user.get`'s `sort` + `order`).
+    pub direction: bool,
+}
+
+impl OrderDef {
+    /// The record type whose field names the keys are.
+    pub fn of(&self) -> &str {
+        match &self.fields.kind {
+            TypeKind::Enum(EnumDef {
+                select_of: Some(of),
+                ..
+            }) => of,
+            _ => "",
+        }
+    }
 }
 
 /// The fields and operators of a `type: filter` parameter.
@@ -297,6 +372,12 @@ pub struct FilterDef {
     pub fields: Vec<FilterField>,
     /// The operator prefixes the method accepts; empty means exact matches only.
     pub operators: Vec<FilterOp>,
+    /// Patterns of custom field names the filter also takes (`custom_fields:`), each behind
+    /// the same operators as the declared fields.
+    pub custom_fields: Vec<FieldPattern>,
+    /// The filter takes nested groups (`logic: true`): an integer key holds a group of
+    /// conditions, combined by its `logic` key (`AND`, the default, or `OR`).
+    pub logic: bool,
 }
 
 /// A field a filter may test.
@@ -449,6 +530,19 @@ impl FilterDef {
         .collect()
     }
 
+    /// For a key naming one of the filter's custom fields (`>=UF_CRM_17`, `UF_CRM_17`): its
+    /// operator (`None` for a bare name) and the field's name; `None` when the key names no
+    /// custom field. The longest prefix whose rest matches a pattern wins.
+    pub fn split_custom_key<'k>(&self, key: &'k str) -> Option<(Option<FilterOp>, &'k str)> {
+        if matches_any(&self.custom_fields, key) {
+            return Some((None, key));
+        }
+        FilterOp::ALL.into_iter().find_map(|op| {
+            let rest = key.strip_prefix(op.prefix())?;
+            matches_any(&self.custom_fields, rest).then_some((Some(op), rest))
+        })
+    }
+
     /// Splits a filter key into its operator and field: `>=ID` → (`Some(Ge)`, `ID`). A key
     /// without a prefix gives `None`. The longest prefix whose rest is a declared field wins.
     pub fn split_key<'k>(&self, key: &'k str) -> Option<(Option<FilterOp>, &FilterField, &'k str)> {
@@ -499,8 +593,11 @@ pub struct EnumDef {
     /// What the enum means (named enums of type libraries).
     pub doc: Option<String>,
     /// For the field names of a `type: select` parameter: the record type they name. Such an
-    /// enum also accepts masks (`*`, `UF_*`) and custom `UF_…` fields.
+    /// enum also accepts the masks `*` and `UF_*`.
     pub select_of: Option<String>,
+    /// For a select over a record with custom fields: the record's `custom_fields` patterns,
+    /// whose names the select also accepts. Empty for other enums.
+    pub custom_fields: Vec<FieldPattern>,
     /// Where the enum is defined (its `type` key, or the library's `types.Name`).
     pub path: KeyPath,
     /// The type library that defines a named enum; empty for other enums.
@@ -538,8 +635,177 @@ pub struct TypeDef {
     /// The file that defines it.
     pub file: String,
     pub doc: Option<String>,
+    /// An input type (`input: true`): an object a request sends, as a parameter or inside
+    /// one. Its fields are optional unless `required`, and it becomes a builder. Otherwise an
+    /// output type: an object the portal sends in a result, which becomes a serde struct.
+    pub input: bool,
     pub fields: Vec<Field>,
+    /// Patterns of the keys kept as custom fields (`custom_fields: ["UF_CRM_*"]`): keys of
+    /// the object that match one and are not declared fields. Empty: every undeclared key is
+    /// ignored.
+    pub custom_fields: Vec<FieldPattern>,
+    /// How requests (`select`, `order`, filters) name the fields, where not by their keys.
+    pub select_names: SelectNames,
     pub path: KeyPath,
+}
+
+impl TypeDef {
+    /// Whether `key`, which is not one of the declared fields, is still a key a request may
+    /// send in an object of this input type, or an answer may carry in an object of this
+    /// output type: a custom field of the portal, matching one of the type's
+    /// `custom_fields` patterns.
+    ///
+    /// This is the one place that decides it (the request check, so the emulator, the
+    /// example check and the CLI, asks here).
+    pub fn admits_extra_key(&self, key: &str) -> bool {
+        matches_any(&self.custom_fields, key)
+    }
+}
+
+/// A pattern of custom field names: a literal prefix followed by `*` (`UF_CRM_*`), or an
+/// exact name (`PARENT_ID_1220`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldPattern {
+    /// The pattern as written.
+    pub pattern: String,
+    pub path: KeyPath,
+}
+
+impl FieldPattern {
+    /// The literal prefix of a `PREFIX*` pattern; `None` for an exact name.
+    pub fn prefix(&self) -> Option<&str> {
+        self.pattern.strip_suffix('*')
+    }
+
+    /// Whether `key` matches: it starts with the prefix and has more after it, or it is the
+    /// exact name. Case counts, as it does in the keys of an answer.
+    pub fn matches(&self, key: &str) -> bool {
+        match self.prefix() {
+            Some(prefix) => key.len() > prefix.len() && key.starts_with(prefix),
+            None => key == self.pattern,
+        }
+    }
+}
+
+/// Whether any of `patterns` matches `key`.
+pub fn matches_any(patterns: &[FieldPattern], key: &str) -> bool {
+    patterns.iter().any(|p| p.matches(key))
+}
+
+/// A set of a portal's custom fields, from a file of its own (`custom_fields: MyDealFields`
+/// at the top, no `method:`): a struct with one typed value per field, read from and written
+/// to a record's custom fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomFieldSet {
+    /// Rust name of the generated struct.
+    pub name: String,
+    /// The file that defines it.
+    pub file: String,
+    pub doc: Option<String>,
+    pub fields: Vec<CustomFieldDef>,
+    /// Where the name is written (`custom_fields`).
+    pub path: KeyPath,
+}
+
+/// One field of a [`CustomFieldSet`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomFieldDef {
+    /// The field's name on the wire (`UF_CRM_1721244482250`).
+    pub wire: String,
+    /// Rust name of the struct field (snake case, without `r#`); its typed key is the same
+    /// name in upper case.
+    pub rust: String,
+    pub ty: CustomFieldType,
+    /// A multiple field: a list of values.
+    pub multiple: bool,
+    pub doc: Option<String>,
+    pub path: KeyPath,
+}
+
+/// What a custom field holds: a value of a spec type, or one of the portal's own kinds of
+/// custom field that have no spec type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CustomFieldType {
+    /// A type of the spec language (`string`, `integer`, `date`, an enum, …); the checks
+    /// allow single values only.
+    Spec(TypeRef),
+    /// `money`: an amount and a currency, `"100.50|EUR"`.
+    Money,
+    /// `crm_link`: a link to a CRM record, `"D_12"`.
+    CrmLink,
+    /// `file`: a file object (`id` and links).
+    File,
+}
+
+impl CustomFieldType {
+    /// The kinds only a custom field set has, by their spelling in a set file.
+    pub const OWN: [(&'static str, CustomFieldType); 3] = [
+        ("money", CustomFieldType::Money),
+        ("crm_link", CustomFieldType::CrmLink),
+        ("file", CustomFieldType::File),
+    ];
+
+    /// The spec type, when it is one.
+    pub fn spec(&self) -> Option<&TypeRef> {
+        match self {
+            Self::Spec(ty) => Some(ty),
+            Self::Money | Self::CrmLink | Self::File => None,
+        }
+    }
+
+    /// [`spec`](Self::spec), to change it.
+    pub fn spec_mut(&mut self) -> Option<&mut TypeRef> {
+        match self {
+            Self::Spec(ty) => Some(ty),
+            Self::Money | Self::CrmLink | Self::File => None,
+        }
+    }
+}
+
+/// The rule that names an object type's fields in requests (`select_names:`), for fields
+/// without a `select_as` of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SelectNames {
+    /// By their keys in the answer (the default).
+    #[default]
+    Keys,
+    /// The key in upper snake case: `responsibleId` → `RESPONSIBLE_ID` (`tasks.task.*`).
+    UpperSnake,
+}
+
+impl SelectNames {
+    /// The spellings of `select_names:`, with what they mean.
+    pub const ALL: [(&'static str, SelectNames); 2] = [
+        ("keys", SelectNames::Keys),
+        ("upper_snake", SelectNames::UpperSnake),
+    ];
+}
+
+impl TypeDef {
+    /// The name requests use for `field` (one of this type's): its `select_as`, else its key
+    /// under the type's `select_names` rule.
+    pub fn select_name(&self, field: &Field) -> String {
+        match (&field.select_as, self.select_names) {
+            (Some(name), _) => name.clone(),
+            (None, SelectNames::Keys) => field.wire.clone(),
+            (None, SelectNames::UpperSnake) => crate::names::upper_snake_case(&field.wire),
+        }
+    }
+
+    /// The field a request names `name` (see [`select_name`](Self::select_name)): exactly,
+    /// else without regard to ASCII case.
+    pub fn field_selected_as(&self, name: &str) -> Option<&Field> {
+        let names: Vec<(String, &Field)> = self
+            .fields
+            .iter()
+            .map(|f| (self.select_name(f), f))
+            .collect();
+        names
+            .iter()
+            .find(|(n, _)| n == name)
+            .or_else(|| names.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)))
+            .map(|(_, f)| *f)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -549,24 +815,55 @@ pub struct Field {
     /// Rust identifier (snake case, without `r#`): the wire name converted, or `rust_name`.
     pub rust: String,
     pub ty: TypeRef,
-    /// The key may be missing from the object.
+    /// The key may be missing from the object (fields of output types).
     pub optional: bool,
+    /// The key must be sent (fields of input types, which are optional otherwise): the
+    /// builder's `new()` takes it.
+    pub required: bool,
+    /// The name requests (`select`, `order`, filters) use for the field, where it differs from
+    /// the key and from the type's `select_names` rule (`status` of a task is `REAL_STATUS`).
+    pub select_as: Option<String>,
     pub doc: Option<String>,
     pub path: KeyPath,
 }
 
-/// An error code the method documents.
+/// An error the method documents: by its code, or (code empty) by its description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorDef {
-    /// Code exactly as sent (case kept: `expired_token` stays lower case).
+    /// Code exactly as sent (case kept: `expired_token` stays lower case); empty for an error
+    /// identified by its description (an entry under `"":`).
     pub code: String,
-    /// Rust variant name: the code in Pascal case, or the spec's `rust_name`.
+    /// Rust variant name: the code in Pascal case, or the spec's `rust_name` (required for an
+    /// error identified by its description).
     pub variant: String,
     pub status: Option<u16>,
     pub doc: String,
-    /// The `error_description` the portal sends with this code, exactly as documented.
+    /// The `error_description` the portal sends with this error, exactly as documented: the
+    /// `message` key, or for an error identified by its description, that description.
     pub message: Option<String>,
     pub path: KeyPath,
+}
+
+impl ErrorDef {
+    /// For an error whose code is empty, the `error_description` that identifies it (its key
+    /// under `"":`); `None` for an error with a code.
+    pub fn description(&self) -> Option<&str> {
+        if self.code.is_empty() {
+            self.message.as_deref()
+        } else {
+            None
+        }
+    }
+
+    /// How the spec names the error where it refers to one (`not_found:`, `invalid:`,
+    /// `refuse.error`): its code, or for an error identified by its description, its variant.
+    pub fn reference(&self) -> &str {
+        if self.code.is_empty() {
+            &self.variant
+        } else {
+            &self.code
+        }
+    }
 }
 
 /// A documented request and response, checked against the spec at compile time.
@@ -582,11 +879,13 @@ pub const PRIMITIVES: &[&str] = &[
     "string",
     "integer",
     "number",
+    "decimal",
     "boolean",
     "yn",
     "id",
     "datetime",
     "naive_datetime",
+    "display_datetime",
     "date",
     "json",
     "array",
@@ -594,9 +893,10 @@ pub const PRIMITIVES: &[&str] = &[
     "enum",
     "filter",
     "select",
+    "order",
 ];
 
 pub use crate::emulation::{
-    Assign, Condition, Emulation, Form, Group, Join, Lookup, Match, Refuse, Search, Select, Shape,
-    Sort, Source, When,
+    Assign, Condition, Emulation, EmulationKind, Form, Group, IdKey, Join, Match, Refuse, Reply,
+    Search, Select, Shape, Source, When, find_error,
 };

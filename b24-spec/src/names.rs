@@ -1,6 +1,6 @@
 //! Turning wire names (`AVATAR_HR`, `work_phone`, `im.user.get`) into Rust identifiers.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
 
 /// `AVATAR_HR` → `avatar_hr`, `>=ID` → `id`; non-identifier characters are dropped.
@@ -11,6 +11,11 @@ pub fn snake_case(wire: &str) -> String {
 /// `im.user.get` → `ImUserGet`, `work_phone` → `WorkPhone`.
 pub fn pascal_case(wire: &str) -> String {
     ascii_words(wire).to_upper_camel_case()
+}
+
+/// `responsibleId` → `RESPONSIBLE_ID`, `ID` → `ID`: the `select_names: upper_snake` rule.
+pub fn upper_snake_case(wire: &str) -> String {
+    ascii_words(wire).to_shouty_snake_case()
 }
 
 /// Keeps letters and digits, turning everything else into word breaks.
@@ -71,6 +76,16 @@ mod tests {
         assert_eq!(pascal_case("im.user.get"), "ImUserGet");
         assert_eq!(snake_case(">=ID"), "id");
         assert_eq!(pascal_case(""), "");
+        for (wire, upper) in [
+            ("responsibleId", "RESPONSIBLE_ID"),
+            ("id", "ID"),
+            ("ID", "ID"),
+            ("ufCrmTask", "UF_CRM_TASK"),
+            ("UF_CRM_1", "UF_CRM_1"),
+            ("timeEstimate", "TIME_ESTIMATE"),
+        ] {
+            assert_eq!(upper_snake_case(wire), upper, "{wire}");
+        }
     }
 
     #[test]

@@ -7,9 +7,9 @@ use serde_yaml::Value;
 
 use crate::diag::{Ctxt, did_you_mean};
 use crate::model::{
-    ById, EnumDef, EnumValue, ErrorDef, Example, Field, FilterDef, FilterField, FilterOp, MapKeys,
-    PRIMITIVES, Paging, Param, ResultCase, ResultChoice, ResultDef, Spec, TypeDef, TypeKind,
-    TypeRef,
+    ById, EnumDef, EnumValue, ErrorDef, Example, Field, FieldPattern, FilterDef, FilterField,
+    FilterOp, GroupParam, MapKeys, OneOfGroup, OrderDef, PRIMITIVES, Paging, Param, ResultCase,
+    ResultChoice, ResultDef, SelectNames, Spec, TypeDef, TypeKind, TypeRef,
 };
 use crate::names::pascal_case;
 use crate::path::KeyPath;
@@ -25,6 +25,7 @@ const TOP_KEYS: &[&str] = &[
     "read_only",
     "paged",
     "params",
+    "one_of_required",
     "result",
     "types",
     "errors",
@@ -40,7 +41,10 @@ const TYPE_KEYS: &[&str] = &[
     "case_insensitive",
     "fields",
     "operators",
+    "logic",
     "of",
+    "custom_fields",
+    "direction",
     "or_false",
     "or_empty",
     "or_empty_object",
@@ -60,11 +64,11 @@ const PARAM_KEYS: &[&str] = &[
     "invalid",
     "rust_name",
 ];
-const FIELD_KEYS: &[&str] = &["doc", "optional", "rust_name"];
+const FIELD_KEYS: &[&str] = &["doc", "optional", "required", "rust_name", "select_as"];
 const RESULT_KEYS: &[&str] = &["doc"];
 const CHOICE_KEYS: &[&str] = &["by_param", "cases", "otherwise", "doc"];
 const CASE_KEYS: &[&str] = &["variant", "doc"];
-const TYPEDEF_KEYS: &[&str] = &["doc", "fields"];
+const TYPEDEF_KEYS: &[&str] = &["doc", "input", "fields", "custom_fields", "select_names"];
 const ERROR_KEYS: &[&str] = &["status", "doc", "message", "rust_name"];
 const EXAMPLE_KEYS: &[&str] = &["params", "response"];
 /// Keys of `paged:` when it is a mapping.
@@ -124,6 +128,10 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
             None
         }
     };
+    let one_of_required = match get(map, "one_of_required") {
+        Some(v) if !v.is_null() => one_of_required(cx, v, &path.key("one_of_required")),
+        _ => Vec::new(),
+    };
     let example = get(map, "example").and_then(|v| example(cx, v, &path.key("example")));
     let emulator =
         get(map, "emulator").and_then(|v| crate::emulation::parse(cx, v, &path.key("emulator")));
@@ -141,6 +149,7 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
         paged,
         paging,
         params,
+        one_of_required,
         result: result?,
         types,
         shared_types: Vec::new(),
@@ -468,19 +477,33 @@ fn types(
             })
             .collect();
         let own = value.as_mapping();
-        let (doc, fields) = if !spilled.is_empty()
+        let mut names = SelectNames::default();
+        let (doc, input, fields, custom_fields) = if !spilled.is_empty()
             && (value.is_null()
                 || own.is_some_and(|m| get(m, "fields").is_none() && get(m, "type").is_none()))
         {
             if let Some(m) = own {
                 check_keys(cx, m, &p, &[TYPEDEF_KEYS]);
+                names = select_names(cx, m, &p);
             }
             let doc = own.and_then(|m| optional_str(cx, m, &p, "doc"));
+            let input = own
+                .and_then(|m| optional_bool(cx, m, &p, "input"))
+                .or_else(|| {
+                    spilled
+                        .iter()
+                        .find_map(|(k, v)| (*k == "input").then(|| v.as_bool()).flatten())
+                })
+                .unwrap_or(false);
             let fields = spilled
                 .iter()
                 .find(|(k, _)| *k == "fields")
                 .map_or_else(Vec::new, |(_, f)| fields(cx, f, &path.key("fields"), &name));
-            (doc, fields)
+            let custom = match own.and_then(|m| get(m, "custom_fields")) {
+                Some(v) => patterns(cx, v, &p.key("custom_fields")),
+                None => Vec::new(),
+            };
+            (doc, input, fields, custom)
         } else {
             let Some(m) = mapping(cx, value, &p, "a type definition") else {
                 continue;
@@ -496,26 +519,62 @@ fn types(
                 }
                 continue;
             }
+            names = select_names(cx, m, &p);
             object_type(cx, m, &p, &name)
         };
         out.push(TypeDef {
             name,
             file: file.to_owned(),
             doc,
+            input,
             fields,
+            custom_fields,
+            select_names: names,
             path: p,
         });
     }
     (out, enums)
 }
 
-/// The `doc` and `fields` of an object type's definition.
+/// `select_names:` of an object type: how requests name its fields.
+fn select_names(cx: &mut Ctxt, m: &serde_yaml::Mapping, p: &KeyPath) -> SelectNames {
+    let Some(v) = get(m, "select_names") else {
+        return SelectNames::default();
+    };
+    let at = p.key("select_names");
+    let spellings = SelectNames::ALL.iter().map(|(name, _)| *name);
+    match v.as_str() {
+        Some(text) => match SelectNames::ALL.iter().find(|(name, _)| *name == text) {
+            Some((_, rule)) => *rule,
+            None => {
+                let p = cx.error(&at, format!("unknown `select_names` rule `{text}`"));
+                match did_you_mean(text, spellings) {
+                    Some(s) => p.help(format!("did you mean `{s}`?")),
+                    None => p.help(
+                        "write `upper_snake` (`responsibleId` is selected as `RESPONSIBLE_ID`), or `keys` (the default: as the answer spells them)",
+                    ),
+                };
+                SelectNames::default()
+            }
+        },
+        None => {
+            cx.error(
+                &at,
+                format!("expected `upper_snake` or `keys`, found {}", kind_of(v)),
+            )
+            .help("write one rule as plain text, e.g. `select_names: upper_snake`");
+            SelectNames::default()
+        }
+    }
+}
+
+/// The `doc`, `input`, `fields` and `custom_fields` of an object type's definition.
 fn object_type(
     cx: &mut Ctxt,
     m: &serde_yaml::Mapping,
     p: &KeyPath,
     name: &str,
-) -> (Option<String>, Vec<Field>) {
+) -> (Option<String>, bool, Vec<Field>, Vec<FieldPattern>) {
     // Fields written straight under the type's name, without `fields:` or beside an empty
     // one: one mistake, reported once; the fields are read where they stand.
     let (stray, known): (serde_yaml::Mapping, serde_yaml::Mapping) =
@@ -527,6 +586,7 @@ fn object_type(
         });
     check_keys(cx, &known, p, &[TYPEDEF_KEYS]);
     let doc = optional_str(cx, m, p, "doc");
+    let input = optional_bool(cx, m, p, "input").unwrap_or(false);
     let fields = match get(m, "fields") {
         None | Some(Value::Null) if !stray.is_empty() => {
             fields_beside(cx, p, name, &stray, get(m, "fields").is_some());
@@ -543,11 +603,62 @@ fn object_type(
             Vec::new()
         }
     };
-    (doc, fields)
+    let custom = match get(m, "custom_fields") {
+        Some(v) => patterns(cx, v, &p.key("custom_fields")),
+        None => Vec::new(),
+    };
+    (doc, input, fields, custom)
+}
+
+/// `custom_fields: ["UF_CRM_*", PARENT_ID_1220]`: a list of patterns, read as written (the
+/// checks say which are usable).
+fn patterns(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<FieldPattern> {
+    let items = match v {
+        Value::Sequence(items) => items,
+        Value::String(one) => {
+            cx.error(path, "expected a list of patterns, found a string")
+                .help(format!("write a list even for one pattern: `[{one}]`"));
+            return Vec::new();
+        }
+        other => {
+            wrong_kind(
+                cx,
+                other,
+                path,
+                "a list of patterns such as `[UF_CRM_*, PARENT_ID_*]`",
+            );
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = path.index(i);
+        match item {
+            Value::String(pattern) => out.push(FieldPattern {
+                pattern: pattern.clone(),
+                path: at,
+            }),
+            other => wrong_kind(cx, other, &at, "a pattern such as `UF_CRM_*`"),
+        }
+    }
+    if items.is_empty() {
+        cx.error(path, "`custom_fields` lists no pattern")
+            .help("list the patterns of the custom fields' names, e.g. `[UF_CRM_*]`, or remove `custom_fields`");
+    }
+    out
 }
 
 /// Keys of a type definition (an object type's or a named enum's).
-const DEFINITION_KEYS: &[&str] = &["doc", "fields", "type", "values", "case_insensitive"];
+const DEFINITION_KEYS: &[&str] = &[
+    "doc",
+    "input",
+    "fields",
+    "custom_fields",
+    "select_names",
+    "type",
+    "values",
+    "case_insensitive",
+];
 
 /// A key of a type definition written where type names go, directly under `types:`: the
 /// definition's lines are indented one level too little.
@@ -634,6 +745,7 @@ fn named_enum(
         shared: true,
         doc,
         select_of: None,
+        custom_fields: Vec::new(),
         path: path.clone(),
         file: file.to_owned(),
     })
@@ -659,24 +771,109 @@ fn fields(cx: &mut Ctxt, v: &Value, path: &KeyPath, owner: &str) -> Vec<Field> {
         let Some(ty) = type_node(cx, value, &p, &[FIELD_KEYS], &default_name) else {
             continue;
         };
-        let (doc, optional) = match value.as_mapping() {
+        let (doc, optional, required) = match value.as_mapping() {
             Some(m) => (
                 optional_str(cx, m, &p, "doc"),
                 optional_bool(cx, m, &p, "optional").unwrap_or(false),
+                optional_bool(cx, m, &p, "required").unwrap_or(false),
             ),
-            None => (None, false),
+            None => (None, false, false),
         };
         let rust = value
             .as_mapping()
             .and_then(|m| optional_str(cx, m, &p, "rust_name"))
             .unwrap_or_else(|| crate::names::snake_case(&wire));
+        let select_as = value
+            .as_mapping()
+            .and_then(|m| optional_str(cx, m, &p, "select_as"));
         out.push(Field {
             rust,
             wire,
             ty,
             optional,
+            required,
+            select_as,
             doc,
             path: p,
+        });
+    }
+    out
+}
+
+const GROUP_KEYS: &[&str] = &["params", "invalid"];
+
+/// `one_of_required: [[MESSAGE, ATTACH], { params: [A, B], invalid: CODE }]`: groups of
+/// parameter names, each a list, or a mapping with the list and the error code for none.
+fn one_of_required(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<OneOfGroup> {
+    let Value::Sequence(groups) = v else {
+        wrong_kind(
+            cx,
+            v,
+            path,
+            "a list of parameter groups, e.g. `[[MESSAGE, ATTACH]]`",
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, group) in groups.iter().enumerate() {
+        let at = path.index(i);
+        let (names, names_at, invalid) = match group {
+            Value::Sequence(names) => (names, at.clone(), None),
+            Value::Mapping(m) => {
+                check_keys(cx, m, &at, &[GROUP_KEYS]);
+                let invalid = optional_str(cx, m, &at, "invalid");
+                match get(m, "params") {
+                    Some(Value::Sequence(names)) => (names, at.key("params"), invalid),
+                    Some(other) => {
+                        wrong_kind(
+                            cx,
+                            other,
+                            &at.key("params"),
+                            "a list of parameter names, e.g. `[MESSAGE, ATTACH]`",
+                        );
+                        continue;
+                    }
+                    None => {
+                        missing(
+                            cx,
+                            &at,
+                            "params",
+                            "the parameters of which at least one must be sent, e.g. `[MESSAGE, ATTACH]`",
+                        );
+                        continue;
+                    }
+                }
+            }
+            Value::String(name) => {
+                cx.error(&at, format!("expected a group of parameter names, found the single name `{name}`"))
+                    .help("write each group as a list, in a list of groups: `one_of_required: [[MESSAGE, ATTACH]]`");
+                continue;
+            }
+            other => {
+                wrong_kind(
+                    cx,
+                    other,
+                    &at,
+                    "a group: a list of parameter names such as `[MESSAGE, ATTACH]`, or `{ params: [...], invalid: CODE }`",
+                );
+                continue;
+            }
+        };
+        let mut params = Vec::new();
+        for (j, name) in names.iter().enumerate() {
+            let name_at = names_at.index(j);
+            match name {
+                Value::String(wire) => params.push(GroupParam {
+                    wire: wire.clone(),
+                    path: name_at,
+                }),
+                other => wrong_kind(cx, other, &name_at, "a parameter name"),
+            }
+        }
+        out.push(OneOfGroup {
+            params,
+            invalid,
+            path: at,
         });
     }
     out
@@ -692,42 +889,134 @@ fn errors(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<ErrorDef> {
             continue;
         };
         let p = path.key(&code);
+        if code.is_empty() {
+            described_errors(cx, value, &p, &mut out);
+            continue;
+        }
         let Some(m) = mapping(cx, value, &p, "an error definition") else {
             continue;
         };
         check_keys(cx, m, &p, &[ERROR_KEYS]);
-        let status = match get(m, "status") {
-            None => None,
-            Some(Value::Number(n)) => {
-                match n.as_u64() {
-                    Some(s) if (100..=599).contains(&s) => Some(s as u16),
-                    _ => {
-                        cx.error(&p.key("status"), format!("HTTP status {n} is outside 100..=599"))
-                        .help("use the status the documentation gives, e.g. 400, or leave `status` out");
-                        None
-                    }
-                }
-            }
-            Some(other) => {
-                wrong_kind(cx, other, &p.key("status"), "an HTTP status number");
-                None
-            }
-        };
-        let Some(doc) = required_str(cx, m, &p, "doc") else {
-            continue;
-        };
         let variant = optional_str(cx, m, &p, "rust_name").unwrap_or_else(|| pascal_case(&code));
         let message = optional_str(cx, m, &p, "message");
-        out.push(ErrorDef {
-            variant,
-            code,
-            status,
-            doc,
-            message,
-            path: p,
-        });
+        if let Some(e) = error_def(cx, m, p, code, variant, message) {
+            out.push(e);
+        }
     }
     out
+}
+
+/// `"": { "Not found": { rust_name: NotFound, status: 400, doc: … } }`: errors sent with an
+/// empty code, each keyed by the `error_description` that tells it apart.
+fn described_errors(cx: &mut Ctxt, v: &Value, path: &KeyPath, out: &mut Vec<ErrorDef>) {
+    let Some(map) = mapping(cx, v, path, "the errors with an empty code, by description") else {
+        return;
+    };
+    // An error definition written straight under `"":`, as for a code: its keys would be
+    // read as descriptions, each with its own message; one says what the form is.
+    let definition_keys: Vec<&str> = map
+        .iter()
+        .filter(|(_, value)| !value.is_mapping())
+        .filter_map(|(key, _)| key.as_str().filter(|k| ERROR_KEYS.contains(k)))
+        .collect();
+    if let Some((last, init)) = definition_keys.split_last() {
+        let (keys, are) = if init.is_empty() {
+            (format!("`{last}` is"), "it were")
+        } else {
+            (
+                format!("`{}` and `{last}` are", init.join("`, `")),
+                "they were",
+            )
+        };
+        cx.key_error(
+            path,
+            format!(
+                "an error with an empty code is told apart by its description, but {keys} written here as if {are} the error's definition"
+            ),
+        )
+        .help("key each such error by the `error_description` the documentation gives, with its definition under it: `\"\": { \"Not found\": { rust_name: NotFound, status: 400, doc: … } }`");
+        return;
+    }
+    for (key, value) in map {
+        let Some(description) = key_str(cx, key, path) else {
+            continue;
+        };
+        let p = path.key(&description);
+        let Some(m) = mapping(cx, value, &p, "an error definition") else {
+            continue;
+        };
+        check_keys(cx, m, &p, &[ERROR_KEYS]);
+        if get(m, "message").is_some() {
+            cx.key_error(
+                &p.key("message"),
+                "`message` repeats the key: an error with an empty code is keyed by its `error_description`",
+            )
+            .help(format!(
+                "remove `message`; the emulator answers with the key, {description:?}, and the client matches it"
+            ));
+        }
+        let Some(variant) = optional_str(cx, m, &p, "rust_name") else {
+            if get(m, "rust_name").is_none() {
+                let guess = pascal_case(&description);
+                let example = if crate::names::invalid_ident_reason(&guess).is_none()
+                    && guess.starts_with(|c: char| c.is_ascii_uppercase())
+                {
+                    guess
+                } else {
+                    "NotFound".to_owned()
+                };
+                cx.key_error(
+                    &p,
+                    format!("the error described as {description:?} has no `rust_name`: with an empty code, nothing names its variant"),
+                )
+                .help(format!(
+                    "add `rust_name:` with a PascalCase variant name, e.g. `rust_name: {example}`"
+                ));
+            }
+            continue;
+        };
+        if let Some(e) = error_def(cx, m, p, String::new(), variant, Some(description)) {
+            out.push(e);
+        }
+    }
+}
+
+/// The keys every error definition has: `status` and `doc`.
+fn error_def(
+    cx: &mut Ctxt,
+    m: &serde_yaml::Mapping,
+    p: KeyPath,
+    code: String,
+    variant: String,
+    message: Option<String>,
+) -> Option<ErrorDef> {
+    let status = match get(m, "status") {
+        None => None,
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(s) if (100..=599).contains(&s) => Some(s as u16),
+            _ => {
+                cx.error(
+                    &p.key("status"),
+                    format!("HTTP status {n} is outside 100..=599"),
+                )
+                .help("use the status the documentation gives, e.g. 400, or leave `status` out");
+                None
+            }
+        },
+        Some(other) => {
+            wrong_kind(cx, other, &p.key("status"), "an HTTP status number");
+            None
+        }
+    };
+    let doc = required_str(cx, m, &p, "doc")?;
+    Some(ErrorDef {
+        variant,
+        code,
+        status,
+        doc,
+        message,
+        path: p,
+    })
 }
 
 /// `result: { by_param: P, cases: { value: { variant: …, type: … } }, otherwise: { … } }`.
@@ -864,7 +1153,7 @@ fn example(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Option<Example> {
 
 /// Reads a type expression: a bare name (`integer`, `User`) or a mapping with `type` and its
 /// options. `extra` lists the keys the owner (param, field, result) reads itself.
-fn type_node(
+pub(crate) fn type_node(
     cx: &mut Ctxt,
     v: &Value,
     path: &KeyPath,
@@ -872,7 +1161,7 @@ fn type_node(
     default_name: &str,
 ) -> Option<TypeRef> {
     match v {
-        Value::String(name) if name == "filter" || name == "select" => {
+        Value::String(name) if name == "filter" || name == "select" || name == "order" => {
             let (key, what) = kind_keys(name);
             missing(cx, path, key, what);
             None
@@ -907,9 +1196,12 @@ fn type_node(
             let mut ty = type_name(cx, &name, path, &type_path)?;
             let own_keys: &[&str] = match (&ty.kind, name.as_str()) {
                 (_, "select") => &["of"],
+                (TypeKind::Order(_), _) => &["of", "direction"],
                 (TypeKind::Array(_), _) => &["items"],
                 (TypeKind::Enum(_), _) => &["values", "name", "case_insensitive"],
-                (TypeKind::Filter(_), _) => &["fields", "operators", "name"],
+                (TypeKind::Filter(_), _) => {
+                    &["fields", "operators", "name", "custom_fields", "logic"]
+                }
                 (TypeKind::Map { .. }, _) => &["keys", "values"],
                 _ => &[],
             };
@@ -931,12 +1223,18 @@ fn type_node(
                         }
                         return None;
                     };
-                    if let TypeKind::Enum(def) = &mut items.kind {
-                        def.name = format!("{of}Field");
-                        def.select_of = Some(of);
-                        def.path = path.key("of");
-                    }
-                    items.path = path.key("of");
+                    record_fields(items, of, path);
+                }
+                TypeKind::Order(def) => {
+                    let Some(of) = optional_str(cx, m, path, "of") else {
+                        let (key, what) = kind_keys("order");
+                        if get(m, "of").is_none() {
+                            missing(cx, path, key, what);
+                        }
+                        return None;
+                    };
+                    record_fields(&mut def.fields, of, path);
+                    def.direction = optional_bool(cx, m, path, "direction").unwrap_or(false);
                 }
                 TypeKind::Filter(def) => {
                     def.name = optional_str(cx, m, path, "name")
@@ -951,6 +1249,10 @@ fn type_node(
                         return None;
                     };
                     def.fields = filter_fields(cx, fields, &path.key("fields"), &def.name);
+                    if let Some(v) = get(m, "custom_fields") {
+                        def.custom_fields = patterns(cx, v, &path.key("custom_fields"));
+                    }
+                    def.logic = optional_bool(cx, m, path, "logic").unwrap_or(false);
                 }
                 TypeKind::Array(items) => match get(m, "items") {
                     Some(item) => {
@@ -1016,11 +1318,13 @@ fn type_name(cx: &mut Ctxt, name: &str, owner: &KeyPath, at: &KeyPath) -> Option
         "string" => TypeKind::String,
         "integer" => TypeKind::Integer,
         "number" => TypeKind::Number,
+        "decimal" => TypeKind::Decimal,
         "boolean" => TypeKind::Boolean,
         "yn" => TypeKind::Yn,
         "id" => TypeKind::Id,
         "datetime" => TypeKind::Datetime,
         "naive_datetime" => TypeKind::NaiveDatetime,
+        "display_datetime" => TypeKind::DisplayDatetime,
         "date" => TypeKind::Date,
         "json" => TypeKind::Json,
         "array" => TypeKind::Array(Box::new(TypeRef::plain(TypeKind::Json, at.clone()))),
@@ -1037,6 +1341,12 @@ fn type_name(cx: &mut Ctxt, name: &str, owner: &KeyPath, at: &KeyPath) -> Option
             name: String::new(),
             fields: Vec::new(),
             operators: Vec::new(),
+            custom_fields: Vec::new(),
+            logic: false,
+        }),
+        "order" => TypeKind::Order(OrderDef {
+            fields: Box::new(TypeRef::plain(TypeKind::Enum(empty_enum(at)), at.clone())),
+            direction: false,
         }),
         other if other.starts_with(|c: char| c.is_ascii_uppercase()) => {
             TypeKind::Named(other.to_owned())
@@ -1057,8 +1367,19 @@ fn type_name(cx: &mut Ctxt, name: &str, owner: &KeyPath, at: &KeyPath) -> Option
     Some(TypeRef::plain(kind, at.clone()))
 }
 
+/// The enum of a record's field names, for a select or an order over `of`: `{of}Field`,
+/// defined at the `of:` key; its values are filled in by `resolve`.
+fn record_fields(names: &mut TypeRef, of: String, path: &KeyPath) {
+    if let TypeKind::Enum(def) = &mut names.kind {
+        def.name = format!("{of}Field");
+        def.select_of = Some(of);
+        def.path = path.key("of");
+    }
+    names.path = path.key("of");
+}
+
 /// Keys that belong to one kind of type only.
-const KIND_KEYS: [&str; 8] = [
+const KIND_KEYS: [&str; 11] = [
     "items",
     "keys",
     "values",
@@ -1066,7 +1387,10 @@ const KIND_KEYS: [&str; 8] = [
     "case_insensitive",
     "fields",
     "operators",
+    "logic",
     "of",
+    "custom_fields",
+    "direction",
 ];
 
 /// Which types a kind-specific key belongs to, for "applies only to" messages.
@@ -1077,23 +1401,28 @@ fn kind_of_key(key: &str) -> &'static str {
         "keys" => "`type: map`",
         "values" => "`type: enum` and `type: map`",
         "case_insensitive" => "`type: enum`",
-        "fields" | "operators" => "`type: filter`",
-        _ => "`type: select`",
+        "fields" | "operators" | "logic" => "`type: filter`",
+        "custom_fields" => "`type: filter` and object types under `types:`",
+        "direction" => "`type: order`",
+        _ => "`type: select` and `type: order`",
     }
 }
 
-/// The key a `filter` or `select` cannot do without, and what to write there.
+/// The key a `filter`, `select` or `order` cannot do without, and what to write there.
 fn kind_keys(kind: &str) -> (&'static str, &'static str) {
-    if kind == "filter" {
-        (
+    match kind {
+        "filter" => (
             "fields",
             "the fields the filter may test and their types, e.g. `{ ID: id, NAME: string }`",
-        )
-    } else {
-        (
+        ),
+        "order" => (
+            "of",
+            "the record type whose field names the list may be ordered by, e.g. `of: PortalUser`",
+        ),
+        _ => (
             "of",
             "the record type whose field names may be selected, e.g. `of: PortalUser`",
-        )
+        ),
     }
 }
 
@@ -1125,6 +1454,7 @@ fn empty_enum(at: &KeyPath) -> EnumDef {
         shared: false,
         doc: None,
         select_of: None,
+        custom_fields: Vec::new(),
         path: at.clone(),
         file: String::new(),
     }

@@ -1,6 +1,7 @@
 //! Resolution after parsing, before the checks: references to a type library's named enums
-//! become the enums themselves, and the field names of `type: select` parameters are read
-//! from the record type they name. Later stages then treat both like inline enums.
+//! become the enums themselves, and the field names of `type: select` and `type: order`
+//! parameters are read from the record type they name (as requests spell them: `select_as`,
+//! `select_names`). Later stages then treat both like inline enums.
 //!
 //! Both follow every type expression with the model's one walker ([`TypeRef::walk_mut`]), so
 //! a named enum is resolved wherever it is written: in a map's values, an array of maps, a
@@ -8,7 +9,9 @@
 
 use std::collections::HashMap;
 
-use crate::model::{EnumDef, EnumValue, Spec, TypeDef, TypeKind, TypeRef};
+use crate::model::{
+    CustomFieldSet, EnumDef, EnumValue, FieldPattern, Spec, TypeDef, TypeKind, TypeRef,
+};
 
 /// Resolves the fields of a library's own types against every library's named enums.
 pub(crate) fn library(types: &mut [TypeDef], enums: &[EnumDef]) {
@@ -16,6 +19,13 @@ pub(crate) fn library(types: &mut [TypeDef], enums: &[EnumDef]) {
         for f in &mut t.fields {
             f.ty.walk_mut(&mut |ty| named_enum(ty, enums));
         }
+    }
+}
+
+/// Resolves the types of a custom field set's fields against the libraries' named enums.
+pub(crate) fn set(set: &mut CustomFieldSet, enums: &[EnumDef]) {
+    for ty in set.fields.iter_mut().filter_map(|f| f.ty.spec_mut()) {
+        ty.walk_mut(&mut |ty| named_enum(ty, enums));
     }
 }
 
@@ -42,9 +52,11 @@ fn named_enum(ty: &mut TypeRef, enums: &[EnumDef]) {
     }
 }
 
-/// A record some select names: its fields' wire and Rust names, and whether it is a library's.
+/// A record some select or order names: its fields' names in requests and Rust names, its
+/// custom field patterns, and whether it is a library's.
 struct Record {
     fields: Vec<(String, String)>,
+    custom_fields: Vec<FieldPattern>,
     shared: bool,
 }
 
@@ -73,17 +85,25 @@ fn selected_records(spec: &Spec) -> HashMap<String, Record> {
                 let fields = record
                     .fields
                     .iter()
-                    .map(|f| (f.wire.clone(), f.rust.clone()))
+                    .map(|f| (record.select_name(f), f.rust.clone()))
                     .collect();
-                out.insert(of.clone(), Record { fields, shared });
+                out.insert(
+                    of.clone(),
+                    Record {
+                        fields,
+                        custom_fields: record.custom_fields.clone(),
+                        shared,
+                    },
+                );
             }
         }
     }
     out
 }
 
-/// Fills the values of a select's enum: one per field of the record, then the masks `*` and
-/// `UF_*`. A record that does not exist is left empty; the checks report it.
+/// Fills the values of a select's (or an order's) enum: one per field of the record, named as
+/// requests name it, then the masks `*` and `UF_*`, and the record's custom field patterns. A
+/// record that does not exist is left empty; the checks report it.
 fn select_fields(ty: &mut TypeRef, records: &HashMap<String, Record>) {
     let at = ty.path.clone();
     let TypeKind::Enum(def) = &mut ty.kind else {
@@ -103,5 +123,6 @@ fn select_fields(ty: &mut TypeRef, records: &HashMap<String, Record>) {
         .map(|(wire, rust)| value(wire, rust))
         .chain([value("*", "all"), value("UF_*", "all_custom")])
         .collect();
+    def.custom_fields.clone_from(&record.custom_fields);
     def.shared = record.shared;
 }

@@ -13,18 +13,20 @@ use crate::model::{Field, Param, ResultCase, Spec, TypeDef, TypeKind, TypeRef};
 
 impl TypeRef {
     /// The type expressions directly inside this one: an array's items, a map's values, the
-    /// types of a filter's fields. A named type is a leaf: its fields belong to the
+    /// types of a filter's fields, the enum of an order's field names. A named type is a leaf: its fields belong to the
     /// [`TypeDef`] it names (see [`Spec::shared_types_reached`]).
     pub fn children(&self) -> Vec<&TypeRef> {
         match &self.kind {
             TypeKind::String
             | TypeKind::Integer
             | TypeKind::Number
+            | TypeKind::Decimal
             | TypeKind::Boolean
             | TypeKind::Yn
             | TypeKind::Id
             | TypeKind::Datetime
             | TypeKind::NaiveDatetime
+            | TypeKind::DisplayDatetime
             | TypeKind::Date
             | TypeKind::Json
             | TypeKind::Enum(_)
@@ -32,6 +34,7 @@ impl TypeRef {
             TypeKind::Array(items) => vec![items],
             TypeKind::Map { values, .. } => vec![values],
             TypeKind::Filter(filter) => filter.fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Order(order) => vec![&order.fields],
         }
     }
 
@@ -41,11 +44,13 @@ impl TypeRef {
             TypeKind::String
             | TypeKind::Integer
             | TypeKind::Number
+            | TypeKind::Decimal
             | TypeKind::Boolean
             | TypeKind::Yn
             | TypeKind::Id
             | TypeKind::Datetime
             | TypeKind::NaiveDatetime
+            | TypeKind::DisplayDatetime
             | TypeKind::Date
             | TypeKind::Json
             | TypeKind::Enum(_)
@@ -53,6 +58,7 @@ impl TypeRef {
             TypeKind::Array(items) => vec![items],
             TypeKind::Map { values, .. } => vec![values],
             TypeKind::Filter(filter) => filter.fields.iter_mut().map(|f| &mut f.ty).collect(),
+            TypeKind::Order(order) => vec![&mut order.fields],
         }
     }
 
@@ -160,7 +166,7 @@ impl Spec {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{EnumDef, FilterDef, FilterField, MapKeys};
+    use crate::model::{EnumDef, FilterDef, FilterField, MapKeys, OrderDef};
     use crate::path::KeyPath;
 
     fn ty(kind: TypeKind, at: &str) -> TypeRef {
@@ -179,6 +185,7 @@ mod tests {
             shared: false,
             doc: None,
             select_of: None,
+            custom_fields: Vec::new(),
             path: KeyPath::root(),
             file: String::new(),
         }
@@ -197,11 +204,13 @@ mod tests {
             TypeKind::String,
             TypeKind::Integer,
             TypeKind::Number,
+            TypeKind::Decimal,
             TypeKind::Boolean,
             TypeKind::Yn,
             TypeKind::Id,
             TypeKind::Datetime,
             TypeKind::NaiveDatetime,
+            TypeKind::DisplayDatetime,
             TypeKind::Date,
             TypeKind::Json,
             TypeKind::Array(Box::new(ty(TypeKind::Id, "items"))),
@@ -215,6 +224,12 @@ mod tests {
                 name: "Filter".into(),
                 fields: vec![field("ID"), field("NAME")],
                 operators: Vec::new(),
+                custom_fields: Vec::new(),
+                logic: false,
+            }),
+            TypeKind::Order(OrderDef {
+                fields: Box::new(ty(TypeKind::Enum(enum_def()), "of")),
+                direction: false,
             }),
         ];
         kinds
@@ -225,11 +240,13 @@ mod tests {
                     TypeKind::String
                     | TypeKind::Integer
                     | TypeKind::Number
+                    | TypeKind::Decimal
                     | TypeKind::Boolean
                     | TypeKind::Yn
                     | TypeKind::Id
                     | TypeKind::Datetime
                     | TypeKind::NaiveDatetime
+                    | TypeKind::DisplayDatetime
                     | TypeKind::Date
                     | TypeKind::Json
                     | TypeKind::Enum(_)
@@ -237,6 +254,7 @@ mod tests {
                     TypeKind::Array(_) => vec!["items"],
                     TypeKind::Map { .. } => vec!["values"],
                     TypeKind::Filter(_) => vec!["ID", "NAME"],
+                    TypeKind::Order(_) => vec!["of"],
                 };
                 (ty(kind, "top"), children)
             })

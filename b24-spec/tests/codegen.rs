@@ -85,6 +85,7 @@ fn code_in_spec_text_is_emitted_as_text_blocks_not_doctests() {
         specs: vec![spec],
         shared: Vec::new(),
         shared_enums: Vec::new(),
+        sets: Vec::new(),
         files: vec![PathBuf::from("specs/im.thing.get.yaml")],
         relative: vec!["specs/im.thing.get.yaml".into()],
         sources: vec![src.into()],
@@ -131,4 +132,29 @@ fn every_shipped_result_shape_gets_a_full_set_of_samples() {
             );
         }
     }
+}
+
+#[test]
+fn custom_field_set_expansion_is_stable() {
+    // A user's set: one value of each kind of field, a list, an inline enum of item ids.
+    let src = "custom_fields: MyDealFields
+doc: Our portal's deal fields
+fields:
+  UF_CRM_1721244482250: { type: string, rust_name: greeting, doc: The greeting }
+  UF_CRM_17: { type: number, rust_name: budget }
+  UF_CRM_21: { type: enum, values: { \"45\": red, \"46\": green }, rust_name: colour }
+  UF_CRM_22: { type: money, rust_name: price }
+  UF_CRM_23: { type: crm_link, multiple: true, rust_name: links }
+  ufCrm5_24: { type: file, rust_name: contract }
+";
+    let set = b24_spec::load_sources(&[("specs/my-portal/deal.yaml", src)]).unwrap();
+    let code = expand(
+        &set,
+        &Options {
+            embed_sources: false,
+            ..Options::default()
+        },
+    );
+    syn::parse_file(&code).expect("generated code parses");
+    insta::assert_snapshot!("custom_field_set", code);
 }

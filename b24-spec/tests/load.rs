@@ -336,8 +336,8 @@ types:
     fields:
       kind: { type: string, doc: Kind }
 emulator:
+  kind: list
   collection: things
-  filter: FILTER
   search: { key: FIND, fields: [id] }
   select: select
   exclude: { owner.kind: [bot, robot] }
@@ -360,8 +360,8 @@ emulator:
     let emu = spec.emulator.unwrap();
     let select = emu.select.clone().unwrap();
     assert_eq!(
-        (select.param.as_str(), select.always),
-        ("select", vec!["id".to_owned()])
+        (select.param.as_deref(), select.always),
+        (Some("select"), vec!["id".to_owned()])
     );
     let search = emu.search.clone().unwrap();
     assert_eq!(
@@ -426,20 +426,52 @@ fn two_keys_with_one_rust_name_get_a_rust_name_not_a_removal() {
 }
 
 #[test]
-fn an_empty_error_code_says_what_to_do_instead() {
+fn an_empty_code_keys_its_errors_by_description() {
+    let spec = load_str(
+        "specs/im.thing.get.yaml",
+        &format!(
+            "{MINIMAL}errors:\n  \"\":\n    \"Not found\": {{ rust_name: NotFound, status: 400, doc: No thing }}\nemulator:\n  collection: things\n  not_found: NotFound\n"
+        ),
+    )
+    .unwrap();
+    let e = &spec.errors[0];
+    assert_eq!((e.code.as_str(), e.variant.as_str()), ("", "NotFound"));
+    assert_eq!(e.description(), Some("Not found"));
+    assert_eq!(e.message.as_deref(), Some("Not found"));
+    assert_eq!(spec.find_error("NotFound"), Some(e));
+    assert_eq!(spec.find_error(""), None);
+
+    // Written like a coded error: one message with the form to use.
     let e = errors(&format!(
-        "{MINIMAL}errors:\n  \"\": {{ doc: Access denied }}\n"
+        "{MINIMAL}errors:\n  \"\": {{ status: 400, doc: Access denied }}\n"
     ));
     assert_eq!(e.len(), 1, "{e:?}");
     assert_eq!(at(&e[0]), (12, 3));
-    assert_eq!(
-        e[0].message,
-        "an error with an empty code cannot be declared yet"
+    assert!(
+        e[0].message
+            .contains("`status` and `doc` are written here as if they were"),
+        "{e:?}"
     );
-    let help = e[0].help.as_deref().unwrap();
-    assert!(help.starts_with("leave this entry out"), "{help}");
-    assert!(help.contains("`Other(\"\")`"), "{help}");
-    assert!(help.contains("\"Access denied\""), "{help}");
+    assert!(
+        e[0].help
+            .as_deref()
+            .unwrap()
+            .contains("rust_name: NotFound")
+    );
+
+    // Without `rust_name`, the help offers the description's PascalCase.
+    let e = errors(&format!(
+        "{MINIMAL}errors:\n  \"\":\n    \"Deal not found.\": {{ doc: No deal }}\n"
+    ));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].key_path.to_string(), r#"errors.""."Deal not found.""#);
+    assert!(
+        e[0].help
+            .as_deref()
+            .unwrap()
+            .ends_with("e.g. `rust_name: DealNotFound`"),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -512,4 +544,92 @@ fn a_spec_loaded_without_its_type_library_is_told_to_load_it() {
     );
     assert!(b24_spec::load_path(root, "specs/user").is_err());
     assert!(b24_spec::load_path(root, "specs").is_ok());
+}
+
+#[test]
+fn emulator_kinds_read_their_conventions_from_the_spec() {
+    use b24_spec::{EmulationKind, Reply};
+    let spec = |result: &str, emulator: &str| {
+        let src = format!(
+            "method: crm.thing.go\nscope: crm\nsummary: s\ndocs: https://apidocs.bitrix24.com/x.html\n\
+             access: any user\nparams:\n  ID: {{ type: id, doc: Id }}\n  fields: {{ type: json, doc: F }}\n  \
+             FILTER: {{ type: filter, fields: {{ ID: id }}, doc: F }}\n  Sort: {{ type: string, doc: S }}\n\
+             result: {result}\ntypes:\n  Thing:\n    fields:\n      Id: {{ type: id, doc: Id }}\n  \
+             Wrap:\n    fields:\n      thing: {{ type: Thing, doc: T }}\nemulator: {emulator}\n"
+        );
+        load_str("specs/crm.thing.go.yaml", &src).unwrap_or_else(|e| panic!("{e:#?}"))
+    };
+    // `get`: the parameter and field named `id` in any case; the record, or wrapped.
+    let get = spec("Thing", "{ kind: get, collection: things }");
+    let emu = get.emulator.as_ref().unwrap();
+    assert_eq!(emu.kind, Some(EmulationKind::Get));
+    assert_eq!(emu.id_param(&get).unwrap().wire, "ID");
+    assert_eq!(emu.id_field(emu.record_type(&get)), "Id");
+    assert_eq!(emu.reply(&get), Some(Reply::Record));
+    let wrapped = spec("Wrap", "{ kind: get, collection: things, record: Thing }");
+    let reply = wrapped.emulator.as_ref().unwrap().reply(&wrapped).unwrap();
+    assert_eq!(
+        (reply.wrapper(), reply.core()),
+        (Some("thing"), &Reply::Record)
+    );
+    // `list`: the `type: filter` parameter, `sort` in any case; nothing for other kinds.
+    let list = spec(
+        "{ type: array, items: Thing }",
+        "{ kind: list, collection: things }",
+    );
+    let emu = list.emulator.as_ref().unwrap();
+    assert_eq!(emu.filter_param(&list).unwrap().wire, "FILTER");
+    assert_eq!(emu.sort_param(&list).unwrap().wire, "Sort");
+    assert!(emu.order_param(&list).is_none() && emu.fields_param(&list).is_none());
+    assert!(get.emulator.as_ref().unwrap().filter_param(&get).is_none());
+    // `add`: the new id, `true`, or the record, by the result type.
+    for (result, reply) in [
+        ("id", Reply::Id),
+        ("boolean", Reply::True),
+        ("Thing", Reply::Record),
+    ] {
+        let add = spec(result, "{ kind: add, collection: things, record: Thing }");
+        let emu = add.emulator.as_ref().unwrap();
+        assert_eq!(emu.reply(&add), Some(reply), "{result}");
+        assert_eq!(emu.fields_param(&add).unwrap().wire, "fields");
+    }
+}
+
+#[test]
+fn errors_told_apart_by_their_description_are_found_by_name_or_text() {
+    // The language cannot declare them yet (issue 11, design C); the emulator finds them once
+    // the model holds them: code `""`, the documented description in `message`.
+    let mut spec = load_str(
+        "specs/crm.thing.get.yaml",
+        "method: crm.thing.get\nscope: crm\nsummary: s\ndocs: https://apidocs.bitrix24.com/x.html\n\
+         access: any user\nparams:\n  id: { type: id, doc: Id }\nresult: json\n\
+         errors:\n  NOT_FOUND: { doc: Another code }\nemulator: { kind: get, collection: things }\n",
+    )
+    .unwrap();
+    let emu = spec.emulator.clone().unwrap();
+    assert!(
+        emu.not_found_error(&spec).is_none(),
+        "no \"Not found\" declared"
+    );
+    spec.errors.push(b24_spec::ErrorDef {
+        code: String::new(),
+        variant: "NotFound".into(),
+        status: Some(400),
+        doc: "No thing has this id".into(),
+        message: Some("Not found.".into()),
+        path: Default::default(),
+    });
+    let found = emu.not_found_error(&spec).unwrap();
+    assert_eq!(
+        (found.code.as_str(), found.variant.as_str()),
+        ("", "NotFound")
+    );
+    for name in ["not_found", "NotFound", "not found", "NOT FOUND."] {
+        assert_eq!(b24_spec::find_error(&spec, name), Some(found), "{name}");
+    }
+    assert_eq!(
+        b24_spec::find_error(&spec, "NOT_FOUND").map(|e| e.code.as_str()),
+        Some("NOT_FOUND"),
+        "a code wins over a description"
+    );
 }

@@ -30,6 +30,7 @@ fn exercise(file: &str, src: &str) {
                 specs: vec![spec],
                 shared: Vec::new(),
                 shared_enums: Vec::new(),
+                sets: Vec::new(),
                 files: vec![PathBuf::from(file)],
                 relative: vec![file.to_owned()],
                 sources: vec![src.to_owned()],

@@ -36,6 +36,8 @@ fn build_and_run(dir: &Path) -> String {
         .args(["run", "--quiet", "--offline"])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", &target)
+        // As the trybuild cases build (tests/compile_fail.rs), so dependencies both use match.
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
         .env_remove("RUSTFLAGS")
         .output()
         .expect("cargo runs");

@@ -121,7 +121,7 @@ async fn pages_by_id_ask_above_the_last_id_and_count_nothing() {
     // A request with its own order is paged as it asks, by offset.
     let request = UserGetRequest::new()
         .sort("ID")
-        .order(b24_client::user_get::SortOrder::Descending);
+        .order(b24_client::Direction::Desc);
     let stream = client.stream(&request);
     assert!(!stream.is_by_id());
     let users: Vec<PortalUser> = stream.try_collect().await.unwrap();
@@ -222,7 +222,7 @@ async fn inserts_and_deletes_while_paging() {
     let (emulator, running, client) = serve(Emulator::builder()).await;
     let request = UserGetRequest::new()
         .sort("ID")
-        .order(b24_client::user_get::SortOrder::Descending);
+        .order(b24_client::Direction::Desc);
     let seen = read_with_writes(client.pages(&request), |n| {
         if n == 1 {
             insert(&emulator, USERS + 1..=USERS + 5);

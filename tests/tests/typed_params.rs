@@ -1,13 +1,13 @@
-//! Typed filters, selects and case-insensitive enums against the emulator: what the generated
-//! client sends is accepted, and the emulator's parameter check (`b24_spec::conform`) refuses
+//! Typed filters, selects, orders and case-insensitive enums against the emulator: what the
+//! generated client sends is accepted, and the emulator's parameter check (`b24_spec::conform`) refuses
 //! unknown filter fields in JSON and in PHP form bodies alike.
 
 use std::io::{Read, Write};
 
-use b24_client::types::{PortalUserField, SortOrder, UserType};
+use b24_client::types::{PortalUserField, UserType};
 use b24_client::user_get::UserGetFilter;
 use b24_client::user_search::UserSearchFilter;
-use b24_client::{Client, Cmp, Error};
+use b24_client::{Client, Cmp, Direction, Error, Order};
 use b24_emulator::{Emulator, RunningEmulator};
 use serde_json::{Map, Value, json};
 
@@ -60,7 +60,7 @@ async fn typed_filters_and_selects_are_accepted() {
                 .user_type(Cmp::one_of([UserType::Employee]))
                 .is_online(Cmp::eq(true)),
         )
-        .order(SortOrder::Ascending)
+        .order(Direction::Asc)
         .select(vec![PortalUserField::Id, PortalUserField::AllCustom])
         .send()
         .await
@@ -79,6 +79,29 @@ async fn typed_filters_and_selects_are_accepted() {
         .await
         .unwrap();
     assert_eq!(users.iter().map(|u| u.id).collect::<Vec<_>>(), [5, 7]);
+    // `ORDER` takes a direction for `SORT`, or an order object as list helpers send it.
+    let by_name = |users: Vec<b24_client::types::PortalUser>| {
+        users.into_iter().map(|u| u.id).collect::<Vec<_>>()
+    };
+    let users = client
+        .user_get()
+        .sort("LAST_NAME")
+        .order(Direction::Desc)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_name(users), [5, 8, 1, 7, 4, 9, 6]);
+    let users = client
+        .user_get()
+        .order(
+            Order::new()
+                .asc(PortalUserField::UserType)
+                .desc(PortalUserField::Id),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_name(users), [8, 7, 6, 5, 4, 1, 9]);
     // user.search takes plain values only.
     let found = client
         .user_search()

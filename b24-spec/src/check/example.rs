@@ -45,6 +45,21 @@ pub(super) fn example_params(cx: &mut Ctxt, spec: &Spec, params: &serde_json::Ma
             .help("add it to `example.params`");
         }
     }
+    // A group naming an undeclared parameter is reported as such.
+    let declared = |name: &str| spec.params.iter().any(|p| p.wire == name);
+    let sent = |name: &str| params.get(name).is_some_and(|v| !v.is_null());
+    for group in conform::unmet_groups(spec, sent).filter(|g| g.names().all(declared)) {
+        let names: Vec<String> = group.names().map(|n| format!("`{n}`")).collect();
+        cx.error(
+            &base,
+            format!(
+                "example sends none of {}, but the method needs one of them (`{}`)",
+                names.join(", "),
+                group.path
+            ),
+        )
+        .help("add one of them to `example.params`");
+    }
 }
 
 pub(super) fn example_response(cx: &mut Ctxt, spec: &Spec, response: &Value) {

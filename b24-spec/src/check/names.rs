@@ -83,7 +83,12 @@ const BUILDER_METHODS: &[&str] = &[
 /// method may take the name of one (whether it uses it or not, so the rule does not change
 /// when the spec does). Also the enums' variants and the fields of the spec's own types.
 pub(super) fn names(cx: &mut Ctxt, spec: &Spec, items: &MethodItems<'_>) {
-    let library = items::shared(&spec.shared_types, &spec.shared_enums, std::iter::empty());
+    let library = items::shared(
+        &spec.shared_types,
+        &spec.shared_enums,
+        &[],
+        std::iter::empty(),
+    );
     let module: Vec<&Item<'_>> = items
         .own
         .iter()
@@ -108,7 +113,20 @@ pub(super) fn item_names(cx: &mut Ctxt, file: &str, items: &[&Item<'_>]) {
                 } else {
                     format!("type name `{}` is not a Rust type name", item.name)
                 };
-                cx.key_error(&item.path, message).help(help);
+                match item.def {
+                    // The set's name is the value of `custom_fields`.
+                    Def::CustomFieldSet(_) => cx.error(&item.path, message),
+                    Def::Request
+                    | Def::Call
+                    | Def::Error
+                    | Def::ResultChoice(_)
+                    | Def::Object(_)
+                    | Def::Input(_)
+                    | Def::Enum(_)
+                    | Def::Filter(..)
+                    | Def::FilterCmp(_) => cx.key_error(&item.path, message),
+                }
+                .help(help);
             }
             continue;
         }
@@ -131,7 +149,7 @@ pub(super) fn item_names(cx: &mut Ctxt, file: &str, items: &[&Item<'_>]) {
 /// PascalCase Rust type name: how to fix it.
 pub(super) fn unusable_name(item: &Item<'_>) -> Option<&'static str> {
     let help = match item.def {
-        Def::Object(_) | Def::Filter(..) => {
+        Def::Object(_) | Def::Input(_) | Def::Filter(..) => {
             "type names are PascalCase letters and digits, e.g. `User` or `UserPhones`"
         }
         Def::Enum(e) if e.shared && e.select_of.is_none() => {
@@ -143,6 +161,9 @@ pub(super) fn unusable_name(item: &Item<'_>) -> Option<&'static str> {
             } else {
                 "type names are PascalCase letters and digits, e.g. `User` or `UserPhones`"
             }
+        }
+        Def::CustomFieldSet(_) => {
+            "custom field set names are PascalCase letters and digits, e.g. `MyDealFields`"
         }
         // Made from names checked elsewhere: the method's, a filter's, a record's.
         Def::Enum(_)
@@ -189,20 +210,19 @@ pub(super) fn clash(cx: &mut Ctxt, file: &str, at: &Item<'_>, other: &Item<'_>) 
     let library_type = |i: &Item<'_>| {
         i.shared
             && match i.def {
-                Def::Object(_) => true,
+                Def::Object(_) | Def::Input(_) => true,
                 Def::Enum(e) => e.select_of.is_none() && e.shared,
                 Def::Request
                 | Def::Call
                 | Def::Error
                 | Def::ResultChoice(_)
                 | Def::Filter(..)
-                | Def::FilterCmp(_) => false,
+                | Def::FilterCmp(_)
+                | Def::CustomFieldSet(_) => false,
             }
     };
-    let help = if matches!((at.def, other.def), (Def::Object(_), Def::Object(_)))
-        && !at.shared
-        && other.shared
-    {
+    let object = |d: Def<'_>| matches!(d, Def::Object(_) | Def::Input(_));
+    let help = if object(at.def) && object(other.def) && !at.shared && other.shared {
         "use the library's type (delete this definition), or give this one another name".to_owned()
     } else if library_type(at) && library_type(other) && at.file != other.file {
         "define each shared type in one type library, or give one of them another name".to_owned()
@@ -214,7 +234,10 @@ pub(super) fn clash(cx: &mut Ctxt, file: &str, at: &Item<'_>, other: &Item<'_>) 
         } else {
             at_help
         };
-        if at.shared && other.shared {
+        let set = |i: &Item<'_>| matches!(i.def, Def::CustomFieldSet(_));
+        if set(at) || set(other) {
+            format!("custom field sets share the `types` module with the type libraries: {help}")
+        } else if at.shared && other.shared {
             format!("type libraries share one module: {help}")
         } else {
             help
@@ -222,12 +245,16 @@ pub(super) fn clash(cx: &mut Ctxt, file: &str, at: &Item<'_>, other: &Item<'_>) 
     };
     // Names made from another name point at that name (the method's, a select's record).
     let problem = match at.def {
-        Def::Request | Def::Call | Def::Error => cx.error(&at.path, message),
+        // The set's name is the value of `custom_fields`.
+        Def::Request | Def::Call | Def::Error | Def::CustomFieldSet(_) => {
+            cx.error(&at.path, message)
+        }
         Def::Enum(EnumDef {
             select_of: Some(_), ..
         }) => cx.error(&at.path, message),
         Def::Enum(_)
         | Def::Object(_)
+        | Def::Input(_)
         | Def::ResultChoice(_)
         | Def::Filter(..)
         | Def::FilterCmp(_) => cx.key_error(&at.path, message),
@@ -240,12 +267,12 @@ pub(super) fn clash(cx: &mut Ctxt, file: &str, at: &Item<'_>, other: &Item<'_>) 
 /// help names the file when it is not `file`.
 pub(super) fn renaming(item: &Item<'_>, file: &str) -> (u8, String) {
     let (rank, help) = match item.def {
-        Def::Object(t) => (2, format!("give the type `{}` another name", t.name)),
+        Def::Object(t) | Def::Input(t) => (2, format!("give the type `{}` another name", t.name)),
         Def::Enum(e) => match (&e.select_of, e.shared) {
             (Some(of), _) => (
                 1,
                 format!(
-                    "rename the record type `{of}`: a select's enum is named after it, with `Field` appended"
+                    "rename the record type `{of}`: the enum of its field names (for `select` and `order`) is named after it, with `Field` appended"
                 ),
             ),
             (None, true) => (2, format!("give the named enum `{}` another name", e.name)),
@@ -257,6 +284,13 @@ pub(super) fn renaming(item: &Item<'_>, file: &str) -> (u8, String) {
             format!(
                 "give the filter `{}` another name with `name:`: its comparison type is named after it, with `Cmp` appended",
                 f.name
+            ),
+        ),
+        Def::CustomFieldSet(set) => (
+            2,
+            format!(
+                "give the custom field set `{}` another name in `custom_fields:`",
+                set.name
             ),
         ),
         Def::Request | Def::Call | Def::Error | Def::ResultChoice(_) => {
@@ -278,11 +312,13 @@ pub(super) fn what(item: &Item<'_>) -> &'static str {
         Def::Error => "error enum",
         Def::ResultChoice(_) => "enum of the result's shapes",
         Def::Object(_) => "type",
-        Def::Enum(e) if e.select_of.is_some() => "select's enum",
+        Def::Input(_) => "input type",
+        Def::Enum(e) if e.select_of.is_some() => "field-name enum",
         Def::Enum(e) if e.shared => "named enum",
         Def::Enum(_) => "enum",
         Def::Filter(..) => "filter builder",
         Def::FilterCmp(_) => "filter's comparison type",
+        Def::CustomFieldSet(_) => "custom field set",
     }
 }
 
@@ -290,10 +326,12 @@ pub(super) fn what(item: &Item<'_>) -> &'static str {
 pub(super) fn origin(item: &Item<'_>) -> &'static str {
     match item.def {
         Def::Object(_)
+        | Def::Input(_)
         | Def::Enum(EnumDef {
             select_of: None, ..
         })
-        | Def::Filter(..) => "defined at",
+        | Def::Filter(..)
+        | Def::CustomFieldSet(_) => "defined at",
         Def::Enum(_)
         | Def::Request
         | Def::Call
@@ -380,6 +418,42 @@ pub(super) fn fields_of<'a>(cx: &mut Ctxt, types: impl Iterator<Item = &'a TypeD
                 )
                 .help(same_rust_name_help(first, &f.wire, &f.rust));
             }
+        }
+        select_names_of(cx, t);
+    }
+}
+
+/// The names requests use for a type's fields (`select_as`, `select_names`): plain field
+/// names, one per field, since a select, an order or the emulator maps each back to one key.
+fn select_names_of(cx: &mut Ctxt, t: &TypeDef) {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for f in &t.fields {
+        if let Some(name) = &f.select_as
+            && (name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        {
+            cx.error(
+                &f.path.key("select_as"),
+                format!("`select_as` of `{}` is not a plain field name: {name:?}", f.wire),
+            )
+            .help("write the name requests use for the field, in letters, digits and `_`, e.g. `select_as: REAL_STATUS`");
+            continue;
+        }
+        let name = t.select_name(f);
+        if let Some(first) = seen.insert(name.clone(), &f.wire) {
+            let message = format!(
+                "fields `{first}` and `{}` of `{}` are both selected as `{name}`",
+                f.wire, t.name
+            );
+            // At the `select_as` that makes the name, else at the field's key.
+            let problem = if f.select_as.is_some() {
+                cx.error(&f.path.key("select_as"), message)
+            } else {
+                cx.key_error(&f.path, message)
+            };
+            problem.help(format!(
+                "a request names each field once: give `{}` (or `{first}`) a `select_as:` with the name the documentation gives it",
+                f.wire
+            ));
         }
     }
 }

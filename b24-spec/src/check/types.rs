@@ -1,12 +1,12 @@
-//! Type expressions: named types defined, filters and selects only where a request sends them,
-//! filter fields of one value, no type that contains itself.
+//! Type expressions: named types defined, filters, selects and orders only where a request
+//! sends them, filter fields of one value, no type that contains itself.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::names::same_rust_name_help;
 use super::{shown, snake_name_problem};
 use crate::diag::{Ctxt, did_you_mean};
-use crate::model::{FilterDef, Spec, TypeDef, TypeKind, TypeRef};
+use crate::model::{FilterDef, FilterField, Spec, TypeDef, TypeKind, TypeRef};
 use crate::path::KeyPath;
 use crate::walk::Place;
 
@@ -49,7 +49,8 @@ pub(super) fn named_type_exists(
     }
 }
 
-/// Every named type must be defined in `types:` or a type library; parameters name none.
+/// Every named type must be defined in `types:` or a type library; filters and selects are
+/// whole parameters.
 pub(super) fn references(cx: &mut Ctxt, spec: &Spec) {
     let defined: HashSet<&str> = spec
         .types
@@ -61,20 +62,7 @@ pub(super) fn references(cx: &mut Ctxt, spec: &Spec) {
     for (place, ty) in spec.type_roots() {
         named_type_exists(cx, &defined, &enums, ty);
         match place {
-            // A filter's fields must be single values, which `filter_fields` checks.
-            Place::Param(p) if !matches!(p.ty.kind, TypeKind::Filter(_)) => {
-                // An unknown name was just reported; whether it is an object type is unknown.
-                if ty
-                    .walk()
-                    .any(|t| matches!(&t.kind, TypeKind::Named(n) if defined.contains(n.as_str())))
-                {
-                    cx.error(
-                        &p.ty.path,
-                        format!("parameter `{}` uses an object type", p.wire),
-                    )
-                    .help("parameters are scalars, arrays or `json`");
-                }
-            }
+            // Which object types a parameter may hold: `inputs::input_and_output_types`.
             Place::Param(_) => {}
             Place::Field(..) => parameter_only_types(cx, ty, "a field"),
             Place::Result(_) => parameter_only_types(cx, ty, "`result`"),
@@ -82,16 +70,16 @@ pub(super) fn references(cx: &mut Ctxt, spec: &Spec) {
     }
 }
 
-/// `filter` and `select` describe what a request sends: `ty` (written at `place`) may not
-/// use them anywhere.
+/// `filter`, `select` and `order` describe what a request sends: `ty` (written at `place`) may
+/// not use them anywhere.
 pub(super) fn parameter_only_types(cx: &mut Ctxt, ty: &TypeRef, place: &str) {
     for ty in ty.walk() {
         parameter_only(cx, ty, place, false);
     }
 }
 
-/// Reports `ty` if it is a filter or a select, which only a whole parameter may be; `in_param`
-/// when `ty` is part of one.
+/// Reports `ty` if it is a filter, a select or an order, which only a whole parameter may be;
+/// `in_param` when `ty` is part of one.
 pub(super) fn parameter_only(cx: &mut Ctxt, ty: &TypeRef, place: &str, in_param: bool) {
     let help = |kind: &str| {
         if in_param {
@@ -111,14 +99,20 @@ pub(super) fn parameter_only(cx: &mut Ctxt, ty: &TypeRef, place: &str, in_param:
             cx.error(&ty.path, format!("{place} cannot be a `select`"))
                 .help(help("select"));
         }
+        TypeKind::Order(_) => {
+            cx.error(&ty.path, format!("{place} cannot be an `order`"))
+                .help(help("order"));
+        }
         TypeKind::String
         | TypeKind::Integer
         | TypeKind::Number
+        | TypeKind::Decimal
         | TypeKind::Boolean
         | TypeKind::Yn
         | TypeKind::Id
         | TypeKind::Datetime
         | TypeKind::NaiveDatetime
+        | TypeKind::DisplayDatetime
         | TypeKind::Date
         | TypeKind::Json
         | TypeKind::Array(_)
@@ -139,21 +133,25 @@ pub(super) fn filters_and_selects(cx: &mut Ctxt, spec: &Spec) {
     for p in &spec.params {
         if let TypeKind::Filter(filter) = &p.ty.kind {
             filter_fields(cx, spec, filter);
+            super::custom::filter(cx, filter);
         }
         for parent in p.ty.walk() {
             let place = match &parent.kind {
                 TypeKind::Array(_) => "an array item",
                 TypeKind::Map { .. } => "a map value",
-                // Its fields must be single values, which `filter_fields` checks.
-                TypeKind::Filter(_) => continue,
+                // Its fields must be single values, which `filter_fields` checks; an order's
+                // child is the enum of its record's field names.
+                TypeKind::Filter(_) | TypeKind::Order(_) => continue,
                 TypeKind::String
                 | TypeKind::Integer
                 | TypeKind::Number
+                | TypeKind::Decimal
                 | TypeKind::Boolean
                 | TypeKind::Yn
                 | TypeKind::Id
                 | TypeKind::Datetime
                 | TypeKind::NaiveDatetime
+                | TypeKind::DisplayDatetime
                 | TypeKind::Date
                 | TypeKind::Json
                 | TypeKind::Enum(_)
@@ -214,17 +212,20 @@ pub(super) fn filter_fields(cx: &mut Ctxt, spec: &Spec, filter: &FilterDef) {
             TypeKind::String
             | TypeKind::Integer
             | TypeKind::Number
+            | TypeKind::Decimal
             | TypeKind::Boolean
             | TypeKind::Yn
             | TypeKind::Id
             | TypeKind::Datetime
             | TypeKind::NaiveDatetime
+            | TypeKind::DisplayDatetime
             | TypeKind::Date => true,
             TypeKind::Array(_)
             | TypeKind::Map { .. }
             | TypeKind::Json
             | TypeKind::Named(_)
-            | TypeKind::Filter(_) => false,
+            | TypeKind::Filter(_)
+            | TypeKind::Order(_) => false,
         };
         if !scalar {
             cx.error(
@@ -243,6 +244,47 @@ pub(super) fn filter_fields(cx: &mut Ctxt, spec: &Spec, filter: &FilterDef) {
             )
             .help("those describe response quirks; remove them");
         }
+        if filter.logic {
+            group_keys(cx, f);
+        }
+    }
+}
+
+/// In a filter with nested groups (`logic: true`), the key `logic` says how a group combines
+/// its members and integer keys hold groups, so no field may be named either way; and the
+/// builder has the methods `any_of` and `all_of` and the field `groups`.
+fn group_keys(cx: &mut Ctxt, f: &FilterField) {
+    let help = "with `logic: true`, the key `logic` and integer keys belong to nested groups; remove `logic: true`, or this field";
+    if f.wire.eq_ignore_ascii_case("logic") {
+        cx.key_error(
+            &f.path,
+            format!(
+                "filter field `{}` would be read as the `logic` key of a group",
+                f.wire
+            ),
+        )
+        .help(help);
+    } else if f.wire.bytes().all(|b| b.is_ascii_digit()) {
+        cx.key_error(
+            &f.path,
+            format!(
+                "filter field `{}` would be read as the index of a nested group",
+                f.wire
+            ),
+        )
+        .help(help);
+    } else if ["any_of", "all_of", "groups"].contains(&f.rust.as_str()) {
+        cx.key_error(
+            &f.path,
+            format!(
+                "filter field `{}` would be `{}`, which a filter with `logic: true` already has for its groups",
+                f.wire, f.rust
+            ),
+        )
+        .help(format!(
+            "set `rust_name:` to another name, e.g. `rust_name: {}_field`",
+            f.rust
+        ));
     }
 }
 
@@ -307,14 +349,17 @@ pub(super) fn contained(ty: &TypeRef) -> Option<&str> {
         TypeKind::String
         | TypeKind::Integer
         | TypeKind::Number
+        | TypeKind::Decimal
         | TypeKind::Boolean
         | TypeKind::Yn
         | TypeKind::Id
         | TypeKind::Datetime
         | TypeKind::NaiveDatetime
+        | TypeKind::DisplayDatetime
         | TypeKind::Date
         | TypeKind::Json
         | TypeKind::Enum(_)
-        | TypeKind::Filter(_) => None,
+        | TypeKind::Filter(_)
+        | TypeKind::Order(_) => None,
     }
 }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::items::MethodItems;
-use crate::model::{Param, Spec, TypeKind, TypeRef};
+use crate::model::{OneOfGroup, Param, Spec, TypeKind, TypeRef};
 
 /// "`user` (also granted by `user_brief`, `user_basic`)", or just "`im`".
 pub(super) fn scopes_doc(spec: &Spec) -> String {
@@ -42,6 +42,12 @@ pub(super) fn module_docs(spec: &Spec, items: &MethodItems<'_>) -> String {
                 p.doc.trim()
             ));
         }
+        for group in &spec.one_of_required {
+            doc.push_str(&format!(
+                "\nAt least one of {} must be sent.\n",
+                either(group)
+            ));
+        }
     }
     doc.push_str("\n# Result\n\n");
     match &spec.result.by_param {
@@ -62,11 +68,38 @@ pub(super) fn module_docs(spec: &Spec, items: &MethodItems<'_>) -> String {
         doc.push_str("\n# Errors\n\n");
         for e in &spec.errors {
             let status = e.status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
-            doc.push_str(&format!("- `{}`{status}: {}\n", e.code, e.doc.trim()));
+            let what = match e.description() {
+                Some(d) => format!("empty code, described as {d:?}"),
+                None => format!("`{}`", e.code),
+            };
+            doc.push_str(&format!("- {what}{status}: {}\n", e.doc.trim()));
         }
         doc.push_str("\nAny call can also fail with a system error, see `SystemError`.\n");
     }
     doc
+}
+
+/// "`A` or `B`", "`A`, `B` or `C`": the parameters of a `one_of_required` group.
+pub(super) fn either(group: &OneOfGroup) -> String {
+    let names: Vec<String> = group.names().map(|n| format!("`{n}`")).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.concat(),
+    }
+}
+
+/// What the request's rustdoc says about its `one_of_required` groups, as a paragraph to
+/// append; empty without groups.
+pub(super) fn one_of_doc(spec: &Spec) -> String {
+    spec.one_of_required
+        .iter()
+        .map(|group| {
+            format!(
+                "\n\nAt least one of {} must be set: otherwise the client sends nothing and the call fails with `Error::InvalidRequest`.",
+                either(group)
+            )
+        })
+        .collect()
 }
 
 /// The result's type in words, for the module's docs (`list of User`).
@@ -75,6 +108,7 @@ pub(super) fn type_label(ty: &TypeRef) -> String {
         TypeKind::Named(n) => n.clone(),
         TypeKind::Enum(e) => e.name.clone(),
         TypeKind::Filter(f) => f.name.clone(),
+        TypeKind::Order(o) => format!("order of {} fields", o.of()),
         TypeKind::Array(items) => format!("list of {}", type_label(items)),
         TypeKind::Map { keys, values } => {
             format!("map of {} to {}", keys.as_str(), type_label(values))
@@ -82,11 +116,13 @@ pub(super) fn type_label(ty: &TypeRef) -> String {
         TypeKind::String => "string".to_owned(),
         TypeKind::Integer => "integer".to_owned(),
         TypeKind::Number => "number".to_owned(),
+        TypeKind::Decimal => "decimal".to_owned(),
         TypeKind::Boolean => "boolean".to_owned(),
         TypeKind::Yn => "yn".to_owned(),
         TypeKind::Id => "id".to_owned(),
         TypeKind::Datetime => "datetime".to_owned(),
         TypeKind::NaiveDatetime => "naive_datetime".to_owned(),
+        TypeKind::DisplayDatetime => "display_datetime".to_owned(),
         TypeKind::Date => "date".to_owned(),
         TypeKind::Json => "json".to_owned(),
     };

@@ -23,9 +23,18 @@ pub(super) fn enum_def(e: &EnumDef, rt: &TokenStream) -> TokenStream {
         Some(d) => format!("{}\n\n", sentence(d)),
         None => String::new(),
     };
-    if let Some(of) = &e.select_of {
+    let patterns: Vec<&str> = e.custom_fields.iter().map(|p| p.pattern.as_str()).collect();
+    if let Some(of) = &e.select_of
+        && !patterns.is_empty()
+    {
+        let shown: Vec<String> = patterns.iter().map(|p| format!("`{p}`")).collect();
         doc.push_str(&format!(
-            "Field names of `{of}` for `select`, with the masks `*` (every field) and `UF_*` (every custom field); `Unknown` names any other field, such as a custom `UF_USR_…` one."
+            "Field names of `{of}` as `select` and `order` parameters write them, with the masks `*` (every field) and `UF_*` (every custom field), which only `select` takes; `Custom` names one of its custom fields (a name matching {}), made from a typed key with `From`; `Unknown` names any other field.",
+            shown.join(", ")
+        ));
+    } else if let Some(of) = &e.select_of {
+        doc.push_str(&format!(
+            "Field names of `{of}` as `select` and `order` parameters write them, with the masks `*` (every field) and `UF_*` (every custom field), which only `select` takes; `Unknown` names any other field, such as a custom `UF_USR_…` one."
         ));
     } else {
         doc.push_str(&format!(
@@ -37,22 +46,57 @@ pub(super) fn enum_def(e: &EnumDef, rt: &TokenStream) -> TokenStream {
         doc.push_str(" Read in any letter case (`asc` is `ASC`), as the portal accepts them.");
     }
     let doc = doc_lines(&doc);
+    // A select over a record with custom fields names them with a variant of their own.
+    let custom = !patterns.is_empty();
+    let (custom_variant, custom_str, custom_wire, custom_from) = if custom {
+        let from_doc = doc_lines(&format!(
+            "Selects the custom field `key` names: `{}::Custom(key.name())`.",
+            e.name
+        ));
+        (
+            quote! {
+                /// One of the record's custom fields, by its wire name.
+                Custom(::std::string::String),
+            },
+            quote!(Self::Custom(name) => name,),
+            quote! {
+                other if [#(#patterns),*].iter().any(|p| #rt::custom::matches_pattern(p, other)) => Self::Custom(other.to_owned()),
+            },
+            quote! {
+                impl<T> ::core::convert::From<#rt::CustomField<T>> for #name {
+                    #from_doc
+                    fn from(key: #rt::CustomField<T>) -> Self {
+                        Self::Custom(key.name().to_owned())
+                    }
+                }
+            },
+        )
+    } else {
+        (quote!(), quote!(), quote!(), quote!())
+    };
+    let unknown_doc = doc_lines(if custom {
+        "Reads a wire value; a custom field's name becomes [`Self::Custom`], any other unknown value [`Self::Unknown`]."
+    } else {
+        "Reads a wire value; unknown values become [`Self::Unknown`]."
+    });
     let from_wire = if e.case_insensitive {
         quote! {
             /// Reads a wire value in any letter case; unknown values become [`Self::Unknown`].
             pub fn from_wire(value: &str) -> Self {
                 match value {
                     #(v if v.eq_ignore_ascii_case(#wires) => Self::#variants,)*
+                    #custom_wire
                     other => Self::Unknown(other.to_owned()),
                 }
             }
         }
     } else {
         quote! {
-            /// Reads a wire value; unknown values become [`Self::Unknown`].
+            #unknown_doc
             pub fn from_wire(value: &str) -> Self {
                 match value {
                     #(#wires => Self::#variants,)*
+                    #custom_wire
                     other => Self::Unknown(other.to_owned()),
                 }
             }
@@ -63,6 +107,7 @@ pub(super) fn enum_def(e: &EnumDef, rt: &TokenStream) -> TokenStream {
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#docs #variants,)*
+            #custom_variant
             /// A value this version of the spec does not know, kept as sent.
             Unknown(::std::string::String),
         }
@@ -72,6 +117,7 @@ pub(super) fn enum_def(e: &EnumDef, rt: &TokenStream) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#variants => #wires,)*
+                    #custom_str
                     Self::Unknown(other) => other,
                 }
             }
@@ -99,5 +145,7 @@ pub(super) fn enum_def(e: &EnumDef, rt: &TokenStream) -> TokenStream {
                 s.serialize_str(self.as_str())
             }
         }
+
+        #custom_from
     }
 }

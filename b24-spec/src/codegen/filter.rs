@@ -127,14 +127,19 @@ pub(super) fn filter_def(
         .iter()
         .map(|o| format!("`{}`", o.prefix()))
         .collect();
+    let groups_doc = if def.logic {
+        "\n\nConditions are combined with `AND`; [`any_of`](Self::any_of) adds a group whose conditions are combined with `OR`, and [`all_of`](Self::all_of) one combined with `AND`, nested as deep as needed."
+    } else {
+        ""
+    };
     let doc = doc_lines(&if exact {
         format!(
-            "The `{param}` filter of `{method}`: each field takes a plain value; the method accepts no operator prefixes.\n\nBuild it with [`{}::new`] and one method per field.",
+            "The `{param}` filter of `{method}`: each field takes a plain value; the method accepts no operator prefixes.\n\nBuild it with [`{}::new`] and one method per field.{groups_doc}",
             def.name
         )
     } else {
         format!(
-            "The `{param}` filter of `{method}`: each condition keeps only the records that meet it.\n\nBuild it with [`{}::new`] and one method per field, each taking a {cmp} of the field's type; call a method again to add another condition on the same field (`>=` and `<=` for a range). Two conditions with the same operator on one field are one key on the wire: the later one wins.\n\nOperators the method accepts: {}.",
+            "The `{param}` filter of `{method}`: each condition keeps only the records that meet it.\n\nBuild it with [`{}::new`] and one method per field, each taking a {cmp} of the field's type; call a method again to add another condition on the same field (`>=` and `<=` for a range). Two conditions with the same operator on one field are one key on the wire: the later one wins.{groups_doc}\n\nOperators the method accepts: {}.",
             def.name,
             operators.join(" "),
             cmp = match restricted {
@@ -154,6 +159,12 @@ pub(super) fn filter_def(
         }
     });
     let setters = def.fields.iter().map(|f| setter(f, exact, restricted, rt));
+    let CustomConditions {
+        field: custom_field,
+        setter: custom_setter,
+        insert: custom_insert,
+    } = custom_conditions(def, exact, restricted, rt);
+    let (groups_field, group_methods, encode_groups) = groups(def, rt);
     let inserts = def.fields.iter().map(|f| {
         let fname = ident(&f.rust);
         let wire = &f.wire;
@@ -161,14 +172,14 @@ pub(super) fn filter_def(
             let value = encode_value(&f.ty, quote!(value), rt);
             quote! {
                 if let ::core::option::Option::Some(value) = &filter.#fname {
-                    map.insert(#wire.to_owned(), #value);
+                    out.push((#wire.to_owned(), #value));
                 }
             }
         } else {
             let encode = encoder(&f.ty, rt);
             quote! {
                 for condition in &filter.#fname {
-                    map.insert(condition.key(#wire), condition.encode(#encode));
+                    out.push((condition.key(#wire), condition.encode(#encode)));
                 }
             }
         }
@@ -178,6 +189,8 @@ pub(super) fn filter_def(
         #[derive(Debug, Clone, PartialEq, Default)]
         pub struct #name {
             #(#fields)*
+            #custom_field
+            #groups_field
         }
 
         impl #name {
@@ -187,17 +200,146 @@ pub(super) fn filter_def(
                 Self::default()
             }
             #(#setters)*
+            #custom_setter
+            #group_methods
         }
 
         impl #rt::wire::Encode for #name {
             type Out = Self;
+            /// The filter object; two conditions with one key are one entry, the later.
             fn encode(filter: &Self) -> #rt::__private::serde_json::Value {
-                let mut map = #rt::__private::serde_json::Map::new();
-                #(#inserts)*
-                #rt::__private::serde_json::Value::Object(map)
+                /// Every condition as a key and value, in order, then each group under its index.
+                fn members(filter: &#name) -> ::std::vec::Vec<(::std::string::String, #rt::__private::serde_json::Value)> {
+                    let mut out = ::std::vec::Vec::new();
+                    #(#inserts)*
+                    #custom_insert
+                    #encode_groups
+                    out
+                }
+                #rt::__private::serde_json::Value::Object(members(filter).into_iter().collect())
             }
         }
     }
+}
+
+/// What a filter with `custom_fields` adds to its builder: the conditions on custom fields,
+/// the method that adds one, and the code that writes them. Empty without `custom_fields`.
+struct CustomConditions {
+    field: TokenStream,
+    setter: TokenStream,
+    insert: TokenStream,
+}
+
+fn custom_conditions(
+    def: &FilterDef,
+    exact: bool,
+    restricted: Option<&str>,
+    rt: &TokenStream,
+) -> CustomConditions {
+    if def.custom_fields.is_empty() {
+        return CustomConditions {
+            field: quote!(),
+            setter: quote!(),
+            insert: quote!(),
+        };
+    }
+    let json = quote!(#rt::__private::serde_json);
+    let custom = ident(crate::check::CUSTOM);
+    let patterns: Vec<String> = def
+        .custom_fields
+        .iter()
+        .map(|p| format!("`{}`", p.pattern))
+        .collect();
+    let patterns = patterns.join(", ");
+    let field_doc = doc_lines(&format!(
+        "Conditions on custom fields (names matching {patterns}): each filter key with its value in wire form, in the order added."
+    ));
+    let setter = if exact {
+        let doc = doc_lines(&format!(
+            "Sets the custom field `key` names (a name matching {patterns}) in the filter; the value is written as the key's type writes it."
+        ));
+        quote! {
+            #doc
+            #[must_use]
+            pub fn #custom<T: #rt::CustomValue, V: ::core::convert::Into<T>>(mut self, key: #rt::CustomField<T>, value: V) -> Self {
+                let value: T = value.into();
+                self.#custom.push((key.name().to_owned(), #rt::CustomValue::to_custom(&value)));
+                self
+            }
+        }
+    } else {
+        let (cmp, shown, condition) = match restricted {
+            Some(n) => {
+                let n = ident(n);
+                (quote!(#n), n.to_string(), quote!(#rt::Cmp::from(condition)))
+            }
+            None => (quote!(#rt::Cmp), "Cmp".to_owned(), quote!(condition)),
+        };
+        let doc = doc_lines(&format!(
+            "Adds a condition on the custom field `key` names (a name matching {patterns}), e.g. `.{custom}(KEY, {shown}::eq(..))`; the value is written as the key's type writes it."
+        ));
+        quote! {
+            #doc
+            #[must_use]
+            pub fn #custom<T: #rt::CustomValue, V: ::core::convert::Into<T>>(mut self, key: #rt::CustomField<T>, condition: #cmp<V>) -> Self {
+                let condition: #rt::Cmp<T> = #condition.map(::core::convert::Into::into);
+                self.#custom.push((
+                    condition.key(key.name()),
+                    condition.encode(<T as #rt::CustomValue>::to_custom),
+                ));
+                self
+            }
+        }
+    };
+    CustomConditions {
+        field: quote!(#field_doc pub #custom: ::std::vec::Vec<(::std::string::String, #json::Value)>,),
+        setter,
+        insert: quote! {
+            for (key, value) in &filter.#custom {
+                out.push((key.clone(), value.clone()));
+            }
+        },
+    }
+}
+
+/// For a filter with nested groups (`logic: true`): its `groups` field, the `any_of` and
+/// `all_of` methods that add one, and the code that writes them under the next indices. Empty
+/// for other filters.
+fn groups(def: &FilterDef, rt: &TokenStream) -> (TokenStream, TokenStream, TokenStream) {
+    if !def.logic {
+        return (quote!(), quote!(), quote!());
+    }
+    let field = quote! {
+        /// Nested groups of conditions, in the order added (see [`any_of`](Self::any_of) and
+        /// [`all_of`](Self::all_of)); each is sent under the next index, `"0"`, `"1"`, ….
+        pub groups: ::std::vec::Vec<#rt::Group<Self>>,
+    };
+    let methods = quote! {
+        /// Adds a group that keeps the records meeting at least one of its conditions (`OR`):
+        /// `group` adds them to an empty filter, each condition (and each group it adds) one
+        /// alternative, even two on one key (`ID` 1 or `ID` 2). A group without conditions is
+        /// not sent.
+        #[must_use]
+        pub fn any_of(mut self, group: impl ::core::ops::FnOnce(Self) -> Self) -> Self {
+            self.groups.push(#rt::Group { logic: #rt::Logic::Or, filter: group(Self::new()) });
+            self
+        }
+
+        /// Adds a group that keeps the records meeting all of its conditions (`AND`), e.g. one
+        /// alternative of an [`any_of`](Self::any_of) made of several conditions.
+        #[must_use]
+        pub fn all_of(mut self, group: impl ::core::ops::FnOnce(Self) -> Self) -> Self {
+            self.groups.push(#rt::Group { logic: #rt::Logic::And, filter: group(Self::new()) });
+            self
+        }
+    };
+    let encode = quote! {
+        let groups = filter.groups.iter().filter_map(|group| group.encode(members));
+        for (index, group) in groups.enumerate() {
+            out.push((index.to_string(), group));
+        }
+    };
+    (field, methods, encode)
 }
 
 fn field_doc(f: &FilterField, exact: bool) -> String {

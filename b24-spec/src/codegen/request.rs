@@ -1,27 +1,38 @@
 //! The request type and its builder, the call builder, and the `Client` methods that start a call.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
-use super::docs::{doc_lines, param_doc};
+use super::builder::{Member, Members, Takes};
+use super::docs::{doc_lines, one_of_doc, param_doc};
 use super::paging::paged_impl;
 use super::result::{decode_output_fn, output_type};
-use super::types::{encode_value, qualified_type, rust_type, setter_conversion, setter_type};
+use super::types::{into_type, qualified_type, rust_type, setter_type};
 use crate::items::MethodItems;
-use crate::model::{Spec, TypeKind};
+use crate::model::Spec;
 use crate::names::ident;
+
+/// The parameters as members of the request builder.
+fn members(spec: &Spec) -> Members<'_> {
+    Members {
+        list: spec
+            .params
+            .iter()
+            .map(|p| Member {
+                wire: &p.wire,
+                rust: &p.rust,
+                ty: &p.ty,
+                required: p.required,
+                doc: param_doc(p),
+            })
+            .collect(),
+        takes: Takes::Exact,
+    }
+}
 
 /// `new(…)`'s arguments: the required parameters, as their setters take them.
 pub(super) fn new_args(spec: &Spec, rt: &TokenStream) -> Vec<TokenStream> {
-    spec.params
-        .iter()
-        .filter(|p| p.required)
-        .map(|p| {
-            let name = ident(&p.rust);
-            let ty = setter_type(&p.ty, rt);
-            quote!(#name: #ty)
-        })
-        .collect()
+    members(spec).new_args(rt)
 }
 
 /// The request type, its builder and its `Method` impl.
@@ -33,69 +44,23 @@ pub(super) fn request_def(spec: &Spec, items: &MethodItems<'_>, rt: &TokenStream
     let read_only = spec.read_only;
     let paged = spec.paged;
     let output = output_type(spec, items, rt);
-    let fields = spec.params.iter().map(|p| {
-        let name = ident(&p.rust);
-        let ty = rust_type(&p.ty, rt);
-        let doc = doc_lines(&param_doc(p));
-        if p.required {
-            quote!(#doc pub #name: #ty,)
-        } else {
-            quote!(#doc pub #name: ::core::option::Option<#ty>,)
-        }
-    });
-    let new_args = new_args(spec, rt);
-    let new_inits = spec.params.iter().map(|p| {
-        let name = ident(&p.rust);
-        if p.required {
-            let value = setter_conversion(&p.ty, quote!(#name));
-            quote!(#name: #value,)
-        } else {
-            quote!(#name: ::core::option::Option::None,)
-        }
-    });
-    let setters = spec.params.iter().map(|p| {
-        let name = ident(&p.rust);
-        let ty = setter_type(&p.ty, rt);
-        let value = setter_conversion(&p.ty, quote!(value));
-        let doc = doc_lines(&param_doc(p));
-        let assign = if p.required {
-            quote!(#value)
-        } else {
-            quote!(::core::option::Option::Some(#value))
-        };
-        quote! {
-            #doc
-            #[must_use]
-            pub fn #name(mut self, value: #ty) -> Self {
-                self.#name = #assign;
-                self
-            }
-        }
-    });
-    let encode = spec.params.iter().map(|p| {
-        let name = ident(&p.rust);
-        let wire = &p.wire;
-        if p.required {
-            let value = encode_value(&p.ty, quote!(&self.#name), rt);
-            quote!(params.insert(#wire.to_owned(), #value);)
-        } else {
-            let value = encode_value(&p.ty, quote!(value), rt);
-            quote! {
-                if let ::core::option::Option::Some(value) = &self.#name {
-                    params.insert(#wire.to_owned(), #value);
-                }
-            }
-        }
-    });
+    let members = members(spec);
+    let fields = members.fields(rt);
+    let new_args = members.new_args(rt);
+    let new_inits = members.new_inits();
+    let setters = members.setters(rt);
+    let encode = members.inserts(&format_ident!("params"), rt);
+    let one_of = one_of_doc(spec);
     let request_doc = doc_lines(&format!(
-        "Parameters of [`{method}`]({}).\n\nBuild it with [`{request}::new`] and the setters, then send it with `Client::call`, or start from `Client::{module}`.",
+        "Parameters of [`{method}`]({}).\n\nBuild it with [`{request}::new`] and the setters, then send it with `Client::call`, or start from `Client::{module}`.{one_of}",
         spec.docs
     ));
     let new_doc = doc_lines(&if new_args.is_empty() {
-        "A request with every optional parameter left out.".to_owned()
+        format!("A request with every optional parameter left out.{one_of}")
     } else {
-        "A request with its required parameters; optional ones are left out.".to_owned()
+        format!("A request with its required parameters; optional ones are left out.{one_of}")
     });
+    let check = check_fn(spec, rt);
     // The result's own quirks (an id as a string, `false` for none) need its adapter, and a
     // result chosen by a parameter looks at the request.
     let decode_output = decode_output_fn(spec, items, rt);
@@ -159,10 +124,38 @@ pub(super) fn request_def(spec: &Spec, items: &MethodItems<'_>, rt: &TokenStream
             }
             #decode_output
             #set_start
+            #check
         }
 
         #paged_impl
     }
+}
+
+/// `Method::check` for a method with `one_of_required` groups: the first group none of whose
+/// parameters is set. Without groups, the trait's default (nothing to check).
+fn check_fn(spec: &Spec, rt: &TokenStream) -> Option<TokenStream> {
+    if spec.one_of_required.is_empty() {
+        return None;
+    }
+    let groups = spec.one_of_required.iter().map(|group| {
+        let unset = group.params.iter().filter_map(|g| {
+            let p = spec.params.iter().find(|p| p.wire == g.wire)?;
+            let name = ident(&p.rust);
+            Some(quote!(self.#name.is_none()))
+        });
+        let names = group.names();
+        quote! {
+            if #(#unset)&&* {
+                return ::core::result::Result::Err(#rt::RequestProblem::MissingOneOf(&[#(#names),*]));
+            }
+        }
+    });
+    Some(quote! {
+        fn check(&self) -> ::core::result::Result<(), #rt::RequestProblem> {
+            #(#groups)*
+            ::core::result::Result::Ok(())
+        }
+    })
 }
 
 /// The call builder: a request bound to a client.
@@ -303,10 +296,7 @@ pub(super) fn client_fn_parts(
         .map(|p| {
             let name = ident(&p.rust);
             // Outside the method's module, its enums need the module path.
-            let ty = match &p.ty.kind {
-                TypeKind::String if !p.ty.has_none() => setter_type(&p.ty, rt),
-                _ => qualified_type(&p.ty, rt, &module),
-            };
+            let ty = into_type(&p.ty, qualified_type(&p.ty, rt, &module));
             quote!(#name: #ty)
         })
         .collect();

@@ -126,9 +126,12 @@ pub(super) fn case_literal(param: &Param, when: &str) -> Option<TokenStream> {
             quote!(#name::#variant)
         }
         // Cannot choose a result (see `conform::can_choose_result`).
-        TypeKind::Number
+        TypeKind::Order(_)
+        | TypeKind::Number
+        | TypeKind::Decimal
         | TypeKind::Datetime
         | TypeKind::NaiveDatetime
+        | TypeKind::DisplayDatetime
         | TypeKind::Date
         | TypeKind::Json
         | TypeKind::Array(_)

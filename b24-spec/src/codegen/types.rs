@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_lines, sentence};
-use crate::model::{EnumDef, MapKeys, TypeDef, TypeKind, TypeRef};
+use crate::model::{EnumDef, MapKeys, OrderDef, TypeDef, TypeKind, TypeRef};
 use crate::names::ident;
 
 /// The Rust type a value decodes to, including the `Option` for "no value" markers.
@@ -22,12 +22,14 @@ pub(super) fn base_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
         TypeKind::String => quote!(::std::string::String),
         TypeKind::Integer => quote!(i64),
         TypeKind::Number => quote!(f64),
+        TypeKind::Decimal => quote!(#rt::Decimal),
         TypeKind::Boolean | TypeKind::Yn => quote!(bool),
         TypeKind::Id => quote!(u64),
         TypeKind::Datetime => {
             quote!(#rt::__private::chrono::DateTime<#rt::__private::chrono::FixedOffset>)
         }
         TypeKind::NaiveDatetime => quote!(#rt::__private::chrono::NaiveDateTime),
+        TypeKind::DisplayDatetime => quote!(#rt::DisplayDateTime),
         TypeKind::Date => quote!(#rt::__private::chrono::NaiveDate),
         TypeKind::Json => quote!(#rt::__private::serde_json::Value),
         TypeKind::Array(items) => {
@@ -47,6 +49,17 @@ pub(super) fn base_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
             let name = ident(n);
             quote!(#name)
         }
+        TypeKind::Order(order) => order_type(order, base_type(&order.fields, rt), rt),
+    }
+}
+
+/// `Order<{Of}Field>`, or `OrderOrDirection<{Of}Field>` for an order that also takes a bare
+/// direction; `fields` is the field-name enum as the place of use spells it.
+fn order_type(order: &OrderDef, fields: TokenStream, rt: &TokenStream) -> TokenStream {
+    if order.direction {
+        quote!(#rt::OrderOrDirection<#fields>)
+    } else {
+        quote!(#rt::Order<#fields>)
     }
 }
 
@@ -57,7 +70,9 @@ pub(super) fn qualified_type(
     module: &proc_macro2::Ident,
 ) -> TokenStream {
     let inner = match &ty.kind {
+        // Library types too: the module re-exports those it uses.
         TypeKind::Enum(EnumDef { name, .. })
+        | TypeKind::Named(name)
         | TypeKind::Filter(crate::model::FilterDef { name, .. }) => {
             let name = ident(name);
             quote!(#module::#name)
@@ -71,19 +86,20 @@ pub(super) fn qualified_type(
             let value = qualified_type(values, rt, module);
             quote!(::std::collections::BTreeMap<#key, #value>)
         }
-        // Types of the runtime and the standard library, and (never in a parameter, which
-        // the checks refuse) object types.
+        TypeKind::Order(order) => order_type(order, qualified_type(&order.fields, rt, module), rt),
+        // Types of the runtime and the standard library.
         TypeKind::String
         | TypeKind::Integer
         | TypeKind::Number
+        | TypeKind::Decimal
         | TypeKind::Boolean
         | TypeKind::Yn
         | TypeKind::Id
         | TypeKind::Datetime
         | TypeKind::NaiveDatetime
+        | TypeKind::DisplayDatetime
         | TypeKind::Date
-        | TypeKind::Json
-        | TypeKind::Named(_) => base_type(ty, rt),
+        | TypeKind::Json => base_type(ty, rt),
     };
     if ty.has_none() {
         quote!(::core::option::Option<#inner>)
@@ -92,21 +108,38 @@ pub(super) fn qualified_type(
     }
 }
 
-/// What a setter takes: owned strings are accepted as `impl Into<String>`.
+/// What a setter takes: `impl Into<T>` where other types convert: owned strings from `&str`,
+/// decimals from integers (`.opportunity(100)`), display date-times from `NaiveDateTime`, an
+/// order that also takes a direction from a `Direction` or an `Order`.
 pub(super) fn setter_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
-    match ty.kind {
-        TypeKind::String if !ty.has_none() => {
-            quote!(impl ::core::convert::Into<::std::string::String>)
-        }
-        _ => rust_type(ty, rt),
+    into_type(ty, rust_type(ty, rt))
+}
+
+/// [`setter_type`] with `rust`, the parameter's Rust type as the place of use spells it.
+pub(super) fn into_type(ty: &TypeRef, rust: TokenStream) -> TokenStream {
+    if converts(ty) {
+        quote!(impl ::core::convert::Into<#rust>)
+    } else {
+        rust
     }
 }
 
 pub(super) fn setter_conversion(ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty.kind {
-        TypeKind::String if !ty.has_none() => quote!(#value.into()),
-        _ => value,
+    if converts(ty) {
+        quote!(#value.into())
+    } else {
+        value
     }
+}
+
+/// Whether a setter takes `impl Into<T>` rather than `T`.
+fn converts(ty: &TypeRef) -> bool {
+    !ty.has_none()
+        && match &ty.kind {
+            TypeKind::String | TypeKind::Decimal | TypeKind::DisplayDatetime => true,
+            TypeKind::Order(order) => order.direction,
+            _ => false,
+        }
 }
 
 /// A JSON value for a parameter, in the encoding Bitrix24 expects (`Y`/`N` for `yn`).
@@ -124,26 +157,31 @@ pub(super) fn adapter(ty: &TypeRef, rt: &TokenStream) -> Option<TokenStream> {
     let inner = match &ty.kind {
         TypeKind::Yn => Some(quote!(#rt::wire::Yn)),
         TypeKind::Id => Some(quote!(#rt::wire::Id)),
+        // Numbers may arrive as numeric strings.
+        TypeKind::Integer => Some(quote!(#rt::wire::Integer)),
+        TypeKind::Number => Some(quote!(#rt::wire::Number)),
+        TypeKind::Decimal => Some(quote!(#rt::wire::Decimal)),
         TypeKind::Datetime => Some(quote!(#rt::wire::Atom)),
         TypeKind::NaiveDatetime => Some(quote!(#rt::wire::NaiveDateTime)),
+        TypeKind::DisplayDatetime => Some(quote!(#rt::wire::Regional)),
         TypeKind::Date => Some(quote!(#rt::wire::Date)),
         TypeKind::Array(items) => adapter(items, rt).map(|a| quote!(#rt::wire::List<#a>)),
-        // A filter builder encodes itself (see `codegen::filter`).
+        // A filter builder encodes itself (see `codegen::filter`), and so do the runtime's
+        // orders.
         TypeKind::Filter(f) => {
             let name = ident(&f.name);
             Some(quote!(#name))
         }
+        TypeKind::Order(_) => Some(base_type(ty, rt)),
         // Always: serde's own map would refuse PHP's `[]` for an empty object.
         TypeKind::Map { keys, values } => {
             let key = map_key_adapter(*keys, rt);
             let value = adapter_or_plain(values, rt);
             Some(quote!(#rt::wire::Map<#key, #value>))
         }
-        // serde's own form: text, numbers, booleans and any JSON as they are; enums and
-        // object types through their derives.
+        // serde's own form: text, booleans and any JSON as they are; enums and object types
+        // through their derives.
         TypeKind::String
-        | TypeKind::Integer
-        | TypeKind::Number
         | TypeKind::Boolean
         | TypeKind::Json
         | TypeKind::Enum(_)
@@ -221,54 +259,139 @@ pub(super) fn type_def(t: &TypeDef, rt: &TokenStream) -> TokenStream {
             .unwrap_or_else(|| format!("The `{}` object.", t.name)),
     );
     let serde_crate = format!("{}::__private::serde", compact(rt));
-    let fields = t.fields.iter().map(|f| {
-        let fname = ident(&f.rust);
-        let wire = &f.wire;
-        let mut ty = rust_type(&f.ty, rt);
-        let mut attrs = vec![quote!(rename = #wire)];
-        // An optional field reads `null` as `None` whatever its markers (as `conform` does).
-        let field_ty = if f.optional && f.ty.has_none() {
-            TypeRef {
-                nullable: true,
-                ..f.ty.clone()
+    // Each field: its doc, its serde attributes, its name and its Rust type.
+    let fields: Vec<(TokenStream, TokenStream, proc_macro2::Ident, TokenStream)> = t
+        .fields
+        .iter()
+        .map(|f| {
+            let fname = ident(&f.rust);
+            let wire = &f.wire;
+            let mut ty = rust_type(&f.ty, rt);
+            let mut attrs = vec![quote!(rename = #wire)];
+            // An optional field reads `null` as `None` whatever its markers (as `conform` does).
+            let field_ty = if f.optional && f.ty.has_none() {
+                TypeRef {
+                    nullable: true,
+                    ..f.ty.clone()
+                }
+            } else {
+                f.ty.clone()
+            };
+            // Quirky wire forms go through an adapter both ways, so a serialized value reads
+            // back.
+            let adapter = match (adapter(&field_ty, rt), f.optional && !f.ty.has_none()) {
+                (Some(a), true) => Some(quote!(#rt::wire::Opt<#a>)),
+                (a, _) => a,
+            };
+            if let Some(a) = &adapter {
+                let de = adapter_fn(a, rt, "Decode", "decode");
+                let ser = adapter_fn(a, rt, "Encode", "serialize");
+                attrs.push(quote!(deserialize_with = #de, serialize_with = #ser));
             }
-        } else {
-            f.ty.clone()
-        };
-        // Quirky wire forms go through an adapter both ways, so a serialized value reads back.
-        let adapter = match (adapter(&field_ty, rt), f.optional && !f.ty.has_none()) {
-            (Some(a), true) => Some(quote!(#rt::wire::Opt<#a>)),
-            (a, _) => a,
-        };
-        if let Some(a) = &adapter {
-            let de = adapter_fn(a, rt, "Decode", "decode");
-            let ser = adapter_fn(a, rt, "Encode", "serialize");
-            attrs.push(quote!(deserialize_with = #de, serialize_with = #ser));
-        }
-        if f.optional {
-            attrs.push(quote!(default));
-            if !f.ty.has_none() {
-                // A missing key reads as `None`; writing it back leaves the key out again.
-                attrs.push(quote!(
-                    skip_serializing_if = "::core::option::Option::is_none"
-                ));
-                ty = quote!(::core::option::Option<#ty>);
+            if f.optional {
+                attrs.push(quote!(default));
+                if !f.ty.has_none() {
+                    // A missing key reads as `None`; writing it back leaves the key out again.
+                    attrs.push(quote!(
+                        skip_serializing_if = "::core::option::Option::is_none"
+                    ));
+                    ty = quote!(::core::option::Option<#ty>);
+                }
             }
-        }
-        let doc = doc_lines(&field_doc(f));
-        quote! {
+            let doc = doc_lines(&field_doc(f));
+            (doc, quote!(#[serde(#(#attrs),*)]), fname, ty)
+        })
+        .collect();
+    if t.custom_fields.is_empty() {
+        let fields = fields.iter().map(|(doc, serde, fname, ty)| {
+            quote! {
+                #doc
+                #serde
+                pub #fname: #ty,
+            }
+        });
+        return quote! {
             #doc
-            #[serde(#(#attrs),*)]
-            pub #fname: #ty,
-        }
-    });
+            #[derive(Debug, Clone, PartialEq, #rt::__private::serde::Deserialize, #rt::__private::serde::Serialize)]
+            #[serde(crate = #serde_crate)]
+            pub struct #name {
+                #(#fields)*
+            }
+        };
+    }
+    // With custom fields: the struct is plain data; serde's derive reads and writes the
+    // declared fields (of a private twin, `remote`), the runtime the custom ones around them.
+    let public = fields
+        .iter()
+        .map(|(doc, _, fname, ty)| quote!(#doc pub #fname: #ty,));
+    let wire = fields
+        .iter()
+        .map(|(_, serde, fname, ty)| quote!(#serde #fname: #ty,));
+    let custom = ident(crate::check::CUSTOM);
+    let patterns: Vec<&str> = t.custom_fields.iter().map(|p| p.pattern.as_str()).collect();
+    let declared: Vec<&str> = t
+        .fields
+        .iter()
+        .map(|f| f.wire.as_str())
+        .filter(|w| crate::model::matches_any(&t.custom_fields, w))
+        .collect();
+    let shown: Vec<String> = patterns.iter().map(|p| format!("`{p}`")).collect();
+    let custom_doc = doc_lines(&format!(
+        "The portal's custom fields: the keys matching {} that are not fields above, in the order sent, each value as sent. Read one with a typed key (`{custom}.get(KEY)`, see [`CustomFields`]({rt}::CustomFields)); serializing writes them back.",
+        shown.join(", "),
+        rt = compact(rt)
+    ));
+    let name_text = &t.name;
+    let remote = t.name.as_str();
+    let serde = quote!(#rt::__private::serde);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #rt::__private::serde::Deserialize, #rt::__private::serde::Serialize)]
-        #[serde(crate = #serde_crate)]
+        #[derive(Debug, Clone, PartialEq)]
         pub struct #name {
-            #(#fields)*
+            #(#public)*
+            #custom_doc
+            pub #custom: #rt::CustomFields,
         }
+
+        const _: () = {
+            #[derive(#serde::Deserialize, #serde::Serialize)]
+            #[serde(crate = #serde_crate, remote = #remote)]
+            struct __Wire {
+                #(#wire)*
+                #[serde(skip)]
+                #custom: #rt::CustomFields,
+            }
+
+            impl #rt::custom::CustomRecord for #name {
+                const NAME: &'static str = #name_text;
+                const PATTERNS: &'static [&'static str] = &[#(#patterns),*];
+                const DECLARED: &'static [&'static str] = &[#(#declared),*];
+                fn deserialize_declared<'de, __D: #serde::Deserializer<'de>>(d: __D) -> ::core::result::Result<Self, __D::Error> {
+                    __Wire::deserialize(d)
+                }
+                fn serialize_declared<__S: #serde::Serializer>(&self, s: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    __Wire::serialize(self, s)
+                }
+                fn custom_fields(&self) -> &#rt::CustomFields {
+                    &self.#custom
+                }
+                fn custom_fields_mut(&mut self) -> &mut #rt::CustomFields {
+                    &mut self.#custom
+                }
+            }
+
+            impl<'de> #serde::Deserialize<'de> for #name {
+                fn deserialize<__D: #serde::Deserializer<'de>>(d: __D) -> ::core::result::Result<Self, __D::Error> {
+                    #rt::custom::deserialize_record(d)
+                }
+            }
+
+            impl #serde::Serialize for #name {
+                fn serialize<__S: #serde::Serializer>(&self, s: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    #rt::custom::serialize_record(self, s)
+                }
+            }
+        };
     }
 }
 

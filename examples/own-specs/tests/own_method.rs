@@ -48,9 +48,12 @@ fn the_generated_request_has_the_spec_facts() {
     assert_eq!(ImRevisionGetRequest::NAME, "im.revision.get");
     const { assert!(ImRevisionGetRequest::READ_ONLY) };
     assert!(ImRevisionGetRequest::new().params().is_empty());
-    assert_eq!(b24_example_own_specs::SPECS.len(), 1);
+    let paths: Vec<&str> = b24_example_own_specs::SPECS
+        .iter()
+        .map(|s| s.path)
+        .collect();
     assert_eq!(
-        b24_example_own_specs::SPECS[0].path,
-        "specs/im.revision.get.yaml"
+        paths,
+        ["specs/im.revision.get.yaml", "specs/my-portal/staff.yaml"]
     );
 }

@@ -1,4 +1,4 @@
-// A parameter of an object type from `types:`.
+// A parameter of an output object type from `types:` (one without `input: true`).
 b24_client::generate!(
     specs = "param_object_type/im.thing.get.yaml",
     relative_to = file

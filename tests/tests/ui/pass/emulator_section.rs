@@ -1,6 +1,7 @@
 //! An `emulator:` section changes no generated code, only how the emulator answers: the specs
-//! compile, and the emulator serves them from a fixture as the section says (match, filter,
-//! a keyed or list shape chosen by a parameter, `omit`, `value`, and a write by the caller).
+//! compile, and the emulator serves them from a fixture as the section says (`kind: list`
+//! with `match` and the filter parameter, a keyed or list shape chosen by a parameter,
+//! `omit`, `value`, and a write by the caller).
 
 b24_client::generate!(specs = "emulator_section", relative_to = file);
 
