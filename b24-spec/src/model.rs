@@ -728,7 +728,7 @@ pub struct CustomFieldDef {
 pub enum CustomFieldType {
     /// A type of the spec language (`string`, `integer`, `date`, an enum, …); the checks
     /// allow single values only.
-    Spec(TypeRef),
+    Spec(Box<TypeRef>),
     /// `money`: an amount and a currency, `"100.50|EUR"`.
     Money,
     /// `crm_link`: a link to a CRM record, `"D_12"`.
