@@ -769,8 +769,8 @@ types:
       id: id
       name: string
 emulator:
+  kind: list
   collection: items
-  filter: filter
 ";
 
 /// A directory with `specs/test.item.list.yaml`, `specs/test.item.wrapped.yaml` and
