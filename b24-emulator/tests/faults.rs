@@ -236,8 +236,9 @@ errors:
     "Not found": { rust_name: NotFound, status: 404, doc: No record has this id }
     "Id is not valid.": { rust_name: BadId, status: 400, doc: The id is no number }
 emulator:
+  kind: get
   collection: users
-  lookup: { param: ID, field: id }
+  id: { param: ID, field: id }
   not_found: NotFound
 "#,
     )

@@ -724,6 +724,9 @@ pub struct CustomFieldDef {
 
 /// What a custom field holds: a value of a spec type, or one of the portal's own kinds of
 /// custom field that have no spec type.
+// A set holds a handful of these, built once per compile: boxing the spec type would buy
+// nothing but indirection.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomFieldType {
     /// A type of the spec language (`string`, `integer`, `date`, an enum, …); the checks
