@@ -450,14 +450,19 @@ impl Served {
             }
             _ => prop_assert!(false, "neither result nor error: {}", context()),
         }
-        // A record added or deleted twice answers differently the second time (a new id, or
-        // "not found"), as on a portal; every other call must answer alike.
+        // A write of a CRUD kind answers differently the second time (a new id, "not found",
+        // a new time stamp), as on a portal; every other call must answer alike.
         let repeatable = self
             .specs
             .iter()
             .find(|s| s.method.eq_ignore_ascii_case(&call.method))
             .and_then(|s| s.emulator.as_ref())
-            .is_none_or(|e| !matches!(e.kind, Some(EmulationKind::Add | EmulationKind::Delete)));
+            .is_none_or(|e| {
+                !matches!(
+                    e.kind,
+                    Some(EmulationKind::Add | EmulationKind::Update | EmulationKind::Delete)
+                )
+            });
         if call.dialect != Dialect::default() && repeatable {
             let (again, other, _) = self.runtime.block_on(self.send(call, &call.dialect))?;
             let other: Value = serde_json::from_str(&other)
