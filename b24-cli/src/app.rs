@@ -7,7 +7,7 @@ use b24_spec::Spec;
 use clap::{Arg, ArgAction, Command};
 
 use crate::portal::{PORTAL_ENV, TOKEN_ENV, WEBHOOK_ENV};
-use crate::{exit, flags, serve, spec_cmd};
+use crate::{batch, exit, flags, serve, spec_cmd};
 
 /// The `--specs` option of `b24` itself.
 pub const SPECS: &str = "specs";
@@ -97,7 +97,8 @@ pub fn command(specs: &[Spec]) -> Command {
              for the call.\n\n\
              Output: the result is JSON, indented when standard output is a terminal and on one \
              line otherwise; --pretty or --compact after the method name chooses. List methods \
-             take --all to fetch every page.\n\n\
+             take --all to fetch every record, with a progress bar on a terminal. `b24 batch` \
+             runs several calls in one request.\n\n\
              Calls wait for the portal's rate limit, are sent again after failures that allow \
              it (a read-only method after a 5xx; any method after QUERY_LIMIT_EXCEEDED), and \
              refresh an expired OAuth token when the application's credentials are set.\n\n\
@@ -120,7 +121,8 @@ pub fn command(specs: &[Spec]) -> Command {
                 ),
         )
         .subcommand(serve::command())
-        .subcommand(spec_cmd::command());
+        .subcommand(spec_cmd::command())
+        .subcommand(batch::command());
     let mut sorted: Vec<&Spec> = specs.iter().collect();
     sorted.sort_by(|a, b| a.method.cmp(&b.method));
     for spec in sorted {

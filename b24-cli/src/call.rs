@@ -1,10 +1,10 @@
-//! `b24 <method> [--param value …]`: one call (or, with `--all`, every page of a list), the
+//! `b24 <method> [--param value …]`: one call (or, with `--all`, every record of a list), the
 //! `result` on stdout as JSON.
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use b24_client::Client;
+use b24_client::{ById, Client, Paging};
 use b24_spec::Spec;
 use clap::ArgMatches;
 use serde_json::{Map, Value};
@@ -29,37 +29,29 @@ async fn call(spec: &Spec, matches: &ArgMatches, extra: &[Spec]) -> Result<Value
     let params = flags::params(spec, matches);
     let all = matches.get_flag(flags::ALL);
     // Checked before connecting: a usage error makes no call.
-    let start = if all {
-        match flags::start_param(spec) {
-            Some(start) if spec.paged => Some(start.wire.clone()),
-            _ => {
-                return Err(Failure::usage(format!(
-                    "--all fetches every page of a list method, but `{}` is not one \
-                     (its spec does not say `paged: true`)",
-                    spec.method
-                )));
-            }
-        }
-    } else {
-        None
-    };
+    if all && !(spec.paged && flags::start_param(spec).is_some()) {
+        return Err(Failure::usage(format!(
+            "--all fetches every page of a list method, but `{}` is not one \
+             (its spec does not say `paged: true`)",
+            spec.method
+        )));
+    }
     let portal = Portal::connect(extra).await?;
-    let outcome = match start {
-        Some(start) => {
-            let progress = std::io::stderr().is_terminal().then(Progress::default);
-            fetch_all(&portal.client, spec, params, &start, progress).await
-        }
-        None => call_raw(&portal.client, spec, params)
+    let outcome = if all {
+        let progress = std::io::stderr().is_terminal().then(Progress::default);
+        fetch_all(&portal.client, spec, params, progress).await
+    } else {
+        call_raw(&portal.client, spec, params)
             .await
             .map(|response| response.result)
-            .map_err(Failure::from),
+            .map_err(Failure::from)
     };
     portal.close().await;
     outcome
 }
 
 /// Indented JSON when asked for, or by default when stdout is a terminal.
-fn pretty(matches: &ArgMatches) -> bool {
+pub fn pretty(matches: &ArgMatches) -> bool {
     if matches.get_flag(flags::PRETTY) {
         true
     } else if matches.get_flag(flags::COMPACT) {
@@ -69,7 +61,7 @@ fn pretty(matches: &ArgMatches) -> bool {
     }
 }
 
-fn print(result: &Value, pretty: bool) {
+pub fn print(result: &Value, pretty: bool) {
     let text = if pretty {
         serde_json::to_string_pretty(result)
     } else {
@@ -95,40 +87,27 @@ async fn call_raw(
     }
 }
 
-/// Every page of a list method, page after page as `next` says, as one array.
+/// Every record of a list method, as one array: the client's list stream (by id where the
+/// spec allows it, by offset otherwise), each page a call through the runtime. The progress
+/// bar, if any, moves with each page.
 async fn fetch_all(
     client: &Client,
     spec: &Spec,
     params: Map<String, Value>,
-    start_param: &str,
     mut progress: Option<Progress>,
 ) -> Result<Value, Failure> {
+    let mut pages = client.pages_raw(&spec.method, spec.read_only, params, paging(spec));
     let mut records = Vec::new();
-    let mut start = 0;
     let outcome = loop {
-        let mut page_params = params.clone();
-        page_params.insert(start_param.to_owned(), Value::from(start));
-        let method = &spec.method;
-        let page = match call_raw(client, spec, page_params).await {
-            Ok(page) => page,
-            Err(e) => break Err(Failure::from(e)),
-        };
-        match page.result {
-            Value::Array(items) => records.extend(items),
-            other => {
-                break Err(Failure::transport(format!(
-                    "the page of `{method}` from record {start} is not a list but {}",
-                    kind(&other)
-                )));
+        match pages.next_page().await {
+            None => break Ok(Value::Array(records)),
+            Some(Err(e)) => break Err(Failure::from(e)),
+            Some(Ok(page)) => {
+                records.extend(page.items);
+                if let Some(progress) = &mut progress {
+                    progress.show(records.len(), page.total);
+                }
             }
-        }
-        if let Some(progress) = &mut progress {
-            progress.show(records.len(), page.total);
-        }
-        match page.next {
-            // `next` must move forward, or a faulty portal would keep us here forever.
-            Some(next) if next > start => start = next,
-            _ => break Ok(Value::Array(records)),
         }
     };
     if let Some(progress) = progress {
@@ -137,15 +116,26 @@ async fn fetch_all(
     outcome
 }
 
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+/// How `spec`'s list pages, as the generated `Paged::paging` says it for the typed client.
+fn paging(spec: &Spec) -> Paging {
+    let mut paging = Paging::new();
+    if let Some(start) = flags::start_param(spec) {
+        paging = paging.start(&start.wire);
     }
+    if let Some(items) = &spec.paging.items {
+        paging = paging.items(items);
+    }
+    if let Some(id) = &spec.paging.id {
+        paging = paging.id(id);
+        if let Some(select) = spec.record_select() {
+            paging = paging.select(&select.wire);
+        }
+    }
+    if let (Some(by_id), Some(after)) = (&spec.paging.by_id, spec.after_key()) {
+        let order = by_id.order.iter().cloned().collect();
+        paging = paging.by_id(ById::new(&by_id.filter, after, order));
+    }
+    paging
 }
 
 /// A one-line progress bar on stderr: `[#####·····] 50/120 records`, redrawn per page.

@@ -472,11 +472,12 @@ fn value_name(ty: &TypeRef) -> &'static str {
         TypeKind::Integer => "INTEGER",
         TypeKind::Id => "ID",
         TypeKind::Number => "NUMBER",
+        TypeKind::Decimal => "DECIMAL",
         TypeKind::Boolean => "BOOL",
         TypeKind::Yn => "Y|N",
         TypeKind::String => "TEXT",
         TypeKind::Datetime => "DATETIME",
-        TypeKind::NaiveDatetime => "DATETIME",
+        TypeKind::NaiveDatetime | TypeKind::DisplayDatetime => "DATETIME",
         TypeKind::Date => "DATE",
         TypeKind::Enum(_) => "VALUE",
         TypeKind::Array(_) => "JSON_ARRAY",
@@ -512,6 +513,10 @@ fn encode(ty: &TypeRef, text: &str) -> Result<Value, String> {
             .and_then(serde_json::Number::from_f64)
             .map(Value::Number)
             .ok_or_else(|| "expected a number".into()),
+        // Sent as text, every digit kept; read as the client reads a decimal.
+        TypeKind::Decimal => conform::decimal_of(&Value::from(trimmed))
+            .map(|d| Value::from(d.to_string()))
+            .ok_or_else(|| "expected a decimal number such as 19999.99".into()),
         TypeKind::Boolean => truth(trimmed)
             .map(Value::Bool)
             .ok_or_else(|| "expected true or false (or Y/N)".into()),
@@ -527,6 +532,20 @@ fn encode(ty: &TypeRef, text: &str) -> Result<Value, String> {
                 .map(|_| Value::from(trimmed))
                 .map_err(|_| "expected a date-time such as \"2024-07-23 08:08:50\"".into())
         }
+        // Any display format, or ISO; sent in the ISO form, as the typed client sends it.
+        TypeKind::DisplayDatetime => trimmed
+            .parse::<b24_client::DisplayDateTime>()
+            .ok()
+            .or_else(|| {
+                ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+                    .iter()
+                    .find_map(|f| chrono::NaiveDateTime::parse_from_str(trimmed, f).ok())
+                    .map(b24_client::DisplayDateTime::from)
+            })
+            .map(|at| <b24_client::wire::Regional as b24_client::wire::Encode>::encode(&at))
+            .ok_or_else(|| {
+                "expected a date-time such as 2024-12-11T17:59:00 or 12/11/2024 05:59:00 pm".into()
+            }),
         TypeKind::Date => chrono::NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
             .map(|_| Value::from(trimmed))
             .map_err(|_| "expected a date such as 2024-07-23".into()),
@@ -590,6 +609,8 @@ params:
   KIND: { type: enum, values: { a: first, "": none }, doc: Kind }
   ON: { type: boolean, doc: On }
   AT: { type: date, doc: When }
+  PRICE: { type: decimal, doc: Price }
+  SHOWN: { type: display_datetime, doc: When to show it }
 result: boolean
 "#;
 
@@ -633,7 +654,9 @@ result: boolean
                 "tags",
                 "kind",
                 "on",
-                "at"
+                "at",
+                "price",
+                "shown"
             ]
         );
     }
@@ -657,13 +680,27 @@ result: boolean
             "Y",
             "--at",
             "2024-07-23",
+            "--price",
+            " 19999.90 ",
+            "--shown",
+            "12/11/2024 05:59:00 pm",
         ])
         .unwrap();
+        // A decimal goes as text with every digit; a display date-time in the ISO form.
         assert_eq!(
             Value::Object(p),
             json!({"ID": 5, "AVATAR_HR": "Y", "ownerId": -2, "help": "x", "TAGS": ["a"],
-                   "KIND": "", "ON": true, "AT": "2024-07-23"})
+                   "KIND": "", "ON": true, "AT": "2024-07-23", "PRICE": "19999.90",
+                   "SHOWN": "2024-12-11T17:59:00"})
         );
+        for shown in [
+            "11.12.2024 17:59:00",
+            "2024-12-11T17:59:00",
+            "2024-12-11 17:59:00",
+        ] {
+            let p = run(&["--id", "1", "--shown", shown]).unwrap();
+            assert_eq!(p["SHOWN"], "2024-12-11T17:59:00", "{shown}");
+        }
         let p = run(&["--id", "7", "--avatar-hr", "n"]).unwrap();
         assert_eq!(Value::Object(p), json!({"ID": 7, "AVATAR_HR": "N"}));
     }
@@ -677,6 +714,10 @@ result: boolean
             &["--id", "1", "--tags", "{}"],
             &["--id", "1", "--kind", "b"],
             &["--id", "1", "--at", "23.07.2024"],
+            &["--id", "1", "--price", "19 999,90"],
+            &["--id", "1", "--price", "1e5"],
+            &["--id", "1", "--price", "1_000"],
+            &["--id", "1", "--shown", "tomorrow"],
         ] {
             let e = run(args).unwrap_err();
             assert_eq!(

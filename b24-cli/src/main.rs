@@ -5,6 +5,7 @@
 //! its own.
 
 mod app;
+mod batch;
 mod call;
 mod custom_fields;
 mod exit;
@@ -62,6 +63,9 @@ fn main() -> ExitCode {
     runtime.block_on(async {
         if name == "serve" {
             return serve::run(sub, &extra).await;
+        }
+        if name == "batch" {
+            return batch::run(sub, &specs, &extra).await;
         }
         match specs.iter().find(|s| s.method == name) {
             Some(spec) => call::run(spec, sub, &extra).await,

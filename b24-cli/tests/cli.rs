@@ -32,11 +32,15 @@ fn a_call_without_a_webhook_uses_the_built_in_emulator() {
     assert_eq!(serde_json::from_str::<Value>(&stdout).unwrap()["id"], 1);
 }
 
-/// Exactly one line of compact JSON.
+/// Exactly one line of compact JSON: the value written without any whitespace between its
+/// tokens (strings may hold `: `), then a newline.
 fn one_line(stdout: &str) -> Value {
-    assert_eq!(stdout.lines().count(), 1, "{stdout}");
-    assert!(stdout.ends_with('\n') && !stdout.contains(": "), "{stdout}");
-    serde_json::from_str(stdout).expect("JSON on stdout")
+    let value: Value = serde_json::from_str(stdout).expect("JSON on stdout");
+    assert_eq!(
+        stdout,
+        format!("{}\n", serde_json::to_string(&value).unwrap())
+    );
+    value
 }
 
 #[test]
@@ -739,8 +743,38 @@ emulator:
   collection: items
 ";
 
-/// A directory with `specs/test.item.list.yaml` and `fixture.json`: the built-in users plus
-/// 120 items.
+/// The same items, each page wrapped in `{"items": […]}` (as `crm.item.list` answers), read
+/// by id.
+const WRAPPED_SPEC: &str = "\
+method: test.item.wrapped
+scope: test
+summary: List items, wrapped
+docs: https://example.com/items
+access: any user
+read_only: true
+paged:
+  items: items
+  id: id
+  by_id: { filter: filter, order: { order: { id: ASC } } }
+params:
+  filter: { type: filter, fields: { id: id }, doc: Conditions }
+  order: { type: json, doc: Order }
+result: ItemPage
+types:
+  ItemPage:
+    fields:
+      items: { type: array, items: Item }
+  Item:
+    fields:
+      id: id
+      name: string
+emulator:
+  kind: list
+  collection: items
+";
+
+/// A directory with `specs/test.item.list.yaml`, `specs/test.item.wrapped.yaml` and
+/// `fixture.json`: the built-in users plus 120 items.
 fn list_setup() -> TempDir {
     let tmp = TempDir::new(&format!(
         "list-{}",
@@ -748,6 +782,7 @@ fn list_setup() -> TempDir {
     ));
     std::fs::create_dir_all(tmp.0.join("specs")).unwrap();
     std::fs::write(tmp.0.join("specs/test.item.list.yaml"), LIST_SPEC).unwrap();
+    std::fs::write(tmp.0.join("specs/test.item.wrapped.yaml"), WRAPPED_SPEC).unwrap();
     let text = std::fs::read_to_string(workspace_root().join("b24-emulator/fixtures/default.json"))
         .unwrap();
     let mut fixture: Value = serde_json::from_str(&text).unwrap();
@@ -806,6 +841,16 @@ fn all_fetches_every_page_of_a_list_method() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(ids(&one_line(&stdout)).len(), 120);
 
+    // A wrapped list, read by id: the records out of `items`, in four pages (the last empty).
+    let (code, stdout, stderr) = run(b24().env("B24_WEBHOOK_URL", &served.webhook_url).args([
+        "--specs",
+        specs,
+        "test.item.wrapped",
+        "--all",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(ids(&one_line(&stdout)), (1..=120).collect::<Vec<_>>());
+
     // --all picks the pages itself.
     let (code, stdout, stderr) = list(&["--all", "--start", "50"]);
     assert_eq!(code, 2, "{stderr}");
@@ -834,6 +879,12 @@ fn all_fetches_every_page_of_a_list_method() {
     assert_eq!(
         log.matches("method=\"test.item.list\"").count(),
         1 + 3 + 3,
+        "{log}"
+    );
+    // By id: 50, 50, 20 records; the short page is the last.
+    assert_eq!(
+        log.matches("method=\"test.item.wrapped\"").count(),
+        3,
         "{log}"
     );
 }
@@ -902,6 +953,90 @@ fn bad_specs_for_the_cli_are_usage_errors() {
         stderr.contains("built-in emulator cannot serve"),
         "{stderr}"
     );
+}
+
+#[cfg(unix)] // stops the server with SIGTERM
+#[test]
+fn batch_sends_checked_commands_in_one_request() {
+    let served = Served::start();
+    let batch = |args: &[&str]| {
+        run(b24()
+            .env("B24_WEBHOOK_URL", &served.webhook_url)
+            .arg("batch")
+            .args(args))
+    };
+
+    // Three methods; the second takes the department from the first's answer; the third
+    // fails with its own code. Exit 1 for the failed command, every outcome on stdout.
+    let (code, stdout, stderr) = batch(&[
+        "user.current",
+        "department.get?ID=$result[0][UF_DEPARTMENT][0]",
+        "im.user.get?ID=999999",
+        "im.user.get?ID=5",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let out = one_line(&stdout);
+    assert_eq!(out["0"]["result"]["ID"], "1");
+    assert_eq!(out["1"]["total"], 1);
+    assert_eq!(
+        out["1"]["result"][0]["ID"].as_str(),
+        Some(out["0"]["result"]["UF_DEPARTMENT"][0].to_string().as_str())
+    );
+    assert_eq!(out["2"]["error"], "USER_NOT_EXISTS");
+    assert_eq!(out["2"]["error_description"], "User does not exist");
+    assert_eq!(out["3"]["result"]["id"], 5);
+
+    // With --halt the command after the failure is not run.
+    let (code, stdout, stderr) = batch(&["--halt", "im.user.get?ID=999999", "im.user.get?ID=5"]);
+    assert_eq!(code, 1, "{stderr}");
+    let out = one_line(&stdout);
+    assert_eq!(out["0"]["error"], "USER_NOT_EXISTS");
+    assert!(
+        out["1"]["not_run"]
+            .as_str()
+            .unwrap()
+            .contains("earlier command"),
+        "{out}"
+    );
+
+    // All succeed: exit 0. Named commands and a reference by name, from a YAML file.
+    let tmp = TempDir::new("batch-file");
+    let file = tmp.0.join("batch.yaml");
+    std::fs::write(
+        &file,
+        "halt: true\ncmd:\n  me: user.current\n  dept:\n    method: department.get\n    params: { ID: \"$result[me][UF_DEPARTMENT][0]\" }\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = batch(&["--file", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let out = one_line(&stdout);
+    assert_eq!(out["me"]["result"]["ID"], "1");
+    assert_eq!(out["dept"]["total"], 1);
+
+    // A command its spec refuses is a usage error naming it, and nothing is sent.
+    for (args, needle) in [
+        (
+            &["im.user.get?ID=5", "im.user.get?ID=abc"][..],
+            "command 1: parameter `ID`",
+        ),
+        (
+            &["im.user.get?AGE=5"],
+            "`AGE` is not a parameter of `im.user.get`",
+        ),
+        (
+            &["no.such.method"],
+            "no spec defines the method `no.such.method`",
+        ),
+        (&[], "no commands"),
+    ] {
+        let (code, stdout, stderr) = batch(args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{stdout}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+    let (code, log) = served.terminate();
+    assert_eq!(code, 0, "{log}");
+    assert_eq!(log.matches("method=\"batch\"").count(), 3, "{log}");
 }
 
 const INPUT_SPEC: &str = r#"method: test.thing.add

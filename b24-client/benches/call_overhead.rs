@@ -3,87 +3,96 @@
 //! `reqwest` POST whose body is parsed into a `serde_json::Value`, both against the same
 //! loopback server, in the same run, through the same connection pool.
 //!
-//! The limiter is on, with a plan so generous it never waits: its bookkeeping is measured,
-//! not a wait. Figures and how to read them: `docs/BENCHMARKS.md`.
+//! Two measurements: criterion's, one variant after the other; and an interleaved one, which
+//! times rounds of each in turn (alternating which goes first) and reports the median of the
+//! rounds' ratios, so that a machine whose load changes during the run moves both sides of
+//! each ratio alike. `call_instructions.rs` counts instructions instead. Figures and how to
+//! read them: `docs/BENCHMARKS.md`.
 
-use std::hint::black_box;
+mod support;
 
-use axum::Router;
-use axum::routing::post;
-use b24_client::{Client, Plan};
-use criterion::{Criterion, criterion_group, criterion_main};
-use serde_json::Value;
+use std::time::{Duration, Instant};
 
-/// The documented answer of `im.user.get`, from the shipped spec.
-fn answer() -> String {
-    let pairs: Vec<(&str, &str)> = b24_client::SPECS.iter().map(|s| (s.path, s.text)).collect();
-    let set = b24_spec::load_sources(&pairs).expect("the shipped specs load");
-    let spec = set
-        .specs
-        .into_iter()
-        .find(|s| s.method == "im.user.get")
-        .expect("im.user.get is shipped");
-    spec.example
-        .expect("it has an example")
-        .response
-        .to_string()
-}
+use criterion::Criterion;
 
-fn call_overhead(c: &mut Criterion) {
+use support::Setup;
+
+/// Rounds of the interleaved measurement, and calls of each variant per round.
+const ROUNDS: usize = 61;
+const CALLS_PER_ROUND: usize = 100;
+
+fn setup() -> Setup {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .unwrap();
-    let body = answer();
-    let base = runtime.block_on(async move {
-        let app = Router::new().route(
-            "/rest/1/benchcode/im.user.get",
-            post(move || {
-                let body = body.clone();
-                async move { ([("content-type", "application/json")], body) }
-            }),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        format!("http://{addr}")
-    });
-    let url = format!("{base}/rest/1/benchcode/im.user.get");
-    let http = b24_client::reqwest::Client::new();
-    let client = Client::builder()
-        .webhook(&format!("{base}/rest/1/benchcode/"))
-        .http_client(http.clone())
-        .plan(Plan::Custom {
-            per_second: 1_000_000_000,
-            burst: 1_000_000,
-        })
-        .build()
-        .unwrap();
+    Setup::new(runtime)
+}
 
+fn call_overhead(c: &mut Criterion, s: &Setup) {
     let mut group = c.benchmark_group("call im.user.get over loopback");
+    group.sample_size(200);
     group.bench_function("bare reqwest POST + serde_json::Value", |b| {
-        b.iter(|| {
-            runtime.block_on(async {
-                let response = http
-                    .post(&url)
-                    .header("content-type", "application/json")
-                    .body(r#"{"ID":5}"#)
-                    .send()
-                    .await
-                    .unwrap();
-                let bytes = response.bytes().await.unwrap();
-                black_box(serde_json::from_slice::<Value>(&bytes).unwrap())
-            })
-        });
+        b.iter(|| s.bare())
     });
-    group.bench_function("b24-client full call path, typed", |b| {
-        b.iter(|| {
-            runtime.block_on(async { black_box(client.im_user_get().id(5).send().await.unwrap()) })
-        });
-    });
+    group.bench_function("b24-client full call path, typed", |b| b.iter(|| s.full()));
     group.finish();
 }
 
-criterion_group!(benches, call_overhead);
-criterion_main!(benches);
+fn time(n: usize, f: impl Fn()) -> Duration {
+    let began = Instant::now();
+    for _ in 0..n {
+        f();
+    }
+    began.elapsed()
+}
+
+/// Rounds of `CALLS_PER_ROUND` calls of each variant in turn; prints the median ratio and the
+/// spread of the rounds.
+fn interleaved(s: &Setup) {
+    for _ in 0..CALLS_PER_ROUND {
+        s.bare();
+        s.full();
+    }
+    let mut ratios = Vec::with_capacity(ROUNDS);
+    let (mut bare_total, mut full_total) = (Duration::ZERO, Duration::ZERO);
+    for round in 0..ROUNDS {
+        let (bare, full) = if round % 2 == 0 {
+            let bare = time(CALLS_PER_ROUND, || s.bare());
+            (bare, time(CALLS_PER_ROUND, || s.full()))
+        } else {
+            let full = time(CALLS_PER_ROUND, || s.full());
+            (time(CALLS_PER_ROUND, || s.bare()), full)
+        };
+        bare_total += bare;
+        full_total += full;
+        ratios.push(full.as_secs_f64() / bare.as_secs_f64());
+    }
+    ratios.sort_by(f64::total_cmp);
+    let at = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
+    let per_call = |d: Duration| d.as_secs_f64() * 1e6 / (ROUNDS * CALLS_PER_ROUND) as f64;
+    println!(
+        "interleaved, {ROUNDS} rounds of {CALLS_PER_ROUND} calls each: full / bare ratio median \
+         {:.3}x (quartiles {:.3}x to {:.3}x, range {:.3}x to {:.3}x); mean call {:.1} µs bare, \
+         {:.1} µs full",
+        at(0.5),
+        at(0.25),
+        at(0.75),
+        at(0.0),
+        at(1.0),
+        per_call(bare_total),
+        per_call(full_total),
+    );
+}
+
+fn main() {
+    let s = setup();
+    let mut c = Criterion::default().configure_from_args();
+    call_overhead(&mut c, &s);
+    c.final_summary();
+    // Only when benchmarking (`cargo bench` passes `--bench`), not in a test run of benches.
+    if std::env::args().any(|a| a == "--bench") {
+        interleaved(&s);
+    }
+}

@@ -40,11 +40,31 @@ impl Client {
         C: ErrorCode,
         D: Fn(u16, &[u8], Option<&Secret>) -> Result<Response<T>, Error<C>>,
     {
-        check_name(method)?;
+        self.execute_holding(method, read_only, &[], params, decode)
+            .await
+    }
+
+    /// [`execute`](Self::execute) for a call that runs other methods too (a `batch`), held
+    /// back while any of `also` is over its operating time as well as `method`.
+    pub(crate) async fn execute_holding<T, C, D>(
+        &self,
+        method: &str,
+        read_only: bool,
+        also: &[&str],
+        params: Map<String, Value>,
+        decode: D,
+    ) -> Result<Response<T>, Error<C>>
+    where
+        C: ErrorCode,
+        D: Fn(u16, &[u8], Option<&Secret>) -> Result<Response<T>, Error<C>>,
+    {
+        if !valid_name(method) {
+            return Err(Error::InvalidMethodName(method.to_owned()));
+        }
         // The attempt goes on each event rather than on the span: `fmt` would print every
         // value a span field was ever given.
         let span = tracing::debug_span!("b24_call", method, read_only);
-        self.run(method, read_only, params, decode)
+        self.run(method, read_only, also, params, decode)
             .instrument(span)
             .await
     }
@@ -53,6 +73,7 @@ impl Client {
         &self,
         method: &str,
         read_only: bool,
+        also: &[&str],
         mut params: Map<String, Value>,
         decode: D,
     ) -> Result<Response<T>, Error<C>>
@@ -84,7 +105,10 @@ impl Client {
         loop {
             // Operating time: held back while the portal would refuse the method.
             if let Some(limit) = inner.operating_limit
-                && let Some(until) = inner.operating.hold(method, limit, Instant::now())
+                && let Some(until) = std::iter::once(method)
+                    .chain(also.iter().copied())
+                    .filter_map(|m| inner.operating.hold(m, limit, Instant::now()))
+                    .max()
             {
                 let wait = until.saturating_duration_since(Instant::now());
                 let what = "the method's operating time to reset";
@@ -236,23 +260,18 @@ fn with_auth(body: &str, token: &Secret) -> String {
     }
 }
 
-/// The name becomes part of the URL path; refuse anything that could leave it.
-fn check_name<C: ErrorCode>(method: &str) -> Result<(), Error<C>> {
-    let valid = !method.is_empty()
+/// Whether `method` is a method name: it becomes part of the URL path (or of a `batch`
+/// command), so anything that could leave it is refused.
+pub(crate) fn valid_name(method: &str) -> bool {
+    !method.is_empty()
         && method.split('.').all(|part| {
             !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        });
-    if valid {
-        Ok(())
-    } else {
-        Err(Error::InvalidMethodName(method.to_owned()))
-    }
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::AnyErrorCode;
 
     #[tokio::test]
     async fn method_names_that_could_escape_the_path_are_refused() {
@@ -267,7 +286,7 @@ mod tests {
             let e = client.call_raw(name, Map::new()).await.unwrap_err();
             assert!(matches!(e, Error::InvalidMethodName(_)), "{name}: {e}");
         }
-        assert!(check_name::<AnyErrorCode>("im.user.get").is_ok());
+        assert!(valid_name("im.user.get"));
     }
 
     #[test]

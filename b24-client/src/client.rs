@@ -407,36 +407,6 @@ impl Client {
         .await
     }
 
-    /// Calls a list method page after page (the portal sends 50 records a page) and returns
-    /// every record. For methods that are not paged this is one call.
-    ///
-    /// Each page is a separate request and counts against the portal's rate limit; for very
-    /// large lists prefer a filter, or `start: -1` where the method supports it.
-    pub async fn call_all<M>(
-        &self,
-        method: &M,
-    ) -> Result<Vec<<M::Output as IntoIterator>::Item>, Error<M::Error>>
-    where
-        M: Method + Clone,
-        M::Output: IntoIterator,
-    {
-        let mut request = method.clone();
-        let mut all = Vec::new();
-        let mut start = 0;
-        loop {
-            let page = self.call_full(&request).await?;
-            all.extend(page.result);
-            match page.next {
-                // `next` must move forward, or a faulty portal would keep us here forever.
-                Some(next) if M::PAGED && next > start => {
-                    start = next;
-                    request.set_start(next);
-                }
-                _ => return Ok(all),
-            }
-        }
-    }
-
     /// Calls any method by name with JSON parameters, for methods without a spec. Without a
     /// spec nothing says the method only reads, so it is treated as a write: never sent again
     /// after the portal may have run it. Use [`call_raw_read_only`](Self::call_raw_read_only)

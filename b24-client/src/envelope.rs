@@ -92,7 +92,7 @@ where
         let code = envelope.error.map(text_of).unwrap_or_default();
         let description = envelope.error_description.map(text_of).unwrap_or_default();
         return Err(Error::Api(ApiError {
-            code: C::from_code(&code),
+            code: C::from_error(&code, &description),
             description: redact(&description, secret),
             status,
         }));
@@ -105,13 +105,34 @@ where
             secret,
         ));
     };
+    let result = decode_result(seed, method, raw.get())?;
+    Ok(Response {
+        result,
+        time: envelope
+            .time
+            .and_then(|t| serde_json::from_value::<Time>(t).ok()),
+        total: envelope.total.as_ref().and_then(number_of),
+        next: envelope.next.as_ref().and_then(number_of),
+    })
+}
+
+/// Decodes one `result` (`raw`, a JSON text) with `seed`; a failure names the path to the
+/// field that did not decode.
+pub(crate) fn decode_result<T, S, C: ErrorCode>(
+    seed: S,
+    method: &'static str,
+    raw: &str,
+) -> Result<T, Error<C>>
+where
+    S: for<'de> DeserializeSeed<'de, Value = T> + Copy,
+{
     // Tracking the path to a failing field more than doubles the cost of decoding
     // (docs/BENCHMARKS.md), so only a result that fails is read again with tracking.
-    let result = match seed.deserialize(&mut serde_json::Deserializer::from_str(raw.get())) {
-        Ok(result) => result,
+    match seed.deserialize(&mut serde_json::Deserializer::from_str(raw)) {
+        Ok(result) => Ok(result),
         Err(_) => {
             let mut track = serde_path_to_error::Track::new();
-            let mut reader = serde_json::Deserializer::from_str(raw.get());
+            let mut reader = serde_json::Deserializer::from_str(raw);
             seed.deserialize(serde_path_to_error::Deserializer::new(
                 &mut reader,
                 &mut track,
@@ -125,17 +146,9 @@ where
                     p => format!("result.{p}"),
                 },
                 message: e.to_string(),
-            })?
+            })
         }
-    };
-    Ok(Response {
-        result,
-        time: envelope
-            .time
-            .and_then(|t| serde_json::from_value::<Time>(t).ok()),
-        total: envelope.total.as_ref().and_then(number_of),
-        next: envelope.next.as_ref().and_then(number_of),
-    })
+    }
 }
 
 fn unexpected<C: ErrorCode>(
@@ -183,7 +196,7 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValu
     <&RawValue>::deserialize(d).map(Some)
 }
 
-fn text_of(v: Value) -> String {
+pub(crate) fn text_of(v: Value) -> String {
     match v {
         Value::String(s) => s,
         Value::Null => String::new(),
@@ -191,7 +204,7 @@ fn text_of(v: Value) -> String {
     }
 }
 
-fn number_of(v: &Value) -> Option<u64> {
+pub(crate) fn number_of(v: &Value) -> Option<u64> {
     match v {
         Value::Number(n) => n.as_u64(),
         Value::String(s) => s.parse().ok(),
@@ -242,6 +255,65 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.to_string(), "(no error code): something broke (HTTP 200)");
+    }
+
+    #[test]
+    fn errors_are_read_with_their_description() {
+        // The code an envelope is read into sees the description too (`from_error`), which
+        // tells apart the errors some methods send with an empty code.
+        #[derive(Debug, PartialEq)]
+        enum Described {
+            NotFound,
+            Code(String),
+        }
+        impl ErrorCode for Described {
+            fn from_code(code: &str) -> Self {
+                Self::Code(code.to_owned())
+            }
+            fn from_error(code: &str, description: &str) -> Self {
+                if code.is_empty() && crate::error::same_description(description, "Not found") {
+                    Self::NotFound
+                } else {
+                    Self::from_code(code)
+                }
+            }
+            fn code(&self) -> &str {
+                match self {
+                    Self::NotFound => "",
+                    Self::Code(c) => c,
+                }
+            }
+        }
+        let read = |body: &[u8]| {
+            let e = decode_with::<_, _, Described>(
+                Adapter::<Plain<Value>>(std::marker::PhantomData),
+                "m",
+                400,
+                body,
+                None,
+            )
+            .unwrap_err();
+            match e {
+                Error::Api(api) => (api.code, api.description),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(
+            read(br#"{"error":"","error_description":"not found."}"#),
+            (Described::NotFound, "not found.".to_owned())
+        );
+        assert_eq!(
+            read(br#"{"error":"NOT_FOUND","error_description":"Not found"}"#).0,
+            Described::Code("NOT_FOUND".into())
+        );
+        assert_eq!(
+            read(br#"{"error_description":"Not found"}"#).0,
+            Described::NotFound
+        );
+        // Codes without an override read by `from_code` alone.
+        let e = decode::<Plain<Value>>(400, br#"{"error":"","error_description":"Not found"}"#)
+            .unwrap_err();
+        assert_eq!(e.api().unwrap().code, AnyErrorCode::Other(String::new()));
     }
 
     #[test]

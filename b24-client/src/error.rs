@@ -10,7 +10,18 @@ use crate::oauth::AuthError;
 pub trait ErrorCode: Sized + fmt::Debug + Send + Sync + 'static {
     /// The variant for a code as sent; unknown codes are kept in an `Other` variant.
     fn from_code(code: &str) -> Self;
-    /// The code exactly as Bitrix24 sent it.
+    /// The variant for an error envelope, `error` and `error_description` as sent: what the
+    /// client reads an error with. Some methods (CRM, calendar) answer with an empty code and
+    /// tell their errors apart by the description alone; a method whose spec declares such
+    /// errors (`"":` under `errors:`) matches the description, ignoring whitespace around it,
+    /// one trailing `.` and ASCII letter case. Anything else, and every non-empty code, is
+    /// read by [`from_code`](Self::from_code), which is all this does unless overridden.
+    fn from_error(code: &str, description: &str) -> Self {
+        let _ = description;
+        Self::from_code(code)
+    }
+    /// The code exactly as Bitrix24 sent it (empty for an error identified by its
+    /// description).
     fn code(&self) -> &str;
     /// The system error this code is, also when the method documents the code itself
     /// (`ACCESS_DENIED`).
@@ -158,6 +169,9 @@ pub enum Error<C: ErrorCode> {
     /// No usable OAuth token: the refresh or the token store failed.
     #[error("{0}")]
     Auth(#[source] AuthError),
+    /// A command of a [`Batch`](crate::Batch) that the portal did not run.
+    #[error("{0}")]
+    NotRun(NotRun),
     /// The envelope was fine but `result` did not match the method's spec.
     #[error("cannot decode the result of `{method}` at `{path}`: {message}")]
     Decode {
@@ -168,6 +182,22 @@ pub enum Error<C: ErrorCode> {
         /// What was wrong.
         message: String,
     },
+}
+
+/// Why a command of a batch was not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NotRun {
+    /// An earlier command failed, and the batch halts on errors.
+    #[error("not run: an earlier command of the batch failed, and the batch halts on errors")]
+    Halted,
+    /// The request that was to carry the command failed (see
+    /// [`BatchError::Failed`](crate::BatchError::Failed)), or an earlier one did.
+    #[error("not run: the batch request that was to carry it failed")]
+    NotSent,
+    /// The handle is of another batch: these results hold no such command.
+    #[error("no such command: the handle is of another batch")]
+    OtherBatch,
 }
 
 impl<C: ErrorCode> Error<C> {
@@ -195,6 +225,7 @@ impl<C: ErrorCode> Error<C> {
             | Self::InvalidRequest { .. }
             | Self::InvalidMethodName(_)
             | Self::Deadline { .. }
+            | Self::NotRun(_)
             | Self::Auth(_) => None,
         }
     }
@@ -205,9 +236,47 @@ impl<C: ErrorCode> Error<C> {
     }
 }
 
+/// Whether the `error_description` a portal sent is the documented `description`: equal after
+/// trimming whitespace and one trailing `.` from both, ignoring ASCII letter case
+/// ([`ErrorCode::from_error`]). Used by generated code.
+#[doc(hidden)]
+pub fn same_description(sent: &str, documented: &str) -> bool {
+    fn bare(text: &str) -> &str {
+        let text = text.trim();
+        text.strip_suffix('.').unwrap_or(text).trim_end()
+    }
+    bare(sent).eq_ignore_ascii_case(bare(documented))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn descriptions_match_without_case_spaces_and_a_final_dot() {
+        for sent in [
+            "Not found",
+            "not found",
+            " Not found. ",
+            "NOT FOUND.",
+            "Not found .",
+        ] {
+            assert!(same_description(sent, "Not found"), "{sent:?}");
+            assert!(same_description(sent, "Not found."), "{sent:?}");
+        }
+        for sent in [
+            "Not found..",
+            "Not  found",
+            "Not found!",
+            "",
+            "Deal not found",
+        ] {
+            assert!(!same_description(sent, "Not found"), "{sent:?}");
+        }
+        // Only ASCII letters fold: other scripts compare exactly.
+        assert!(same_description("Не найдено", "Не найдено."));
+        assert!(!same_description("не найдено", "Не найдено"));
+    }
 
     #[test]
     fn a_refused_request_names_the_method_and_every_parameter_of_the_group() {

@@ -24,9 +24,11 @@
 // Generated code names the runtime as `::b24_client`, here as in users' crates.
 extern crate self as b24_client;
 
+mod batch;
 mod call;
 mod client;
 pub mod custom;
+mod display_datetime;
 mod envelope;
 mod error;
 mod filter;
@@ -35,6 +37,8 @@ mod method;
 mod oauth;
 mod operating;
 mod order;
+mod paging;
+mod query;
 mod response;
 mod retry;
 mod secret;
@@ -43,19 +47,22 @@ mod token_store;
 mod transport;
 pub mod wire;
 
+pub use batch::{Batch, BatchError, BatchResults, Handle, MAX_BATCH_COMMANDS, Ref};
 pub use client::{
     Client, ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
 };
 pub use custom::{
     CrmLink, CustomField, CustomFieldError, CustomFields, CustomFile, CustomValue, Money,
 };
-pub use error::{AnyErrorCode, ApiError, Error, ErrorCode, RequestProblem};
+pub use display_datetime::{DisplayDateTime, DisplayFormat, ParseDisplayDateTimeError};
+pub use error::{AnyErrorCode, ApiError, Error, ErrorCode, NotRun, RequestProblem};
 pub use filter::{Cmp, Group, Logic};
 pub use limiter::{DEFAULT_JITTER_MARGIN, LocalLimiter, Plan, RateLimiter};
 pub use method::{Method, SpecSource};
 pub use oauth::{AuthError, DEFAULT_TOKEN_URL, OAuthApp};
 pub use operating::DEFAULT_OPERATING_LIMIT;
 pub use order::{Direction, Order, OrderOrDirection};
+pub use paging::{ById, Page, Paged, Pages, Paging, Records};
 pub use response::{Response, Time};
 pub use retry::RetryPolicy;
 pub use system_error::SystemError;
@@ -89,6 +96,7 @@ pub use b24_macros::generate;
 /// Items generated code relies on; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::error::same_description;
     pub use chrono;
     pub use serde;
     pub use serde_json;

@@ -2,8 +2,9 @@
 //!
 //! Generated code names an adapter per field (`#[serde(deserialize_with = ...)]`) when the JSON
 //! form differs from what serde does for the Rust type: ids as numbers or numeric strings,
-//! `Y`/`N` booleans, `false`/`""`/`null`/`{}`/`[]` for "no value", objects keyed by id that
-//! PHP sends as `[]` when empty, and Bitrix24's date formats.
+//! `Y`/`N` booleans, numbers as numeric strings, exact decimals, `false`/`""`/`null`/`{}`/`[]`
+//! for "no value", objects keyed by id that PHP sends as `[]` when empty, and Bitrix24's date
+//! formats.
 
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
@@ -15,6 +16,8 @@ use serde::de::{
 };
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
+
+pub use crate::query::http_build_query;
 
 /// Reads one wire representation into a Rust value.
 pub trait Decode {
@@ -28,13 +31,22 @@ pub trait Decode {
 pub trait Encode {
     /// The Rust type consumed.
     type Out;
-    /// The JSON value to send.
+    /// The JSON value to send in a request.
     fn encode(value: &Self::Out) -> Value;
 
-    /// Serializes the value in its wire form, so serialized results read back unchanged
-    /// (used as `#[serde(serialize_with = ...)]` by generated types).
+    /// The JSON value as the portal writes it in a result, so a serialized result reads back
+    /// as it was received. The same as [`encode`](Self::encode) except where a request takes
+    /// another form than an answer gives ([`Regional`]: answers use the portal's display
+    /// format, requests ISO); adapters that hold others pass it on to them.
+    fn encode_result(value: &Self::Out) -> Value {
+        Self::encode(value)
+    }
+
+    /// Serializes the value in its result form ([`encode_result`](Self::encode_result)), so
+    /// serialized results read back unchanged (used as `#[serde(serialize_with = ...)]` by
+    /// generated types).
     fn serialize<S: serde::Serializer>(value: &Self::Out, s: S) -> Result<S::Ok, S::Error> {
-        Self::encode(value).serialize(s)
+        Self::encode_result(value).serialize(s)
     }
 }
 
@@ -160,6 +172,169 @@ impl Encode for Yn {
     }
 }
 
+/// A whole number: a JSON number (`5`) or a numeric string (`"5"`, `"-180"`), since a PHP
+/// backend may send any number as text. Written as a JSON number.
+pub struct Integer;
+
+impl Decode for Integer {
+    type Out = i64;
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = i64;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an integer (a number or a numeric string)")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<i64, E> {
+                Ok(v)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<i64, E> {
+                i64::try_from(v).map_err(|_| E::custom(format!("integer {v} is too large")))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<i64, E> {
+                v.trim()
+                    .parse()
+                    .map_err(|_| E::custom(format!("{v:?} is not an integer")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Encode for Integer {
+    type Out = i64;
+    fn encode(value: &i64) -> Value {
+        Value::from(*value)
+    }
+}
+
+/// A number with a fraction: a JSON number (`0.25`) or a numeric string (`"0.25"`). Written
+/// as a JSON number.
+pub struct Number;
+
+impl Decode for Number {
+    type Out = f64;
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = f64;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a number (or a numeric string)")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<f64, E> {
+                Ok(v as f64)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<f64, E> {
+                Ok(v as f64)
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<f64, E> {
+                Ok(v)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<f64, E> {
+                v.trim()
+                    .parse()
+                    .ok()
+                    .filter(|n: &f64| n.is_finite())
+                    .ok_or_else(|| E::custom(format!("{v:?} is not a number")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Encode for Number {
+    type Out = f64;
+    fn encode(value: &f64) -> Value {
+        Value::from(*value)
+    }
+}
+
+/// An exact decimal ([`Decimal`](crate::Decimal)), for money: read from a numeric string
+/// (`"19999.99"`, exactly) or a JSON number (`19999.99`, `1000000`), written as a string, which
+/// keeps every digit and which PHP reads as a number.
+///
+/// A JSON number with a fraction reaches the decoder as an `f64`; it is read as the shortest
+/// decimal that is that `f64`, so `19999.99` is `19999.99`, exact up to 15 significant digits.
+pub struct Decimal;
+
+impl Decode for Decimal {
+    type Out = rust_decimal::Decimal;
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<rust_decimal::Decimal, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = rust_decimal::Decimal;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a decimal (a numeric string or a number)")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(v.into())
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(v.into())
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                decimal_of_f64(v)
+                    .ok_or_else(|| E::custom(format!("{v} is outside the range of a decimal")))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                decimal_of_text(v.trim())
+                    .ok_or_else(|| E::custom(format!("{v:?} is not a decimal number")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Encode for Decimal {
+    type Out = rust_decimal::Decimal;
+    fn encode(value: &rust_decimal::Decimal) -> Value {
+        Value::from(value.to_string())
+    }
+}
+
+/// A decimal written as text: digits with an optional sign and fraction, exactly (no
+/// rounding; too many digits is `None`). `rust_decimal` alone would also read `1_000`, which
+/// is no number to PHP.
+fn decimal_of_text(text: &str) -> Option<rust_decimal::Decimal> {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let plain = unsigned.bytes().any(|b| b.is_ascii_digit())
+        && unsigned.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    plain
+        .then(|| rust_decimal::Decimal::from_str_exact(text).ok())
+        .flatten()
+}
+
+/// The shortest decimal that is `v` (`19999.99`, not its binary expansion).
+fn decimal_of_f64(v: f64) -> Option<rust_decimal::Decimal> {
+    // Rust prints the shortest text that reads back as the same `f64`, never in exponent
+    // form; non-finite values print as words that are no decimal.
+    decimal_of_text(&v.to_string())
+}
+
+/// A date and time in the portal's regional display format ([`DisplayDateTime`](
+/// crate::DisplayDateTime): `12/11/2024 05:59:00 pm`, `11.12.2024 17:59:00`,
+/// `2024-12-11 17:59:00`). A result keeps the format it came in and is serialized back in it;
+/// a request sends the ISO form, `2024-12-11T17:59:00`.
+pub struct Regional;
+
+impl Decode for Regional {
+    type Out = crate::DisplayDateTime;
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<crate::DisplayDateTime, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(D::Error::custom)
+    }
+}
+
+impl Encode for Regional {
+    type Out = crate::DisplayDateTime;
+    fn encode(value: &crate::DisplayDateTime) -> Value {
+        Value::from(value.at().format("%Y-%m-%dT%H:%M:%S").to_string())
+    }
+    fn encode_result(value: &crate::DisplayDateTime) -> Value {
+        Value::from(value.to_string())
+    }
+}
+
 type Atomic = chrono::DateTime<chrono::FixedOffset>;
 
 /// ATOM / RFC 3339 date and time: `2026-03-02T09:30:00+01:00`.
@@ -261,6 +436,9 @@ impl<A: Encode> Encode for List<A> {
     type Out = Vec<A::Out>;
     fn encode(value: &Vec<A::Out>) -> Value {
         Value::Array(value.iter().map(A::encode).collect())
+    }
+    fn encode_result(value: &Vec<A::Out>) -> Value {
+        Value::Array(value.iter().map(A::encode_result).collect())
     }
 }
 
@@ -465,11 +643,38 @@ impl<
     fn encode(value: &Option<A::Out>) -> Value {
         match value {
             Some(v) => A::encode(v),
-            None if FALSE => Value::Bool(false),
-            None if EMPTY => Value::String(String::new()),
-            None if EMPTY_OBJECT => Value::Object(serde_json::Map::new()),
-            None if EMPTY_LIST => Value::Array(Vec::new()),
-            None => Value::Null,
+            None => Self::marker(),
+        }
+    }
+    fn encode_result(value: &Option<A::Out>) -> Value {
+        match value {
+            Some(v) => A::encode_result(v),
+            None => Self::marker(),
+        }
+    }
+}
+
+impl<
+    A,
+    const FALSE: bool,
+    const EMPTY: bool,
+    const NULL: bool,
+    const EMPTY_OBJECT: bool,
+    const EMPTY_LIST: bool,
+> NoneIf<A, FALSE, EMPTY, NULL, EMPTY_OBJECT, EMPTY_LIST>
+{
+    /// The marker `None` is written as.
+    fn marker() -> Value {
+        if FALSE {
+            Value::Bool(false)
+        } else if EMPTY {
+            Value::String(String::new())
+        } else if EMPTY_OBJECT {
+            Value::Object(serde_json::Map::new())
+        } else if EMPTY_LIST {
+            Value::Array(Vec::new())
+        } else {
+            Value::Null
         }
     }
 }
@@ -592,6 +797,14 @@ impl<K: Key, V: Encode> Encode for Map<K, V> {
                 .collect(),
         )
     }
+    fn encode_result(value: &Self::Out) -> Value {
+        Value::Object(
+            value
+                .iter()
+                .map(|(k, v)| (K::write(k), V::encode_result(v)))
+                .collect(),
+        )
+    }
 }
 
 /// A key that may be missing: `Some` of the value read by `A` (used with `#[serde(default)]`).
@@ -626,6 +839,9 @@ impl<A: Encode> Encode for Opt<A> {
     type Out = Option<A::Out>;
     fn encode(value: &Option<A::Out>) -> Value {
         value.as_ref().map_or(Value::Null, A::encode)
+    }
+    fn encode_result(value: &Option<A::Out>) -> Value {
+        value.as_ref().map_or(Value::Null, A::encode_result)
     }
 }
 
@@ -795,6 +1011,90 @@ mod tests {
             decode::<NoneIf<Plain<Value>, true, false, false>>("null").unwrap(),
             Some(Value::Null)
         );
+    }
+
+    #[test]
+    fn numbers_arrive_as_numbers_or_numeric_strings() {
+        assert_eq!(decode::<Integer>("99").unwrap(), 99);
+        assert_eq!(decode::<Integer>("\"99\"").unwrap(), 99);
+        assert_eq!(decode::<Integer>("\" -180 \"").unwrap(), -180);
+        assert!(decode::<Integer>("\"5.5\"").is_err());
+        assert!(decode::<Integer>("5.5").is_err());
+        assert!(decode::<Integer>("18446744073709551615").is_err());
+        assert!(decode::<Integer>("true").is_err());
+        assert_eq!(Integer::encode(&-180), Value::from(-180));
+        assert_eq!(decode::<Number>("0.25").unwrap(), 0.25);
+        assert_eq!(decode::<Number>("\"0.25\"").unwrap(), 0.25);
+        assert_eq!(decode::<Number>("-3").unwrap(), -3.0);
+        for bad in ["\"NaN\"", "\"inf\"", "\"x\"", "null"] {
+            assert!(decode::<Number>(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Number::encode(&0.25), Value::from(0.25));
+    }
+
+    #[test]
+    fn decimals_are_exact_and_sent_as_text() {
+        let d = |text: &str| text.parse::<rust_decimal::Decimal>().unwrap();
+        assert_eq!(decode::<Decimal>("\"19999.99\"").unwrap(), d("19999.99"));
+        assert_eq!(decode::<Decimal>("19999.99").unwrap(), d("19999.99"));
+        assert_eq!(decode::<Decimal>("1000000").unwrap(), d("1000000"));
+        assert_eq!(decode::<Decimal>("-0.1").unwrap(), d("-0.1"));
+        assert_eq!(
+            decode::<Decimal>("18446744073709551615").unwrap(),
+            u64::MAX.into()
+        );
+        // The scale is kept, so the text is sent back as it came.
+        let hundred = decode::<Decimal>("\"100.00\"").unwrap();
+        assert_eq!(Decimal::encode(&hundred), Value::from("100.00"));
+        for bad in [
+            "\"12,50\"",
+            "\"1e5\"",
+            "\"1_000\"",
+            "\"-\"",
+            "\".\"",
+            "\"1.2.3\"",
+            "\"\"",
+            "1e30",
+            "\"0.12345678901234567890123456789\"",
+            "true",
+        ] {
+            assert!(decode::<Decimal>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn display_datetimes_keep_their_format_in_results_and_send_iso() {
+        let at = decode::<Regional>("\"12/11/2024 05:59:00 pm\"").unwrap();
+        assert_eq!(at.at().to_string(), "2024-12-11 17:59:00");
+        assert_eq!(Regional::encode(&at), Value::from("2024-12-11T17:59:00"));
+        assert_eq!(
+            Regional::encode_result(&at),
+            Value::from("12/11/2024 05:59:00 pm")
+        );
+        // Holders pass the result form on, so a serialized result reads back as received.
+        let listed = vec![at];
+        assert_eq!(
+            List::<Regional>::encode_result(&listed),
+            serde_json::json!(["12/11/2024 05:59:00 pm"])
+        );
+        assert_eq!(
+            List::<Regional>::encode(&listed),
+            serde_json::json!(["2024-12-11T17:59:00"])
+        );
+        type Maybe = NoneIf<Regional, false, true, false>;
+        assert_eq!(Maybe::encode_result(&Some(at)), Value::from(at.to_string()));
+        assert_eq!(Maybe::encode_result(&None), Value::from(""));
+        assert_eq!(
+            Opt::<Regional>::encode_result(&Some(at)),
+            Value::from(at.to_string())
+        );
+        type ById = Map<Id, Regional>;
+        let map = BTreeMap::from([(1, at)]);
+        assert_eq!(
+            ById::encode_result(&map),
+            serde_json::json!({"1": "12/11/2024 05:59:00 pm"})
+        );
+        assert!(decode::<Regional>("\"2024-12-11T17:59:00\"").is_err());
     }
 
     #[test]

@@ -69,7 +69,7 @@ pub(crate) fn answer(
         };
         return match handler(&mut call)? {
             // A list method pages what the handler answers like any other list.
-            Value::Array(records) if spec.paged => page(&records, params),
+            Value::Array(records) if spec.paged => page(spec, &records, params),
             result => Ok(Answer::from(result)),
         };
     }
@@ -85,9 +85,11 @@ pub(crate) fn answer(
             call.run(fixture)
         }
         None => match spec.example.as_ref().and_then(|e| e.response.get("result")) {
-            // A list method pages the example's records like any other list.
-            Some(Value::Array(records)) if spec.paged => page(records, params),
-            Some(result) => Ok(Answer::from(result.clone())),
+            Some(result) => match records_of(spec, result) {
+                // A list method pages the example's records like any other list.
+                Some(records) if spec.paged => page(spec, records, params),
+                _ => Ok(Answer::from(result.clone())),
+            },
             None => Err(Failure::new(
                 501,
                 NOT_EMULATED,
@@ -101,10 +103,29 @@ pub(crate) fn answer(
     }
 }
 
-/// One page of a list: 50 records from `start`, with `total` and `next`. `start=-1` is the
+/// The records of a list `result`: the result, or its field `paged: { items: … }` names.
+fn records_of<'r>(spec: &Spec, result: &'r Value) -> Option<&'r [Value]> {
+    let list = match &spec.paging.items {
+        Some(field) => result.get(field)?,
+        None => result,
+    };
+    list.as_array().map(Vec::as_slice)
+}
+
+/// One page of `spec`'s list: 50 records from `start`, with `total` and `next`, in the
+/// result's field that holds them (`paged: { items: … }`) or as the result. `start=-1` is the
 /// fast mode of <https://apidocs.bitrix24.com/settings/performance/huge-data.html>: the first
 /// page without counting, which the portal answers with `total` 0 and no `next`.
-pub(crate) fn page(records: &[Value], params: &Params) -> Result<Answer, Failure> {
+pub(crate) fn page(spec: &Spec, records: &[Value], params: &Params) -> Result<Answer, Failure> {
+    let mut answer = page_of(records, params)?;
+    if let Some(field) = &spec.paging.items {
+        let list = std::mem::take(&mut answer.result);
+        answer.result = Value::Object(serde_json::Map::from_iter([(field.clone(), list)]));
+    }
+    Ok(answer)
+}
+
+pub(crate) fn page_of(records: &[Value], params: &Params) -> Result<Answer, Failure> {
     let start = match params.get("start") {
         None => 0,
         // The `start` param is declared with `min: -1`, so it is checked already.

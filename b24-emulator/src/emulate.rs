@@ -13,7 +13,7 @@ use b24_spec::{
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
 
-use crate::answer::{Answer, page, same_value};
+use crate::answer::{Answer, same_value};
 use crate::clock::php_array;
 use crate::emulator::ACCOUNTS;
 use crate::envelope::{Failure, INVALID_ARG_VALUE, NOT_FOUND};
@@ -146,7 +146,8 @@ impl Call<'_> {
                     .map(|&i| project(&records[i], &form, selection, fixture, item_ty))
                     .collect();
                 if self.spec.paged {
-                    page(&items, self.params)?
+                    // Unwrapped: a kind's reply wraps the page (`{"items": […]}`) below.
+                    crate::answer::page_of(&items, self.params)?
                 } else {
                     Answer::from(Value::Array(items))
                 }

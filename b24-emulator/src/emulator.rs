@@ -108,6 +108,22 @@ impl Emulator {
         self.state.fixture().clone()
     }
 
+    /// Changes the data the emulator answers from while it serves, as a portal's data change
+    /// under its clients (another user adds or deletes a record): the next calls see it.
+    ///
+    /// ```
+    /// # let emulator = b24_emulator::Emulator::builder().build().unwrap();
+    /// let users = emulator.edit_fixture(|f| {
+    ///     let users = f.collection_mut("portal_users").expect("a built-in collection");
+    ///     users.retain(|u| u["ID"] != "5");
+    ///     users.len()
+    /// });
+    /// assert_eq!(emulator.fixture().collection("portal_users").map(<[_]>::len), Some(users));
+    /// ```
+    pub fn edit_fixture<R>(&self, edit: impl FnOnce(&mut Fixture) -> R) -> R {
+        edit(&mut self.state.fixture())
+    }
+
     /// User id of the first configured webhook.
     pub fn webhook_user_id(&self) -> u64 {
         self.primary_webhook().0
@@ -620,7 +636,7 @@ fn check_fault(fault: &Fault, methods: &BTreeMap<String, Spec>) -> Result<(), Em
         Some(key) => {
             let declared = methods
                 .get(key.as_str())
-                .is_some_and(|spec| spec.errors.iter().any(|e| &e.code == code));
+                .is_some_and(|spec| spec.find_error(code).is_some());
             if !system && !declared {
                 return Err(unknown(
                     methods.get(key.as_str()).map_or(BATCH, |s| &s.method),
@@ -630,7 +646,7 @@ fn check_fault(fault: &Fault, methods: &BTreeMap<String, Spec>) -> Result<(), Em
         None => {
             if let Some(spec) = methods
                 .values()
-                .find(|spec| !system && !spec.errors.iter().any(|e| &e.code == code))
+                .find(|spec| !system && spec.find_error(code).is_none())
             {
                 return Err(unknown(&spec.method));
             }
@@ -773,9 +789,11 @@ fn check_fixture(spec: &Spec, fixture: &Fixture) -> Result<(), EmulatorError> {
         });
         let ty = conform::result_type(spec, &params);
         // A wrapped answer (`{"item": …}`) is checked inside its wrapper.
-        let ty = match reply.as_ref().and_then(Reply::wrapper) {
-            Some(_) => crate::emulate::answer_type(spec, reply.as_ref()),
-            None => ty,
+        let wrapped = reply.as_ref().and_then(Reply::wrapper).is_some();
+        let ty = if wrapped {
+            crate::emulate::answer_type(spec, reply.as_ref())
+        } else {
+            ty
         };
         let list = match (&form.shape, emulation.kind) {
             (Some(Shape::One), _) => false,
@@ -783,7 +801,13 @@ fn check_fixture(spec: &Spec, fixture: &Fixture) -> Result<(), EmulatorError> {
             (Some(Shape::KeyedBy(_)), _) => false,
             (None, Some(EmulationKind::List)) => true,
             (None, Some(EmulationKind::Get)) => false,
-            (None, _) => matches!(spec.result.ty.kind, TypeKind::Array(_)),
+            (None, _) => spec.paged || matches!(spec.result.ty.kind, TypeKind::Array(_)),
+        };
+        // A paged method's records inside the result's field that holds them (`paged: { items
+        // }`), where no kind's wrapper said so.
+        let ty = match (list && !wrapped, spec.list_type()) {
+            (true, Some(list)) => list,
+            _ => ty,
         };
         for selection in &selections {
             for (i, record) in records.iter().enumerate() {

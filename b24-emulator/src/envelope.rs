@@ -59,19 +59,18 @@ impl Failure {
         Self::new(400, BAD_REQUEST, description)
     }
 
-    /// A code the spec of `spec` declares, with the status the spec gives it; codes that are
-    /// also system errors fall back to the system status, anything else to 400. The
-    /// description is the documented text (the spec's `message`, or the system error's),
+    /// An error the spec of `spec` declares, named as specs name errors (its code, or the
+    /// `rust_name` of an error with an empty code, see `Spec::find_error`), with the status
+    /// the spec gives it; codes that are also system errors fall back to the system status,
+    /// anything else to 400. The description is the documented text (the spec's `message`,
+    /// the description an error with an empty code is keyed by, or the system error's),
     /// exactly, as a client may compare it; `detail` (what was wrong with the request) then
     /// goes to the log. Without a documented text it is the spec's `doc`, `detail` following
     /// in parentheses.
-    pub fn declared(spec: &Spec, code: &str, detail: Option<&str>) -> Self {
-        Self::described(
-            spec,
-            spec.errors.iter().find(|e| e.code == code),
-            code,
-            detail,
-        )
+    pub fn declared(spec: &Spec, name: &str, detail: Option<&str>) -> Self {
+        let declared = spec.find_error(name);
+        let code = declared.map_or(name, |e| e.code.as_str());
+        Self::described(spec, declared, code, detail)
     }
 
     /// The declared error `error`, as [`Failure::declared`] answers it; for the errors told

@@ -63,7 +63,9 @@ pub struct Fault {
 #[non_exhaustive]
 pub enum FaultAnswer {
     /// The error envelope of this code: a code the method's spec declares (with the spec's
-    /// status and description) or a system code (with its documented status).
+    /// status and description) or a system code (with its documented status). An error the
+    /// spec declares with an empty code is named by its `rust_name` (`NotFound`) and answers
+    /// `{"error": "", "error_description": "<its description>"}`.
     Error {
         /// The code exactly as it is to be sent.
         code: String,

@@ -116,8 +116,10 @@ impl Fixture {
         self.collections.get_mut(name)?.get_mut(index)
     }
 
-    /// The records of collection `name`, to change: what a
+    /// The records of collection `name`, to change (see [`Emulator::edit_fixture`]): what a
     /// [handler](crate::EmulatorBuilder::handler) writes there, later calls read.
+    ///
+    /// [`Emulator::edit_fixture`]: crate::Emulator::edit_fixture
     pub fn collection_mut(&mut self, name: &str) -> Option<&mut Vec<Record>> {
         self.collections.get_mut(name)
     }

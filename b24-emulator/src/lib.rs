@@ -136,6 +136,11 @@
 //! spec's `doc`. Inside `batch`, `insufficient_scope` has an empty description, as the batch
 //! page shows.
 //!
+//! Errors a spec declares with an empty code (under `errors: "":`, told apart by their
+//! description) answer `{"error": "", "error_description": "<the description>"}` with their
+//! status, the description exactly as the spec keys it. The `emulator:` section (`not_found:`,
+//! `refuse.error`), a parameter's `invalid:` and [`Fault::error`] name one by its `rust_name`.
+//!
 //! # Error codes of the emulator's own
 //!
 //! Where Bitrix24 documents nothing for a situation, the emulator answers with codes of its own,
@@ -273,3 +278,19 @@ pub use fixture::{Fixture, FixtureError, Record};
 pub use handler::{HandlerCall, HandlerError};
 pub use limits::Plan;
 pub use server::RunningEmulator;
+
+/// The parameters of a query string (`ID=5&FILTER[>ID]=10&SELECT[]=NAME`), read as the
+/// emulator reads them from a request or a `batch` command (`method?query`), which is the way
+/// PHP's `parse_str` reads them on a portal: every value a string, bracketed keys nested,
+/// `0, 1, …` keys a list.
+///
+/// ```
+/// let params = b24_emulator::query_params("ID=5&FILTER%5B%3EID%5D=10&SELECT[]=NAME");
+/// assert_eq!(
+///     serde_json::Value::Object(params),
+///     serde_json::json!({"ID": "5", "FILTER": {">ID": "10"}, "SELECT": ["NAME"]})
+/// );
+/// ```
+pub fn query_params(query: &str) -> serde_json::Map<String, serde_json::Value> {
+    request::Params::from_query(query).into_map()
+}

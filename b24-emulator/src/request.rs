@@ -82,6 +82,11 @@ impl Params {
         Self { map }
     }
 
+    /// Every parameter, by name.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.map
+    }
+
     /// Every parameter, as read.
     pub fn as_map(&self) -> &Map<String, Value> {
         &self.map
@@ -512,6 +517,89 @@ mod tests {
                 "{content_type}: {}",
                 e.description
             );
+        }
+    }
+}
+
+/// A `batch` command's parameters as the client writes them (`b24_client::wire::
+/// http_build_query`) read back here exactly as PHP's `parse_str` reads PHP's
+/// `http_build_query`: strings as they were, numbers as their digits, `true`/`false` as
+/// `1`/`0`, no `null`s and no empty objects or lists, lists keyed `0, 1, …` as lists.
+#[cfg(test)]
+mod batch_queries {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What PHP makes of `value` after `http_build_query` and `parse_str`; `None` when it
+    /// writes nothing for it.
+    fn php_reads(value: &Value) -> Option<Value> {
+        let entries = |entries: Vec<(String, Option<Value>)>| {
+            let kept: Vec<(String, Value)> = entries
+                .into_iter()
+                .filter_map(|(k, v)| Some((k, v?)))
+                .collect();
+            (!kept.is_empty()).then(|| php_array(kept))
+        };
+        match value {
+            Value::Null => None,
+            Value::Bool(b) => Some(Value::from(if *b { "1" } else { "0" })),
+            Value::Number(n) => Some(Value::from(n.to_string())),
+            Value::String(s) => Some(Value::from(s.as_str())),
+            Value::Array(items) => entries(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (i.to_string(), php_reads(v)))
+                    .collect(),
+            ),
+            Value::Object(map) => {
+                entries(map.iter().map(|(k, v)| (k.clone(), php_reads(v))).collect())
+            }
+        }
+    }
+
+    fn leaf() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            (-1e9f64..1e9).prop_map(Value::from),
+            // Any text: `&`, `=`, `+`, `%`, `[`, spaces, other scripts.
+            ".{0,12}".prop_map(Value::from),
+            "[0-9]{1,3}".prop_map(Value::from),
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        // Nested keys: any text PHP keeps as a key (brackets would start another level).
+        let key = prop_oneof!["[^\\[\\]]{1,8}", "[0-9]{1,2}"];
+        leaf().prop_recursive(4, 40, 5, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                prop::collection::vec((key.clone(), inner), 0..5)
+                    .prop_map(|entries| Value::Object(entries.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn what_the_client_encodes_is_read_back_exactly(
+            params in prop::collection::vec(("[A-Za-z_][A-Za-z0-9_]{0,8}", value()), 0..6)
+        ) {
+            let params: Map<String, Value> = params.into_iter().collect();
+            let query = b24_client::wire::http_build_query(&params);
+            let mut read = Params::from_query(&query);
+            let expected = php_reads(&Value::Object(params.clone()))
+                .unwrap_or_else(|| Value::Object(Map::new()));
+            // The top level is parameters, an object even when they are named 0, 1, ….
+            let expected = match expected {
+                Value::Array(items) => Value::Object(
+                    items.into_iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
+                ),
+                other => other,
+            };
+            prop_assert_eq!(Value::Object(read.map_mut().clone()), expected, "query {}", query);
         }
     }
 }

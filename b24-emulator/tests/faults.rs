@@ -216,3 +216,76 @@ async fn an_expire_token_fault_expires_the_callers_token() {
     );
     running.shutdown().await.unwrap();
 }
+
+/// A method whose errors include two sent with an empty code, told apart by their description.
+fn described_errors() -> b24_spec::Spec {
+    b24_spec::load_str(
+        "test.thing.get.yaml",
+        r#"
+method: test.thing.get
+scope: test
+summary: Read a user as a thing
+docs: https://example.com/thing
+access: any user
+params:
+  ID: { type: id, required: true, invalid: BadId, doc: Id }
+result: json
+errors:
+  ACCESS_DENIED: { status: 403, doc: No access }
+  "":
+    "Not found": { rust_name: NotFound, status: 404, doc: No record has this id }
+    "Id is not valid.": { rust_name: BadId, status: 400, doc: The id is no number }
+emulator:
+  collection: users
+  lookup: { param: ID, field: id }
+  not_found: NotFound
+"#,
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn errors_with_an_empty_code_answer_with_their_description() {
+    let running = Emulator::builder()
+        .spec(described_errors())
+        .fault(Fault::error("test.thing.get", "NotFound").after(2))
+        .build()
+        .unwrap()
+        .start("127.0.0.1:0")
+        .await
+        .unwrap();
+    let hook = running.webhook_url();
+    // `not_found:` and `invalid:` name them by `rust_name`; the answer has an empty code and
+    // the description exactly as the spec keys it, with the entry's status.
+    let (status, body) = common::get(&format!("{hook}test.thing.get?ID=999")).await;
+    assert_eq!(
+        (status, body),
+        (
+            404,
+            serde_json::json!({"error": "", "error_description": "Not found"})
+        )
+    );
+    let (status, body) = common::get(&format!("{hook}test.thing.get?ID=x")).await;
+    assert_eq!(
+        (status, body),
+        (
+            400,
+            serde_json::json!({"error": "", "error_description": "Id is not valid."})
+        )
+    );
+    // A fault names one the same way. The client without the method's spec keeps the text.
+    let client = Client::webhook(&hook).unwrap();
+    let e = client
+        .call_raw(
+            "test.thing.get",
+            serde_json::Map::from_iter([("ID".to_owned(), 1.into())]),
+        )
+        .await
+        .unwrap_err();
+    let api = e.api().unwrap();
+    assert_eq!(
+        (api.code.code(), api.description.as_str(), api.status),
+        ("", "Not found", 404)
+    );
+    running.shutdown().await.unwrap();
+}

@@ -17,11 +17,12 @@ pub use custom::is_custom_field_name;
 pub(crate) use custom::{CUSTOM, set};
 
 mod custom;
-mod errors;
+pub(crate) mod errors;
 mod example;
 mod groups;
 mod inputs;
 mod names;
+mod paging;
 mod result;
 mod types;
 
@@ -84,7 +85,10 @@ pub(crate) fn spec(cx: &mut Ctxt, spec: &Spec) {
             "`paged: true` needs one list result, but `result` has shapes chosen by a parameter",
         )
         .help("remove `paged`, or `by_param` (a list method's pages must all be lists)");
-    } else if spec.paged && !matches!(spec.result.ty.kind, TypeKind::Array(_)) {
+    } else if spec.paged
+        && spec.paging.items.is_none()
+        && !matches!(spec.result.ty.kind, TypeKind::Array(_))
+    {
         cx.error(
             &KeyPath::root().key("paged"),
             "`paged: true` needs a list result, but `result` is not an `array`",
@@ -104,6 +108,7 @@ pub(crate) fn spec(cx: &mut Ctxt, spec: &Spec) {
         )
         .help("declare `start: { type: integer, … }`, or leave it out and `paged: true` adds it");
     }
+    paging::paging(cx, spec);
     if let Some(example) = &spec.example {
         example_params(cx, spec, &example.params);
         example_response(cx, spec, &example.response);

@@ -20,6 +20,7 @@ mod enums;
 mod errors;
 mod filter;
 mod input;
+mod paging;
 mod request;
 mod result;
 mod sets;

@@ -64,6 +64,54 @@ pub fn integer_of(v: &Value) -> Option<i128> {
     }
 }
 
+/// The exact decimal a JSON number or numeric string stands for; `None` for anything else,
+/// and for a number outside a decimal's range or with more digits than it keeps. A number
+/// with a fraction is the shortest decimal that is its `f64` (what the client reads).
+pub fn decimal_of(v: &Value) -> Option<rust_decimal::Decimal> {
+    match v {
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Some(i.into()),
+            (None, Some(u)) => Some(u.into()),
+            // Rust prints the shortest text that reads back as the same `f64`, never with an
+            // exponent.
+            (None, None) => rust_decimal::Decimal::from_str_exact(&n.as_f64()?.to_string()).ok(),
+        },
+        Value::String(s) => decimal_of_text(s.trim()),
+        _ => None,
+    }
+}
+
+/// The exact decimal `text` writes: digits with an optional sign and fraction (not `1_000`,
+/// which `rust_decimal` alone reads), as the client reads it.
+fn decimal_of_text(text: &str) -> Option<rust_decimal::Decimal> {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let plain = unsigned.bytes().any(|b| b.is_ascii_digit())
+        && unsigned.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    plain
+        .then(|| rust_decimal::Decimal::from_str_exact(text).ok())
+        .flatten()
+}
+
+/// The formats of `display_datetime`, as `chrono` writes them: month first with `am`/`pm`,
+/// with `AM`/`PM`, and on a 24-hour clock; day first; year first. The same list as
+/// `b24_client::DisplayFormat`.
+pub const DISPLAY_FORMATS: [&str; 5] = [
+    "%m/%d/%Y %I:%M:%S %P",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+];
+
+/// The date-time `text` stands for in one of the [`DISPLAY_FORMATS`], spelt exactly as that
+/// format writes it (leading zeros, the case of `am`/`pm`), as the client reads it.
+pub fn display_datetime(text: &str) -> Option<chrono::NaiveDateTime> {
+    DISPLAY_FORMATS.iter().find_map(|format| {
+        let at = chrono::NaiveDateTime::parse_from_str(text, format).ok()?;
+        (at.format(format).to_string() == text).then_some(at)
+    })
+}
+
 /// For a result chosen by a parameter (`by_param`), the case that request `params` select:
 /// the case whose value the parameter has (or, when it is left out, its `default`), else
 /// `otherwise`. `None` for a result with one shape.
@@ -106,8 +154,10 @@ pub fn can_choose_result(ty: &TypeRef) -> bool {
         | TypeKind::Id
         | TypeKind::Enum(_) => true,
         TypeKind::Number
+        | TypeKind::Decimal
         | TypeKind::Datetime
         | TypeKind::NaiveDatetime
+        | TypeKind::DisplayDatetime
         | TypeKind::Date
         | TypeKind::Json
         | TypeKind::Array(_)
@@ -141,8 +191,10 @@ pub fn case_value(ty: &TypeRef, when: &str) -> Result<(), String> {
         }
         // Types that cannot choose a result (see `can_choose_result`).
         TypeKind::Number
+        | TypeKind::Decimal
         | TypeKind::Datetime
         | TypeKind::NaiveDatetime
+        | TypeKind::DisplayDatetime
         | TypeKind::Date
         | TypeKind::Json
         | TypeKind::Array(_)
@@ -232,10 +284,22 @@ impl Checker<'_> {
             (TypeKind::Integer, Value::Number(n)) => {
                 n.is_i64() || (request && (n.is_u64() || integer_of(v).is_some()))
             }
-            (TypeKind::Integer, Value::String(_)) => request && integer_of(v).is_some(),
+            // A PHP backend may send any number as a numeric string; the client reads both.
+            (TypeKind::Integer, Value::String(s)) => {
+                if request {
+                    integer_of(v).is_some()
+                } else {
+                    s.parse::<i64>().is_ok()
+                }
+            }
             (TypeKind::Number, Value::Number(_)) => true,
             (TypeKind::Number, Value::String(s)) => {
-                request && s.trim().parse::<f64>().is_ok_and(f64::is_finite)
+                let s = if request { s.trim() } else { s.as_str() };
+                s.parse::<f64>().is_ok_and(f64::is_finite)
+            }
+            (TypeKind::Decimal, Value::Number(_)) => decimal_of(v).is_some(),
+            (TypeKind::Decimal, Value::String(s)) => {
+                decimal_of_text(if request { s.trim() } else { s }).is_some()
             }
             (TypeKind::Boolean, Value::Bool(_)) => true,
             (TypeKind::Boolean, Value::Number(_)) => {
@@ -266,6 +330,14 @@ impl Checker<'_> {
             }
             (TypeKind::Date, Value::String(s)) => {
                 chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+            }
+            (TypeKind::DisplayDatetime, Value::String(s)) => {
+                display_datetime(s).is_some()
+                    // Requests may also use the ISO forms the portal reads.
+                    || request
+                        && (chrono::DateTime::parse_from_rfc3339(s).is_ok()
+                            || chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
+                                .is_ok())
             }
             (TypeKind::Enum(def), Value::String(s)) => {
                 if def.find(s).is_some() {
@@ -397,11 +469,13 @@ impl Checker<'_> {
                 TypeKind::String
                 | TypeKind::Integer
                 | TypeKind::Number
+                | TypeKind::Decimal
                 | TypeKind::Boolean
                 | TypeKind::Yn
                 | TypeKind::Id
                 | TypeKind::Datetime
                 | TypeKind::NaiveDatetime
+                | TypeKind::DisplayDatetime
                 | TypeKind::Date
                 | TypeKind::Array(_)
                 | TypeKind::Map { .. }
@@ -712,14 +786,20 @@ fn describe(ty: &TypeRef, mode: Mode) -> String {
     let request = mode == Mode::Request;
     let base = match &ty.kind {
         TypeKind::String => "a string".to_owned(),
-        TypeKind::Integer if request => "an integer (a number or a numeric string)".to_owned(),
-        TypeKind::Integer => "an integer".to_owned(),
-        TypeKind::Number => "a number".to_owned(),
+        TypeKind::Integer => "an integer (a number or a numeric string)".to_owned(),
+        TypeKind::Number => "a number (or a numeric string)".to_owned(),
+        TypeKind::Decimal => "a decimal such as \"19999.99\" (a numeric string or a number)".to_owned(),
         TypeKind::Boolean => "true or false".to_owned(),
         TypeKind::Yn => "\"Y\" or \"N\"".to_owned(),
         TypeKind::Id => "an id (a non-negative number or numeric string)".to_owned(),
         TypeKind::Datetime => "an ATOM date-time such as \"2026-03-02T09:30:00+01:00\"".to_owned(),
         TypeKind::NaiveDatetime => "a date-time such as \"2024-07-23 08:08:50\"".to_owned(),
+        TypeKind::DisplayDatetime if request => {
+            "a date-time such as \"2024-12-11T17:59:00\", or in a display format such as \"12/11/2024 05:59:00 pm\"".to_owned()
+        }
+        TypeKind::DisplayDatetime => {
+            "a date-time in a display format such as \"12/11/2024 05:59:00 pm\" or \"11.12.2024 17:59:00\"".to_owned()
+        }
         TypeKind::Date => "a date such as \"2024-07-23\"".to_owned(),
         TypeKind::Json => "any JSON".to_owned(),
         TypeKind::Array(_) => "a list".to_owned(),
@@ -923,11 +1003,141 @@ types:
         let e = check(&s, &s.result.ty, &json!([]), Mode::Result).unwrap_err();
         assert_eq!(e.message, "expected a `Thing` object, found []");
         let n = &s.params[0].ty;
-        assert!(check(&s, n, &json!("5"), Mode::Result).is_err());
+        // A PHP backend may send any number as text; exactly as the client reads it.
+        assert!(check(&s, n, &json!("5"), Mode::Result).is_ok());
+        assert!(check(&s, n, &json!("-180"), Mode::Result).is_ok());
+        assert!(check(&s, n, &json!("5.5"), Mode::Result).is_err());
+        assert!(check(&s, n, &json!(" 5"), Mode::Result).is_err());
+        assert!(check(&s, n, &json!("9223372036854775808"), Mode::Result).is_err());
         // An `integer` result is an `i64`; a request may carry any whole number.
         assert!(check(&s, n, &json!(i64::MIN), Mode::Result).is_ok());
         assert!(check(&s, n, &json!(u64::MAX), Mode::Result).is_err());
         assert!(check(&s, n, &json!(u64::MAX), Mode::Request).is_ok());
+    }
+
+    const MONEY: &str = r#"
+method: test.deal.get
+scope: test
+summary: Test
+docs: https://apidocs.bitrix24.com/
+access: any user
+params:
+  AMOUNT: { type: decimal, doc: a }
+  WHEN: { type: display_datetime, doc: w }
+result: Deal
+types:
+  Deal:
+    fields:
+      amount: decimal
+      share: number
+      count: integer
+      created: display_datetime
+"#;
+
+    #[test]
+    fn decimals_and_numbers_as_strings() {
+        let s = crate::load_str("test.deal.get.yaml", MONEY).unwrap_or_else(|d| panic!("{d:?}"));
+        let deal = |amount: Value, share: Value, count: Value| json!({"amount": amount, "share": share, "count": count, "created": "2024-12-11 17:59:00"});
+        let result = |v: &Value| check(&s, &s.result.ty, v, Mode::Result);
+        assert_eq!(
+            result(&deal(json!("19999.99"), json!("0.25"), json!("99"))),
+            Ok(())
+        );
+        assert_eq!(
+            result(&deal(json!(19999.99), json!(0.25), json!(99))),
+            Ok(())
+        );
+        assert_eq!(
+            result(&deal(json!(1_000_000), json!("-3"), json!("-180"))),
+            Ok(())
+        );
+        for (amount, message) in [
+            (json!("12,50"), "a decimal such as \"19999.99\""),
+            (json!("1e5"), "a decimal"),
+            (json!("1_000"), "a decimal"),
+            (json!(" 5"), "a decimal"),
+            (json!(true), "a decimal"),
+            // More digits than a decimal keeps is refused, not rounded.
+            (json!("0.12345678901234567890123456789"), "a decimal"),
+            (json!(1e30), "a decimal"),
+        ] {
+            let e = result(&deal(amount.clone(), json!(1), json!(1))).unwrap_err();
+            assert_eq!(e.path.to_string(), "amount", "{amount}");
+            assert!(e.message.contains(message), "{amount}: {}", e.message);
+        }
+        assert!(result(&deal(json!("1"), json!("NaN"), json!(1))).is_err());
+        assert!(result(&deal(json!("1"), json!("inf"), json!(1))).is_err());
+        // Requests are read as leniently as PHP reads them.
+        let amount = &s.params[0].ty;
+        for v in [json!(" 19999.99 "), json!(5), json!(0.5), json!("-1")] {
+            assert_eq!(check(&s, amount, &v, Mode::Request), Ok(()), "{v}");
+        }
+        assert!(check(&s, amount, &json!("ten"), Mode::Request).is_err());
+        assert_eq!(
+            decimal_of(&json!(19999.99))
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("19999.99")
+        );
+        assert_eq!(
+            decimal_of(&json!("100.00"))
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("100.00")
+        );
+        assert_eq!(decimal_of(&json!(u64::MAX)), Some(u64::MAX.into()));
+    }
+
+    #[test]
+    fn display_datetimes_in_each_format() {
+        let s = crate::load_str("test.deal.get.yaml", MONEY).unwrap_or_else(|d| panic!("{d:?}"));
+        let created = &s.find_type("Deal").unwrap().fields[3].ty;
+        for text in [
+            "12/11/2024 05:59:00 pm",
+            "11/04/2015 05:50:43 PM",
+            "04/17/2025 19:40:48",
+            "11.12.2024 17:59:00",
+            "2024-12-11 17:59:00",
+        ] {
+            assert_eq!(
+                check(&s, created, &json!(text), Mode::Result),
+                Ok(()),
+                "{text}"
+            );
+            assert!(display_datetime(text).is_some(), "{text}");
+        }
+        assert_eq!(
+            display_datetime("12/11/2024 05:59:00 pm"),
+            display_datetime("11.12.2024 17:59:00")
+        );
+        for text in [
+            "2024-12-11T17:59:00",
+            "1/5/2024 05:59:00 pm",
+            "12/11/2024 05:59:00 Pm",
+            "12/11/2024",
+            "31.02.2024 10:00:00",
+        ] {
+            let e = check(&s, created, &json!(text), Mode::Result).unwrap_err();
+            assert!(
+                e.message.contains("display format"),
+                "{text}: {}",
+                e.message
+            );
+        }
+        // A request may also send the ISO forms the portal reads.
+        let when = &s.params[1].ty;
+        for text in [
+            "2024-12-11T17:59:00",
+            "2024-12-11T17:59:00+01:00",
+            "11.12.2024 17:59:00",
+        ] {
+            assert_eq!(
+                check(&s, when, &json!(text), Mode::Request),
+                Ok(()),
+                "{text}"
+            );
+        }
+        assert!(check(&s, when, &json!("tomorrow"), Mode::Request).is_err());
     }
 
     const FILTERS: &str = r#"
@@ -1264,7 +1474,10 @@ types:
             (e.path.to_string(), e.message.as_str()),
             ("per_chat.x".into(), "map key \"x\" is not an id")
         );
-        let e = counts(json!({"per_chat": {"5": "1"}, "per_offset": [], "seen": {}, "tags": []}))
+        // Numbers may come as numeric strings, in maps as anywhere.
+        let text = json!({"per_chat": {"5": "1"}, "per_offset": [], "seen": {}, "tags": []});
+        assert_eq!(counts(text), Ok(()));
+        let e = counts(json!({"per_chat": {"5": "one"}, "per_offset": [], "seen": {}, "tags": []}))
             .unwrap_err();
         assert_eq!(e.path.to_string(), "per_chat.5");
         // In a request, a list is a PHP array keyed 0, 1, …

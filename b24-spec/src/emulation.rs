@@ -15,6 +15,7 @@ mod kind;
 
 use serde_yaml::Value;
 
+use crate::check::errors::declared_error;
 use crate::diag::{Ctxt, did_you_mean};
 use crate::model::{Param, Spec, TypeDef, TypeKind};
 use crate::parse::{check_keys, get, key_str, mapping, optional_str, required_str, wrong_kind};
@@ -103,7 +104,8 @@ pub struct Emulation {
     pub defaults: Vec<Assign>,
     /// Callers the method refuses, by fields of their account record.
     pub refuse: Option<Refuse>,
-    /// Error code when no record matches.
+    /// The error when no record matches: a code, or the `rust_name` of an error with an
+    /// empty code ([`Spec::find_error`]).
     pub not_found: Option<String>,
     pub path: KeyPath,
 }
@@ -115,7 +117,8 @@ pub struct Emulation {
 pub struct Refuse {
     /// (field, value) pairs; one match is enough.
     pub callers: Vec<(String, serde_json::Value)>,
-    /// Error code, declared under `errors:`.
+    /// The error, declared under `errors:`: its code, or the `rust_name` of an error with an
+    /// empty code.
     pub error: String,
     pub path: KeyPath,
 }
@@ -754,24 +757,11 @@ fn set(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<Assign> {
 /// Semantic checks: declared codes, parameters and fields, and combinations that cannot work.
 pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
     let Some(emu) = &spec.emulator else { return };
-    let declared = |cx: &mut Ctxt, code: &str, at: &KeyPath| {
-        if find_error(spec, code).is_none() {
-            let codes = spec.errors.iter().map(|e| e.code.as_str());
-            let p = cx.error(
-                at,
-                format!("error code `{code}` is not declared under `errors:`"),
-            );
-            match did_you_mean(code, codes) {
-                Some(s) => p.help(format!("did you mean `{s}`?")),
-                None => p.help(format!("declare `{code}` under `errors:`")),
-            };
-        }
-    };
     if let Some(code) = &emu.not_found {
-        declared(cx, code, &emu.path.key("not_found"));
+        declared_error(cx, spec, code, &emu.path.key("not_found"));
     }
     if let Some(r) = &emu.refuse {
-        declared(cx, &r.error, &r.path.key("error"));
+        declared_error(cx, spec, &r.error, &r.path.key("error"));
     }
 
     // Parameters.

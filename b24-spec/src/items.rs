@@ -150,11 +150,13 @@ pub(crate) fn method(spec: &Spec) -> MethodItems<'_> {
                 TypeKind::String
                 | TypeKind::Integer
                 | TypeKind::Number
+                | TypeKind::Decimal
                 | TypeKind::Boolean
                 | TypeKind::Yn
                 | TypeKind::Id
                 | TypeKind::Datetime
                 | TypeKind::NaiveDatetime
+                | TypeKind::DisplayDatetime
                 | TypeKind::Date
                 | TypeKind::Json
                 | TypeKind::Array(_)

@@ -28,6 +28,9 @@ pub struct Spec {
     /// A list method: results come 50 at a time, chosen with the `start` parameter, and the
     /// response carries `total` and `next`.
     pub paged: bool,
+    /// Where a list method's records are and how they can be paged (`paged: { … }`); all
+    /// unset for `paged: true` and for methods that are not paged.
+    pub paging: Paging,
     pub params: Vec<Param>,
     /// Groups of parameters of which the method needs at least one each
     /// (`one_of_required: [[MESSAGE, ATTACH]]`), in spec order.
@@ -47,6 +50,33 @@ pub struct Spec {
     pub emulator: Option<Emulation>,
 }
 
+/// `paged: { items: tasks, id: ID, by_id: { … } }`: what a list method's pages hold beyond a
+/// plain list of records.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Paging {
+    /// `items: tasks`: the result is an object and its field of this wire name holds the
+    /// records (`crm.item.list` answers `{"items": […]}`); `None`: the result is the list.
+    pub items: Option<String>,
+    /// `id: ID`: the wire name of the record's field that holds its id, so a record is never
+    /// yielded twice and the list can be paged by id.
+    pub id: Option<String>,
+    /// `by_id:`: the method can page by id instead of by offset.
+    pub by_id: Option<ById>,
+    pub path: KeyPath,
+}
+
+/// `by_id: { filter: FILTER, order: { SORT: ID, ORDER: ASC } }`: the fast way through a big
+/// list the documentation recommends: order by id, ask for ids above the last one seen with
+/// `start=-1`, so the portal counts no `total`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ById {
+    /// Wire name of the `filter` parameter that takes the `>ID` condition.
+    pub filter: String,
+    /// The parameters (wire name and value as sent) that order the list by ascending id.
+    pub order: Vec<(String, serde_json::Value)>,
+    pub path: KeyPath,
+}
+
 /// A request parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
@@ -60,7 +90,8 @@ pub struct Param {
     pub default: Option<serde_json::Value>,
     /// Smallest accepted value, for `integer` and `id` params.
     pub min: Option<i64>,
-    /// Error code the portal answers when the value is out of range or of the wrong type.
+    /// The error the portal answers when the value is out of range or of the wrong type: a
+    /// code, or the `rust_name` of an error with an empty code.
     pub invalid: Option<String>,
     pub doc: String,
     pub path: KeyPath,
@@ -155,12 +186,85 @@ impl Spec {
         std::iter::once(self.scope.as_str()).chain(self.other_scopes.iter().map(String::as_str))
     }
 
+    /// The declared error a spec refers to by `name` (see [`ErrorDef::reference`]): the error
+    /// with that code, else the error identified by its description whose variant it is.
+    pub fn find_error(&self, name: &str) -> Option<&ErrorDef> {
+        (!name.is_empty())
+            .then(|| {
+                let coded = self.errors.iter().find(|e| e.code == name);
+                coded.or_else(|| self.errors.iter().find(|e| e.reference() == name))
+            })
+            .flatten()
+    }
+
     /// The object type called `name`: the spec's own, or a shared one.
     pub fn find_type(&self, name: &str) -> Option<&TypeDef> {
         self.types
             .iter()
             .chain(&self.shared_types)
             .find(|t| t.name == name)
+    }
+
+    /// The `array` that holds a paged method's records: the result, or the result's field
+    /// that `paged: { items: … }` names. `None` for other methods, or when the spec does not
+    /// have that shape (which the checks report).
+    pub fn list_type(&self) -> Option<&TypeRef> {
+        if !self.paged {
+            return None;
+        }
+        let list = match &self.paging.items {
+            None => &self.result.ty,
+            Some(items) => {
+                let TypeKind::Named(name) = &self.result.ty.kind else {
+                    return None;
+                };
+                let field = self
+                    .find_type(name)?
+                    .fields
+                    .iter()
+                    .find(|f| &f.wire == items)?;
+                &field.ty
+            }
+        };
+        matches!(list.kind, TypeKind::Array(_)).then_some(list)
+    }
+
+    /// The `select` parameter over the records of a paged method's list, if it has one.
+    pub fn record_select(&self) -> Option<&Param> {
+        let TypeKind::Named(record) = &self.record_type()?.kind else {
+            return None;
+        };
+        self.params.iter().find(|p| match &p.ty.kind {
+            TypeKind::Array(items) => matches!(
+                &items.kind,
+                TypeKind::Enum(e) if e.select_of.as_deref() == Some(record.as_str())
+            ),
+            _ => false,
+        })
+    }
+
+    /// `>ID`: the key of the `paged: { by_id: { filter } }` parameter that asks for ids above
+    /// a value, spelt as the filter spells the id field (`paged: { id }`, in any case).
+    pub fn after_key(&self) -> Option<String> {
+        let id = self.paging.id.as_deref()?;
+        let filter = &self.paging.by_id.as_ref()?.filter;
+        let param = self.params.iter().find(|p| &p.wire == filter)?;
+        let TypeKind::Filter(def) = &param.ty.kind else {
+            return None;
+        };
+        let field = def
+            .fields
+            .iter()
+            .find(|f| f.wire.eq_ignore_ascii_case(id))?;
+        Some(format!(">{}", field.wire))
+    }
+
+    /// The type of one record of a paged method's list (see [`Spec::list_type`]).
+    pub fn record_type(&self) -> Option<&TypeRef> {
+        match &self.list_type()?.kind {
+            TypeKind::Array(items) => Some(items),
+            _ => None,
+        }
     }
 }
 
@@ -194,10 +298,13 @@ impl TypeRef {
 pub enum TypeKind {
     /// Text.
     String,
-    /// Whole number sent as a JSON number.
+    /// Whole number: a JSON number or a numeric string (`"99"`, `"-180"`); sent as a number.
     Integer,
-    /// Number with a fraction.
+    /// Number with a fraction: a JSON number or a numeric string; sent as a number.
     Number,
+    /// Exact decimal (money): a numeric string (`"19999.99"`) or a JSON number; sent as a
+    /// string.
+    Decimal,
     /// JSON `true`/`false`.
     Boolean,
     /// `"Y"`/`"N"` on the wire, `bool` in Rust.
@@ -210,6 +317,9 @@ pub enum TypeKind {
     NaiveDatetime,
     /// `YYYY-MM-DD`.
     Date,
+    /// Date and time in the portal's regional display format (`12/11/2024 05:59:00 pm`,
+    /// `11.12.2024 17:59:00`, `2024-12-11 17:59:00`); sent in the ISO form.
+    DisplayDatetime,
     /// Any JSON, kept as it came.
     Json,
     Array(Box<TypeRef>),
@@ -717,18 +827,43 @@ pub struct Field {
     pub path: KeyPath,
 }
 
-/// An error code the method documents.
+/// An error the method documents: by its code, or (code empty) by its description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorDef {
-    /// Code exactly as sent (case kept: `expired_token` stays lower case).
+    /// Code exactly as sent (case kept: `expired_token` stays lower case); empty for an error
+    /// identified by its description (an entry under `"":`).
     pub code: String,
-    /// Rust variant name: the code in Pascal case, or the spec's `rust_name`.
+    /// Rust variant name: the code in Pascal case, or the spec's `rust_name` (required for an
+    /// error identified by its description).
     pub variant: String,
     pub status: Option<u16>,
     pub doc: String,
-    /// The `error_description` the portal sends with this code, exactly as documented.
+    /// The `error_description` the portal sends with this error, exactly as documented: the
+    /// `message` key, or for an error identified by its description, that description.
     pub message: Option<String>,
     pub path: KeyPath,
+}
+
+impl ErrorDef {
+    /// For an error whose code is empty, the `error_description` that identifies it (its key
+    /// under `"":`); `None` for an error with a code.
+    pub fn description(&self) -> Option<&str> {
+        if self.code.is_empty() {
+            self.message.as_deref()
+        } else {
+            None
+        }
+    }
+
+    /// How the spec names the error where it refers to one (`not_found:`, `invalid:`,
+    /// `refuse.error`): its code, or for an error identified by its description, its variant.
+    pub fn reference(&self) -> &str {
+        if self.code.is_empty() {
+            &self.variant
+        } else {
+            &self.code
+        }
+    }
 }
 
 /// A documented request and response, checked against the spec at compile time.
@@ -744,11 +879,13 @@ pub const PRIMITIVES: &[&str] = &[
     "string",
     "integer",
     "number",
+    "decimal",
     "boolean",
     "yn",
     "id",
     "datetime",
     "naive_datetime",
+    "display_datetime",
     "date",
     "json",
     "array",

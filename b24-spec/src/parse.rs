@@ -7,9 +7,9 @@ use serde_yaml::Value;
 
 use crate::diag::{Ctxt, did_you_mean};
 use crate::model::{
-    EnumDef, EnumValue, ErrorDef, Example, Field, FieldPattern, FilterDef, FilterField, FilterOp,
-    GroupParam, MapKeys, OneOfGroup, OrderDef, PRIMITIVES, Param, ResultCase, ResultChoice,
-    ResultDef, SelectNames, Spec, TypeDef, TypeKind, TypeRef,
+    ById, EnumDef, EnumValue, ErrorDef, Example, Field, FieldPattern, FilterDef, FilterField,
+    FilterOp, GroupParam, MapKeys, OneOfGroup, OrderDef, PRIMITIVES, Paging, Param, ResultCase,
+    ResultChoice, ResultDef, SelectNames, Spec, TypeDef, TypeKind, TypeRef,
 };
 use crate::names::pascal_case;
 use crate::path::KeyPath;
@@ -71,6 +71,9 @@ const CASE_KEYS: &[&str] = &["variant", "doc"];
 const TYPEDEF_KEYS: &[&str] = &["doc", "input", "fields", "custom_fields", "select_names"];
 const ERROR_KEYS: &[&str] = &["status", "doc", "message", "rust_name"];
 const EXAMPLE_KEYS: &[&str] = &["params", "response"];
+/// Keys of `paged:` when it is a mapping.
+const PAGED_KEYS: &[&str] = &["items", "id", "by_id"];
+const BY_ID_KEYS: &[&str] = &["filter", "order"];
 
 /// Whether `key` is an option of a type, parameter, field or result (`doc`, `optional`, …),
 /// as opposed to a name the spec chooses.
@@ -94,7 +97,7 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
     let access = required_str(cx, map, &path, "access");
     let description = optional_str(cx, map, &path, "description");
     let read_only = optional_bool(cx, map, &path, "read_only").unwrap_or(false);
-    let paged = optional_bool(cx, map, &path, "paged").unwrap_or(false);
+    let (paged, paging) = paging(cx, map, &path);
 
     let mut params = match get(map, "params") {
         Some(v) if !v.is_null() => {
@@ -144,6 +147,7 @@ pub(crate) fn spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
         access: access?,
         read_only,
         paged,
+        paging,
         params,
         one_of_required,
         result: result?,
@@ -296,6 +300,68 @@ fn params(cx: &mut Ctxt, v: &Value, path: &KeyPath, method: &str) -> Vec<Param> 
         });
     }
     out
+}
+
+/// `paged:`: `true`/`false`, or a mapping (`{ items: tasks, id: ID, by_id: … }`) for a list
+/// method whose pages need more than a plain list.
+fn paging(cx: &mut Ctxt, map: &serde_yaml::Mapping, path: &KeyPath) -> (bool, Paging) {
+    let at = path.key("paged");
+    let m = match get(map, "paged") {
+        None => return (false, Paging::default()),
+        Some(Value::Bool(b)) => return (*b, Paging::default()),
+        Some(Value::Mapping(m)) => m,
+        Some(other) => {
+            cx.error(
+                &at,
+                format!(
+                    "expected `true`, `false` or a mapping, found {}",
+                    kind_of(other)
+                ),
+            )
+            .help("write `paged: true` for a list method, or a mapping of `items`, `id` and `by_id` (e.g. `paged: { id: ID }`)");
+            return (false, Paging::default());
+        }
+    };
+    check_keys(cx, m, &at, &[PAGED_KEYS]);
+    let by_id = get(m, "by_id").and_then(|v| {
+        let by_at = at.key("by_id");
+        let b = mapping(cx, v, &by_at, "`by_id`")?;
+        check_keys(cx, b, &by_at, &[BY_ID_KEYS]);
+        let filter = required_str(cx, b, &by_at, "filter");
+        let order = match get(b, "order") {
+            Some(v) => {
+                let order_at = by_at.key("order");
+                let o = mapping(cx, v, &order_at, "`order`")?;
+                let mut order = Vec::new();
+                for (key, value) in o {
+                    let Some(key) = key_str(cx, key, &order_at) else {
+                        continue;
+                    };
+                    match yaml_to_json(value) {
+                        Some(json) => order.push((key, json)),
+                        None => wrong_kind(cx, value, &order_at.key(&key), "a JSON value"),
+                    }
+                }
+                Some(order)
+            }
+            None => {
+                missing(cx, &by_at, "order", describe("order"));
+                None
+            }
+        };
+        Some(ById {
+            filter: filter?,
+            order: order?,
+            path: by_at,
+        })
+    });
+    let paging = Paging {
+        items: optional_str(cx, m, &at, "items"),
+        id: optional_str(cx, m, &at, "id"),
+        by_id,
+        path: at,
+    };
+    (true, paging)
 }
 
 /// The `start` parameter every list method takes, added by `paged: true`.
@@ -823,42 +889,134 @@ fn errors(cx: &mut Ctxt, v: &Value, path: &KeyPath) -> Vec<ErrorDef> {
             continue;
         };
         let p = path.key(&code);
+        if code.is_empty() {
+            described_errors(cx, value, &p, &mut out);
+            continue;
+        }
         let Some(m) = mapping(cx, value, &p, "an error definition") else {
             continue;
         };
         check_keys(cx, m, &p, &[ERROR_KEYS]);
-        let status = match get(m, "status") {
-            None => None,
-            Some(Value::Number(n)) => {
-                match n.as_u64() {
-                    Some(s) if (100..=599).contains(&s) => Some(s as u16),
-                    _ => {
-                        cx.error(&p.key("status"), format!("HTTP status {n} is outside 100..=599"))
-                        .help("use the status the documentation gives, e.g. 400, or leave `status` out");
-                        None
-                    }
-                }
-            }
-            Some(other) => {
-                wrong_kind(cx, other, &p.key("status"), "an HTTP status number");
-                None
-            }
-        };
-        let Some(doc) = required_str(cx, m, &p, "doc") else {
-            continue;
-        };
         let variant = optional_str(cx, m, &p, "rust_name").unwrap_or_else(|| pascal_case(&code));
         let message = optional_str(cx, m, &p, "message");
-        out.push(ErrorDef {
-            variant,
-            code,
-            status,
-            doc,
-            message,
-            path: p,
-        });
+        if let Some(e) = error_def(cx, m, p, code, variant, message) {
+            out.push(e);
+        }
     }
     out
+}
+
+/// `"": { "Not found": { rust_name: NotFound, status: 400, doc: … } }`: errors sent with an
+/// empty code, each keyed by the `error_description` that tells it apart.
+fn described_errors(cx: &mut Ctxt, v: &Value, path: &KeyPath, out: &mut Vec<ErrorDef>) {
+    let Some(map) = mapping(cx, v, path, "the errors with an empty code, by description") else {
+        return;
+    };
+    // An error definition written straight under `"":`, as for a code: its keys would be
+    // read as descriptions, each with its own message; one says what the form is.
+    let definition_keys: Vec<&str> = map
+        .iter()
+        .filter(|(_, value)| !value.is_mapping())
+        .filter_map(|(key, _)| key.as_str().filter(|k| ERROR_KEYS.contains(k)))
+        .collect();
+    if let Some((last, init)) = definition_keys.split_last() {
+        let (keys, are) = if init.is_empty() {
+            (format!("`{last}` is"), "it were")
+        } else {
+            (
+                format!("`{}` and `{last}` are", init.join("`, `")),
+                "they were",
+            )
+        };
+        cx.key_error(
+            path,
+            format!(
+                "an error with an empty code is told apart by its description, but {keys} written here as if {are} the error's definition"
+            ),
+        )
+        .help("key each such error by the `error_description` the documentation gives, with its definition under it: `\"\": { \"Not found\": { rust_name: NotFound, status: 400, doc: … } }`");
+        return;
+    }
+    for (key, value) in map {
+        let Some(description) = key_str(cx, key, path) else {
+            continue;
+        };
+        let p = path.key(&description);
+        let Some(m) = mapping(cx, value, &p, "an error definition") else {
+            continue;
+        };
+        check_keys(cx, m, &p, &[ERROR_KEYS]);
+        if get(m, "message").is_some() {
+            cx.key_error(
+                &p.key("message"),
+                "`message` repeats the key: an error with an empty code is keyed by its `error_description`",
+            )
+            .help(format!(
+                "remove `message`; the emulator answers with the key, {description:?}, and the client matches it"
+            ));
+        }
+        let Some(variant) = optional_str(cx, m, &p, "rust_name") else {
+            if get(m, "rust_name").is_none() {
+                let guess = pascal_case(&description);
+                let example = if crate::names::invalid_ident_reason(&guess).is_none()
+                    && guess.starts_with(|c: char| c.is_ascii_uppercase())
+                {
+                    guess
+                } else {
+                    "NotFound".to_owned()
+                };
+                cx.key_error(
+                    &p,
+                    format!("the error described as {description:?} has no `rust_name`: with an empty code, nothing names its variant"),
+                )
+                .help(format!(
+                    "add `rust_name:` with a PascalCase variant name, e.g. `rust_name: {example}`"
+                ));
+            }
+            continue;
+        };
+        if let Some(e) = error_def(cx, m, p, String::new(), variant, Some(description)) {
+            out.push(e);
+        }
+    }
+}
+
+/// The keys every error definition has: `status` and `doc`.
+fn error_def(
+    cx: &mut Ctxt,
+    m: &serde_yaml::Mapping,
+    p: KeyPath,
+    code: String,
+    variant: String,
+    message: Option<String>,
+) -> Option<ErrorDef> {
+    let status = match get(m, "status") {
+        None => None,
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(s) if (100..=599).contains(&s) => Some(s as u16),
+            _ => {
+                cx.error(
+                    &p.key("status"),
+                    format!("HTTP status {n} is outside 100..=599"),
+                )
+                .help("use the status the documentation gives, e.g. 400, or leave `status` out");
+                None
+            }
+        },
+        Some(other) => {
+            wrong_kind(cx, other, &p.key("status"), "an HTTP status number");
+            None
+        }
+    };
+    let doc = required_str(cx, m, &p, "doc")?;
+    Some(ErrorDef {
+        variant,
+        code,
+        status,
+        doc,
+        message,
+        path: p,
+    })
 }
 
 /// `result: { by_param: P, cases: { value: { variant: …, type: … } }, otherwise: { … } }`.
@@ -1160,11 +1318,13 @@ fn type_name(cx: &mut Ctxt, name: &str, owner: &KeyPath, at: &KeyPath) -> Option
         "string" => TypeKind::String,
         "integer" => TypeKind::Integer,
         "number" => TypeKind::Number,
+        "decimal" => TypeKind::Decimal,
         "boolean" => TypeKind::Boolean,
         "yn" => TypeKind::Yn,
         "id" => TypeKind::Id,
         "datetime" => TypeKind::Datetime,
         "naive_datetime" => TypeKind::NaiveDatetime,
+        "display_datetime" => TypeKind::DisplayDatetime,
         "date" => TypeKind::Date,
         "json" => TypeKind::Json,
         "array" => TypeKind::Array(Box::new(TypeRef::plain(TypeKind::Json, at.clone()))),
@@ -1721,6 +1881,10 @@ fn describe(key: &str) -> &'static str {
         "access" => "who may call the method, e.g. `any user`",
         "doc" => "a short description",
         "message" => "the `error_description` text the documentation gives, exactly",
+        "filter" => "the `filter` parameter that takes the `>ID` condition, e.g. `FILTER`",
+        "order" => {
+            "the parameters that order the list by ascending id, e.g. `{ SORT: ID, ORDER: ASC }`"
+        }
         _ => "a value",
     }
 }

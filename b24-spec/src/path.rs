@@ -61,8 +61,10 @@ impl fmt::Display for KeyPath {
                     if i > 0 {
                         f.write_str(".")?;
                     }
-                    if k.is_empty() {
-                        f.write_str("\"\"")?;
+                    // Quoted where it would not read as one key: empty, or with a `.`,
+                    // a space or a quote in it (an error's description under `errors: "":`).
+                    if k.is_empty() || k.contains(['.', '"']) || k.contains(char::is_whitespace) {
+                        write!(f, "{k:?}")?;
                     } else {
                         f.write_str(k)?;
                     }
@@ -77,5 +79,26 @@ impl fmt::Display for KeyPath {
 impl KeyPath {
     pub(crate) fn from_segments(segments: Vec<Segment>) -> Self {
         Self(segments)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_that_would_not_read_as_one_are_quoted() {
+        let path = KeyPath::root()
+            .key("errors")
+            .key("")
+            .key("Not found.")
+            .key("status");
+        assert_eq!(path.to_string(), r#"errors.""."Not found.".status"#);
+        let path = KeyPath::root()
+            .key("types")
+            .key("User")
+            .index(2)
+            .key("ID-EMPTY");
+        assert_eq!(path.to_string(), "types.User[2].ID-EMPTY");
     }
 }

@@ -100,14 +100,32 @@ impl Generator<'_> {
                 json!("two\nlines"),
                 json!("42"),
             ]),
+            // Numbers as JSON numbers and as the numeric strings a PHP backend may send.
             TypeKind::Integer => self.pick_json(&[
                 json!(0),
                 json!(1),
                 json!(-7),
                 json!(2_147_483_648_i64),
                 json!(i64::MIN),
+                json!("99"),
+                json!("-180"),
             ]),
-            TypeKind::Number => self.pick_json(&[json!(0), json!(1.5), json!(-2.25), json!(1e10)]),
+            TypeKind::Number => self.pick_json(&[
+                json!(0),
+                json!(1.5),
+                json!(-2.25),
+                json!(1e10),
+                json!("19999.99"),
+                json!("-3"),
+            ]),
+            TypeKind::Decimal => self.pick_json(&[
+                json!("19999.99"),
+                json!("100.00"),
+                json!("-0.5"),
+                json!("0"),
+                json!(19999.99),
+                json!(1_000_000),
+            ]),
             TypeKind::Boolean => self.pick_json(&[json!(true), json!(false)]),
             TypeKind::Yn => self.pick_json(&[json!("Y"), json!("N"), json!(true), json!(false)]),
             TypeKind::Id => self.pick_json(&[
@@ -128,6 +146,13 @@ impl Generator<'_> {
                 json!("2024-07-23 08:08:50"),
                 json!("2000-01-01 00:00:00"),
                 json!("2024-07-23T08:08:50"),
+            ]),
+            TypeKind::DisplayDatetime => self.pick_json(&[
+                json!("12/11/2024 05:59:00 pm"),
+                json!("11/04/2015 05:50:43 PM"),
+                json!("04/17/2025 19:40:48"),
+                json!("11.12.2024 17:59:00"),
+                json!("2024-12-11 17:59:00"),
             ]),
             TypeKind::Date => self.pick_json(&[json!("2024-07-23"), json!("1990-12-31")]),
             TypeKind::Json => self.pick_json(&[
@@ -279,10 +304,12 @@ impl Generator<'_> {
     /// without such a spelling.
     fn form_text(&mut self, ty: &TypeRef, depth: usize) -> Option<Value> {
         match &ty.kind {
-            TypeKind::Integer | TypeKind::Number | TypeKind::Id => match self.spelled(ty, depth) {
-                Value::Number(n) => Some(Value::String(n.to_string())),
-                other => Some(other),
-            },
+            TypeKind::Integer | TypeKind::Number | TypeKind::Decimal | TypeKind::Id => {
+                match self.spelled(ty, depth) {
+                    Value::Number(n) => Some(Value::String(n.to_string())),
+                    other => Some(other),
+                }
+            }
             TypeKind::Boolean => Some(self.pick_json(&[json!("1"), json!("0")])),
             TypeKind::Array(items) => {
                 let len = if depth >= MAX_DEPTH {
@@ -296,6 +323,7 @@ impl Generator<'_> {
                 Some(Value::Object(keyed))
             }
             TypeKind::String
+            | TypeKind::DisplayDatetime
             | TypeKind::Yn
             | TypeKind::Datetime
             | TypeKind::NaiveDatetime
@@ -361,6 +389,9 @@ types:
       counts: { type: map, keys: id, values: integer }
       kind: { type: enum, values: { a: first, b: second } }
       note: { type: string, optional: true }
+      count: integer
+      amount: decimal
+      shown: display_datetime
     custom_fields: ["UF_CRM_*", PARENT_ID_1220]
 "#;
 
@@ -458,6 +489,20 @@ types:
             samples.iter().map(|s| s["kind"].to_string()).collect();
         assert_eq!(kinds.len(), 2, "both enum values: {kinds:?}");
         assert!(seen(&|s| s.get("FIELD_ADDED_LATER").is_some()));
+        // Numbers as numbers and as the numeric strings a PHP backend sends.
+        assert!(seen(&|s| s["count"].is_string()) && seen(&|s| s["count"].is_number()));
+        assert!(seen(&|s| s["amount"].is_string()) && seen(&|s| s["amount"].is_number()));
+        let formats: std::collections::BTreeSet<usize> = samples
+            .iter()
+            .filter_map(|s| {
+                let text = s["shown"].as_str()?;
+                crate::conform::DISPLAY_FORMATS.iter().position(|f| {
+                    chrono::NaiveDateTime::parse_from_str(text, f)
+                        .is_ok_and(|at| at.format(f).to_string() == text)
+                })
+            })
+            .collect();
+        assert_eq!(formats.len(), 5, "every display format: {formats:?}");
         // Custom fields under both patterns, in several kinds of value.
         assert!(seen(&|s| s.get("PARENT_ID_1220").is_some()));
         let custom: std::collections::BTreeSet<String> = samples

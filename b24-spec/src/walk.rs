@@ -20,11 +20,13 @@ impl TypeRef {
             TypeKind::String
             | TypeKind::Integer
             | TypeKind::Number
+            | TypeKind::Decimal
             | TypeKind::Boolean
             | TypeKind::Yn
             | TypeKind::Id
             | TypeKind::Datetime
             | TypeKind::NaiveDatetime
+            | TypeKind::DisplayDatetime
             | TypeKind::Date
             | TypeKind::Json
             | TypeKind::Enum(_)
@@ -42,11 +44,13 @@ impl TypeRef {
             TypeKind::String
             | TypeKind::Integer
             | TypeKind::Number
+            | TypeKind::Decimal
             | TypeKind::Boolean
             | TypeKind::Yn
             | TypeKind::Id
             | TypeKind::Datetime
             | TypeKind::NaiveDatetime
+            | TypeKind::DisplayDatetime
             | TypeKind::Date
             | TypeKind::Json
             | TypeKind::Enum(_)
@@ -200,11 +204,13 @@ mod tests {
             TypeKind::String,
             TypeKind::Integer,
             TypeKind::Number,
+            TypeKind::Decimal,
             TypeKind::Boolean,
             TypeKind::Yn,
             TypeKind::Id,
             TypeKind::Datetime,
             TypeKind::NaiveDatetime,
+            TypeKind::DisplayDatetime,
             TypeKind::Date,
             TypeKind::Json,
             TypeKind::Array(Box::new(ty(TypeKind::Id, "items"))),
@@ -234,11 +240,13 @@ mod tests {
                     TypeKind::String
                     | TypeKind::Integer
                     | TypeKind::Number
+                    | TypeKind::Decimal
                     | TypeKind::Boolean
                     | TypeKind::Yn
                     | TypeKind::Id
                     | TypeKind::Datetime
                     | TypeKind::NaiveDatetime
+                    | TypeKind::DisplayDatetime
                     | TypeKind::Date
                     | TypeKind::Json
                     | TypeKind::Enum(_)

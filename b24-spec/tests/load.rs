@@ -426,20 +426,52 @@ fn two_keys_with_one_rust_name_get_a_rust_name_not_a_removal() {
 }
 
 #[test]
-fn an_empty_error_code_says_what_to_do_instead() {
+fn an_empty_code_keys_its_errors_by_description() {
+    let spec = load_str(
+        "specs/im.thing.get.yaml",
+        &format!(
+            "{MINIMAL}errors:\n  \"\":\n    \"Not found\": {{ rust_name: NotFound, status: 400, doc: No thing }}\nemulator:\n  collection: things\n  not_found: NotFound\n"
+        ),
+    )
+    .unwrap();
+    let e = &spec.errors[0];
+    assert_eq!((e.code.as_str(), e.variant.as_str()), ("", "NotFound"));
+    assert_eq!(e.description(), Some("Not found"));
+    assert_eq!(e.message.as_deref(), Some("Not found"));
+    assert_eq!(spec.find_error("NotFound"), Some(e));
+    assert_eq!(spec.find_error(""), None);
+
+    // Written like a coded error: one message with the form to use.
     let e = errors(&format!(
-        "{MINIMAL}errors:\n  \"\": {{ doc: Access denied }}\n"
+        "{MINIMAL}errors:\n  \"\": {{ status: 400, doc: Access denied }}\n"
     ));
     assert_eq!(e.len(), 1, "{e:?}");
     assert_eq!(at(&e[0]), (12, 3));
-    assert_eq!(
-        e[0].message,
-        "an error with an empty code cannot be declared yet"
+    assert!(
+        e[0].message
+            .contains("`status` and `doc` are written here as if they were"),
+        "{e:?}"
     );
-    let help = e[0].help.as_deref().unwrap();
-    assert!(help.starts_with("leave this entry out"), "{help}");
-    assert!(help.contains("`Other(\"\")`"), "{help}");
-    assert!(help.contains("\"Access denied\""), "{help}");
+    assert!(
+        e[0].help
+            .as_deref()
+            .unwrap()
+            .contains("rust_name: NotFound")
+    );
+
+    // Without `rust_name`, the help offers the description's PascalCase.
+    let e = errors(&format!(
+        "{MINIMAL}errors:\n  \"\":\n    \"Deal not found.\": {{ doc: No deal }}\n"
+    ));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].key_path.to_string(), r#"errors.""."Deal not found.""#);
+    assert!(
+        e[0].help
+            .as_deref()
+            .unwrap()
+            .ends_with("e.g. `rust_name: DealNotFound`"),
+        "{e:?}"
+    );
 }
 
 #[test]

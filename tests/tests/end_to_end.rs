@@ -1,6 +1,7 @@
 //! The generated client against the emulator over real loopback HTTP: the success path with
 //! both kinds of auth, and every error `im.user.get` can answer with, each arriving as the
-//! right variant with its exact code, description and status.
+//! right variant with its exact code, description and status; errors with an empty code
+//! arrive as the variant their description names.
 
 use b24_client::im_user_get::{ImUserGetError, User};
 use b24_client::{Client, Error, ErrorCode, RetryPolicy, SystemError};
@@ -8,6 +9,9 @@ use b24_emulator::{Emulator, Fault};
 
 mod support;
 use support::serve as start;
+
+// A method whose errors have an empty code and are told apart by their description.
+b24_client::generate!(specs = "specs/described_errors", relative_to = file);
 
 /// The shipped spec of `im.user.get`, loaded with the rest of the set, since its types live in
 /// a type library.
@@ -160,4 +164,44 @@ async fn an_unreachable_portal_is_a_transport_error_without_the_secret() {
     assert!(matches!(e, Error::Transport(_)), "{e:?}");
     assert!(!e.to_string().contains("topsecret123"), "{e}");
     assert!(!format!("{e:?}").contains("topsecret123"), "{e:?}");
+}
+
+#[tokio::test]
+async fn errors_with_an_empty_code_arrive_as_the_variant_of_their_description() {
+    use test_deal_get::{TestDealGetError, TestDealGetRequest};
+    let spec = b24_spec::load_str(
+        "test.deal.get.yaml",
+        include_str!("specs/described_errors/test.deal.get.yaml"),
+    )
+    .unwrap();
+    let (running, client) = start(
+        Emulator::builder()
+            .spec(spec)
+            .fault(Fault::error("test.deal.get", "NoReadAccess").after(2)),
+    )
+    .await;
+    let client = client.with_retry(RetryPolicy::never());
+    let call = |id: u64| {
+        let client = client.clone();
+        async move {
+            match client.call(&TestDealGetRequest::new(id)).await {
+                Err(Error::Api(api)) => api,
+                other => panic!("expected an error envelope, got {other:?}"),
+            }
+        }
+    };
+    // `not_found:` of the emulator section; the client reads the description into the variant.
+    let e = call(999).await;
+    assert_eq!(e.code, TestDealGetError::NotFound);
+    assert_eq!(
+        (e.code.code(), e.description.as_str(), e.status),
+        ("", "Not found", 400)
+    );
+    assert_eq!(e.to_string(), "(no error code): Not found (HTTP 400)");
+    // A found record is no error: the fault below comes third.
+    assert!(client.call(&TestDealGetRequest::new(1)).await.is_ok());
+    let e = call(1).await;
+    assert_eq!(e.code, TestDealGetError::NoReadAccess);
+    assert_eq!(e.description, "Access denied");
+    running.shutdown().await.unwrap();
 }

@@ -227,6 +227,8 @@ fn field_type(cx: &mut Ctxt, ty: &TypeRef, types: &[TypeDef]) {
         | TypeKind::Datetime
         | TypeKind::NaiveDatetime
         | TypeKind::Date
+        | TypeKind::Decimal
+        | TypeKind::DisplayDatetime
         | TypeKind::Json => None,
         TypeKind::Enum(e) if e.select_of.is_none() => None,
         // An unknown name is reported as such.

@@ -69,6 +69,7 @@ pub(super) fn param_names(cx: &mut Ctxt, spec: &Spec) {
 const BUILDER_METHODS: &[&str] = &[
     "send_all",
     "set_start",
+    "stream",
     "new",
     "send",
     "send_full",

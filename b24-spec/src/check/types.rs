@@ -106,11 +106,13 @@ pub(super) fn parameter_only(cx: &mut Ctxt, ty: &TypeRef, place: &str, in_param:
         TypeKind::String
         | TypeKind::Integer
         | TypeKind::Number
+        | TypeKind::Decimal
         | TypeKind::Boolean
         | TypeKind::Yn
         | TypeKind::Id
         | TypeKind::Datetime
         | TypeKind::NaiveDatetime
+        | TypeKind::DisplayDatetime
         | TypeKind::Date
         | TypeKind::Json
         | TypeKind::Array(_)
@@ -143,11 +145,13 @@ pub(super) fn filters_and_selects(cx: &mut Ctxt, spec: &Spec) {
                 TypeKind::String
                 | TypeKind::Integer
                 | TypeKind::Number
+                | TypeKind::Decimal
                 | TypeKind::Boolean
                 | TypeKind::Yn
                 | TypeKind::Id
                 | TypeKind::Datetime
                 | TypeKind::NaiveDatetime
+                | TypeKind::DisplayDatetime
                 | TypeKind::Date
                 | TypeKind::Json
                 | TypeKind::Enum(_)
@@ -208,11 +212,13 @@ pub(super) fn filter_fields(cx: &mut Ctxt, spec: &Spec, filter: &FilterDef) {
             TypeKind::String
             | TypeKind::Integer
             | TypeKind::Number
+            | TypeKind::Decimal
             | TypeKind::Boolean
             | TypeKind::Yn
             | TypeKind::Id
             | TypeKind::Datetime
             | TypeKind::NaiveDatetime
+            | TypeKind::DisplayDatetime
             | TypeKind::Date => true,
             TypeKind::Array(_)
             | TypeKind::Map { .. }
@@ -343,11 +349,13 @@ pub(super) fn contained(ty: &TypeRef) -> Option<&str> {
         TypeKind::String
         | TypeKind::Integer
         | TypeKind::Number
+        | TypeKind::Decimal
         | TypeKind::Boolean
         | TypeKind::Yn
         | TypeKind::Id
         | TypeKind::Datetime
         | TypeKind::NaiveDatetime
+        | TypeKind::DisplayDatetime
         | TypeKind::Date
         | TypeKind::Json
         | TypeKind::Enum(_)

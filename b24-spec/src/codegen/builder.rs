@@ -159,7 +159,12 @@ impl Members<'_> {
 fn takes_into(ty: &TypeRef) -> bool {
     !ty.has_none()
         && match &ty.kind {
-            TypeKind::String | TypeKind::Datetime | TypeKind::Json | TypeKind::Array(_) => true,
+            TypeKind::String
+            | TypeKind::Datetime
+            | TypeKind::Json
+            | TypeKind::Array(_)
+            | TypeKind::Decimal
+            | TypeKind::DisplayDatetime => true,
             TypeKind::Integer
             | TypeKind::Number
             | TypeKind::Boolean

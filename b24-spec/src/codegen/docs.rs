@@ -68,7 +68,11 @@ pub(super) fn module_docs(spec: &Spec, items: &MethodItems<'_>) -> String {
         doc.push_str("\n# Errors\n\n");
         for e in &spec.errors {
             let status = e.status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
-            doc.push_str(&format!("- `{}`{status}: {}\n", e.code, e.doc.trim()));
+            let what = match e.description() {
+                Some(d) => format!("empty code, described as {d:?}"),
+                None => format!("`{}`", e.code),
+            };
+            doc.push_str(&format!("- {what}{status}: {}\n", e.doc.trim()));
         }
         doc.push_str("\nAny call can also fail with a system error, see `SystemError`.\n");
     }
@@ -112,11 +116,13 @@ pub(super) fn type_label(ty: &TypeRef) -> String {
         TypeKind::String => "string".to_owned(),
         TypeKind::Integer => "integer".to_owned(),
         TypeKind::Number => "number".to_owned(),
+        TypeKind::Decimal => "decimal".to_owned(),
         TypeKind::Boolean => "boolean".to_owned(),
         TypeKind::Yn => "yn".to_owned(),
         TypeKind::Id => "id".to_owned(),
         TypeKind::Datetime => "datetime".to_owned(),
         TypeKind::NaiveDatetime => "naive_datetime".to_owned(),
+        TypeKind::DisplayDatetime => "display_datetime".to_owned(),
         TypeKind::Date => "date".to_owned(),
         TypeKind::Json => "json".to_owned(),
     };

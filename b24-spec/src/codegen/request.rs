@@ -5,10 +5,11 @@ use quote::{format_ident, quote};
 
 use super::builder::{Member, Members, Takes};
 use super::docs::{doc_lines, one_of_doc, param_doc};
+use super::paging::paged_impl;
 use super::result::{decode_output_fn, output_type};
 use super::types::{into_type, qualified_type, rust_type, setter_type};
 use crate::items::MethodItems;
-use crate::model::{Spec, TypeKind};
+use crate::model::Spec;
 use crate::names::ident;
 
 /// The parameters as members of the request builder.
@@ -81,6 +82,11 @@ pub(super) fn request_def(spec: &Spec, items: &MethodItems<'_>, rt: &TokenStream
             }
         }
     });
+    let paged_impl = if spec.paged {
+        paged_impl(spec, &request, rt)
+    } else {
+        quote!()
+    };
     let derive_default = if new_args.is_empty() {
         quote!(Default,)
     } else {
@@ -120,6 +126,8 @@ pub(super) fn request_def(spec: &Spec, items: &MethodItems<'_>, rt: &TokenStream
             #set_start
             #check
         }
+
+        #paged_impl
     }
 }
 
@@ -179,15 +187,20 @@ pub(super) fn call_def(spec: &Spec, items: &MethodItems<'_>, rt: &TokenStream) -
     let call_doc = doc_lines(&format!(
         "A [`{request}`] bound to a client: set parameters, then [`send`]({call}::send) it."
     ));
-    let send_all = spec.paged.then(|| {
-        let item = match &spec.result.ty.kind {
-            TypeKind::Array(items) => rust_type(items, rt),
-            _ => quote!(#rt::__private::serde_json::Value),
-        };
+    // Only for a list the checks found (`paged_impl` generates `Paged` for the same ones).
+    let send_all = spec.record_type().map(|record| {
+        let item = rust_type(record, rt);
         quote! {
             /// Sends the request page after page and returns every record of the list.
             pub async fn send_all(self) -> ::core::result::Result<::std::vec::Vec<#item>, #rt::Error<#error>> {
                 self.client.call_all(&self.request).await
+            }
+
+            /// Every record of the list, as a stream: each page is one request, sent when the
+            /// records before it have been taken, through the client's rate limit and
+            /// retries. Stops at the first error, which it yields.
+            pub fn stream(self) -> #rt::Records<#item, #error> {
+                self.client.stream(&self.request)
             }
         }
     });

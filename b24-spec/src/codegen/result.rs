@@ -128,8 +128,10 @@ pub(super) fn case_literal(param: &Param, when: &str) -> Option<TokenStream> {
         // Cannot choose a result (see `conform::can_choose_result`).
         TypeKind::Order(_)
         | TypeKind::Number
+        | TypeKind::Decimal
         | TypeKind::Datetime
         | TypeKind::NaiveDatetime
+        | TypeKind::DisplayDatetime
         | TypeKind::Date
         | TypeKind::Json
         | TypeKind::Array(_)

@@ -22,12 +22,14 @@ pub(super) fn base_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
         TypeKind::String => quote!(::std::string::String),
         TypeKind::Integer => quote!(i64),
         TypeKind::Number => quote!(f64),
+        TypeKind::Decimal => quote!(#rt::Decimal),
         TypeKind::Boolean | TypeKind::Yn => quote!(bool),
         TypeKind::Id => quote!(u64),
         TypeKind::Datetime => {
             quote!(#rt::__private::chrono::DateTime<#rt::__private::chrono::FixedOffset>)
         }
         TypeKind::NaiveDatetime => quote!(#rt::__private::chrono::NaiveDateTime),
+        TypeKind::DisplayDatetime => quote!(#rt::DisplayDateTime),
         TypeKind::Date => quote!(#rt::__private::chrono::NaiveDate),
         TypeKind::Json => quote!(#rt::__private::serde_json::Value),
         TypeKind::Array(items) => {
@@ -89,11 +91,13 @@ pub(super) fn qualified_type(
         TypeKind::String
         | TypeKind::Integer
         | TypeKind::Number
+        | TypeKind::Decimal
         | TypeKind::Boolean
         | TypeKind::Yn
         | TypeKind::Id
         | TypeKind::Datetime
         | TypeKind::NaiveDatetime
+        | TypeKind::DisplayDatetime
         | TypeKind::Date
         | TypeKind::Json => base_type(ty, rt),
     };
@@ -104,8 +108,9 @@ pub(super) fn qualified_type(
     }
 }
 
-/// What a setter takes: owned strings are accepted as `impl Into<String>`, an order that also
-/// takes a direction as `impl Into<OrderOrDirection<F>>` (a `Direction` or an `Order`).
+/// What a setter takes: `impl Into<T>` where other types convert: owned strings from `&str`,
+/// decimals from integers (`.opportunity(100)`), display date-times from `NaiveDateTime`, an
+/// order that also takes a direction from a `Direction` or an `Order`.
 pub(super) fn setter_type(ty: &TypeRef, rt: &TokenStream) -> TokenStream {
     into_type(ty, rust_type(ty, rt))
 }
@@ -131,7 +136,7 @@ pub(super) fn setter_conversion(ty: &TypeRef, value: TokenStream) -> TokenStream
 fn converts(ty: &TypeRef) -> bool {
     !ty.has_none()
         && match &ty.kind {
-            TypeKind::String => true,
+            TypeKind::String | TypeKind::Decimal | TypeKind::DisplayDatetime => true,
             TypeKind::Order(order) => order.direction,
             _ => false,
         }
@@ -152,8 +157,13 @@ pub(super) fn adapter(ty: &TypeRef, rt: &TokenStream) -> Option<TokenStream> {
     let inner = match &ty.kind {
         TypeKind::Yn => Some(quote!(#rt::wire::Yn)),
         TypeKind::Id => Some(quote!(#rt::wire::Id)),
+        // Numbers may arrive as numeric strings.
+        TypeKind::Integer => Some(quote!(#rt::wire::Integer)),
+        TypeKind::Number => Some(quote!(#rt::wire::Number)),
+        TypeKind::Decimal => Some(quote!(#rt::wire::Decimal)),
         TypeKind::Datetime => Some(quote!(#rt::wire::Atom)),
         TypeKind::NaiveDatetime => Some(quote!(#rt::wire::NaiveDateTime)),
+        TypeKind::DisplayDatetime => Some(quote!(#rt::wire::Regional)),
         TypeKind::Date => Some(quote!(#rt::wire::Date)),
         TypeKind::Array(items) => adapter(items, rt).map(|a| quote!(#rt::wire::List<#a>)),
         // A filter builder encodes itself (see `codegen::filter`), and so do the runtime's
@@ -169,11 +179,9 @@ pub(super) fn adapter(ty: &TypeRef, rt: &TokenStream) -> Option<TokenStream> {
             let value = adapter_or_plain(values, rt);
             Some(quote!(#rt::wire::Map<#key, #value>))
         }
-        // serde's own form: text, numbers, booleans and any JSON as they are; enums and
-        // object types through their derives.
+        // serde's own form: text, booleans and any JSON as they are; enums and object types
+        // through their derives.
         TypeKind::String
-        | TypeKind::Integer
-        | TypeKind::Number
         | TypeKind::Boolean
         | TypeKind::Json
         | TypeKind::Enum(_)

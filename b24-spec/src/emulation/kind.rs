@@ -8,7 +8,6 @@ use serde_yaml::Value;
 use super::{Emulation, Shape};
 use crate::diag::{Ctxt, did_you_mean};
 use crate::model::{ErrorDef, Param, Spec, TypeDef, TypeKind, TypeRef};
-use crate::names::{pascal_case, snake_case};
 use crate::parse::{check_keys, optional_str, wrong_kind};
 use crate::path::KeyPath;
 
@@ -140,23 +139,18 @@ impl Reply {
     }
 }
 
-/// The error `name` stands for: the one with that code, or, among the errors identified by
-/// their description (code `""`), the one with that Rust name or description.
+/// The error `name` stands for: [`Spec::find_error`] (its code, or the `rust_name` of an error
+/// identified by its description), else the error with the empty code whose description
+/// `name` is ("Not found").
 pub fn find_error<'s>(spec: &'s Spec, name: &str) -> Option<&'s ErrorDef> {
-    spec.errors
-        .iter()
-        .find(|e| !e.code.is_empty() && e.code == name)
-        .or_else(|| {
-            spec.errors.iter().find(|e| {
-                e.code.is_empty()
-                    && (e.variant == name
-                        || e.variant == pascal_case(name)
-                        || snake_case(&e.variant) == name
-                        || e.message
-                            .as_deref()
-                            .is_some_and(|m| same_description(m, name)))
-            })
+    spec.find_error(name).or_else(|| {
+        spec.errors.iter().find(|e| {
+            e.code.is_empty()
+                && e.message
+                    .as_deref()
+                    .is_some_and(|m| same_description(m, name))
         })
+    })
 }
 
 /// Descriptions compare after trimming whitespace and one trailing `.`, ignoring ASCII case.
@@ -206,7 +200,8 @@ impl Emulation {
         if projected || (!self.set.is_empty() && self.kind.is_none()) {
             return None;
         }
-        let name = match &spec.result.ty.kind {
+        // A paged list's records, also inside the field of the result that holds them.
+        let name = match &spec.record_type().unwrap_or(&spec.result.ty).kind {
             TypeKind::Named(name) => name,
             TypeKind::Array(items) => match &items.kind {
                 TypeKind::Named(name) => name,
@@ -502,6 +497,8 @@ fn type_name(ty: &TypeRef) -> String {
         TypeKind::String => "string".into(),
         TypeKind::Integer => "integer".into(),
         TypeKind::Number => "number".into(),
+        TypeKind::Decimal => "decimal".into(),
+        TypeKind::DisplayDatetime => "display_datetime".into(),
         TypeKind::Boolean => "boolean".into(),
         TypeKind::Yn => "yn".into(),
         TypeKind::Id => "id".into(),

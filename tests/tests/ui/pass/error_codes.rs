@@ -1,5 +1,6 @@
 //! The error enum: one variant per documented code, `System` for the codes any method can
-//! return, `Other` for anything else, and codes kept exactly as sent.
+//! return, `Other` for anything else, and codes kept exactly as sent; errors with an empty code
+//! get their variant from their description.
 
 b24_client::generate!(specs = "error_codes", relative_to = file);
 
@@ -49,6 +50,25 @@ fn main() {
     ] {
         assert_eq!(E::from_code(code).code(), code);
     }
+
+    // An empty code: the description picks the variant, ignoring letter case, spaces around
+    // it and a final `.`; its code stays empty and `Display` shows the description.
+    assert_eq!(E::from_error("", "Not found"), E::NoSuchThing);
+    assert_eq!(E::from_error("", " not found. "), E::NoSuchThing);
+    assert_eq!(E::from_error("", "ACCESS DENIED"), E::NoDeleteAccess);
+    assert_eq!(E::NoSuchThing.code(), "");
+    assert_eq!(E::NoSuchThing.to_string(), "Not found");
+    assert_eq!(E::NoDeleteAccess.to_string(), "Access denied.");
+    assert_eq!(E::NoSuchThing.system(), None);
+    // Another description, or the code alone, is `Other("")`; a code wins over a description.
+    assert_eq!(E::from_error("", "Not found!"), E::Other(String::new()));
+    assert_eq!(E::from_code(""), E::Other(String::new()));
+    assert_eq!(E::from_error("ID_EMPTY", "Not found"), E::IdEmpty);
+    assert_eq!(
+        E::from_error("QUERY_LIMIT_EXCEEDED", ""),
+        E::System(SystemError::QueryLimitExceeded)
+    );
+    assert_eq!(E::IdEmpty.to_string(), "ID_EMPTY");
 
     let _: fn() -> <ImThingDeleteRequest as Method>::Error = || E::IdEmpty;
     assert_eq!(
