@@ -130,6 +130,12 @@ impl Call<'_> {
                 Some(&i) => Answer::from(project(&records[i], &form, selection, fixture, Some(ty))),
                 None => match (emu.not_found_error(self.spec), no_value(ty)) {
                     (None, Some(marker)) => Answer::from(marker),
+                    // A result wrapping the record says "none" as a whole: `tasks.task.get`
+                    // answers `[]`, not `{"task": …}`.
+                    (None, None) => match no_value(&self.spec.result.ty) {
+                        Some(marker) => return Ok(Answer::from(marker)),
+                        None => return Err(self.not_found(None)),
+                    },
                     _ => return Err(self.not_found(None)),
                 },
             },
@@ -388,7 +394,7 @@ pub(crate) fn item_type(ty: &TypeRef) -> Option<&TypeRef> {
     }
 }
 
-/// What a type sends for "no value", if it has a marker: `false`, `null` or `""`.
+/// What a type sends for "no value", if it has a marker: `false`, `null`, `""`, `[]` or `{}`.
 fn no_value(ty: &TypeRef) -> Option<Value> {
     if ty.or_false {
         Some(Value::Bool(false))
@@ -396,6 +402,10 @@ fn no_value(ty: &TypeRef) -> Option<Value> {
         Some(Value::Null)
     } else if ty.or_empty {
         Some(Value::String(String::new()))
+    } else if ty.or_empty_list {
+        Some(Value::Array(Vec::new()))
+    } else if ty.or_empty_object {
+        Some(Value::Object(serde_json::Map::new()))
     } else {
         None
     }

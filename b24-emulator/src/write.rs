@@ -158,7 +158,13 @@ fn write_fields(
             .fields
             .iter()
             .find(|f| f.wire == *key)
-            .or_else(|| ty.fields.iter().find(|f| f.wire.eq_ignore_ascii_case(key)));
+            .or_else(|| ty.fields.iter().find(|f| f.wire.eq_ignore_ascii_case(key)))
+            // As requests name it: tasks write `RESPONSIBLE_ID` for the key `responsibleId`.
+            .or_else(|| {
+                ty.fields
+                    .iter()
+                    .find(|f| ty.select_name(f).eq_ignore_ascii_case(key))
+            });
         if let Some(f) = declared {
             let value = match value {
                 Value::Null if f.optional => Value::Null,
@@ -194,6 +200,20 @@ fn stored(spec: &Spec, ty: &TypeRef, value: &Value) -> Result<Value, Mismatch> {
     let Err(mismatch) = answered(value) else {
         return Ok(value.clone());
     };
+    // A date-time without an offset is the user's time; the emulator's users live in UTC,
+    // the zone `{ now: true }` writes (`tasks.task.add`'s `DEADLINE: 2025-12-31T23:59:59`).
+    let local = match value {
+        Value::String(s) if ty.kind == TypeKind::Datetime => {
+            ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+                .iter()
+                .find_map(|f| chrono::NaiveDateTime::parse_from_str(s.trim(), f).ok())
+                .map(|t| Value::String(format!("{}+00:00", t.format("%Y-%m-%dT%H:%M:%S"))))
+        }
+        _ => None,
+    };
+    if let Some(local) = local.filter(|v| answered(v).is_ok()) {
+        return Ok(local);
+    }
     conform::check(spec, ty, value, Mode::Request)?;
     let text = match value {
         Value::Number(_) | Value::Bool(_) => Some(Value::String(text_of(value))),

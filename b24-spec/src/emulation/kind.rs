@@ -592,6 +592,10 @@ pub(super) fn check(cx: &mut Ctxt, spec: &Spec, emu: &Emulation) {
     // The `fields` parameter and the records' type of writes.
     if matches!(kind, EmulationKind::Add | EmulationKind::Update) {
         match emu.fields_param(spec) {
+            // A write made of parameters and fixed values alone: `im.message.add` adds its
+            // `DIALOG_ID` and `MESSAGE` (`match`), `tasks.task.complete` sets the status.
+            None if !emu.set.is_empty()
+                || (kind == EmulationKind::Add && !emu.matches.is_empty()) => {}
             None => {
                 cx.error(
                     &at_kind,
