@@ -1020,7 +1020,8 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(
-            matches!(&e, EmulatorError::MissingCollection { collection, .. } if collection == "departments"),
+            // The first method (by name) that reads a collection names it.
+            matches!(&e, EmulatorError::MissingCollection { collection, .. } if collection == "companies"),
             "{e}"
         );
     }

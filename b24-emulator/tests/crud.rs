@@ -10,6 +10,8 @@ use b24_emulator::{Emulator, HandlerError, Plan, RunningEmulator};
 use common::{post_json, start};
 use serde_json::{Value, json};
 
+// b24-client now ships its own `crm.deal.*` methods, inherent on `Client`, which a call
+// `client.crm_deal_add(…)` would pick; the test specs' methods are called through their trait.
 b24_client::generate!(specs = "tests/specs", client_trait = CrmMethods);
 
 use crm_deal_list::{CrmDealListFilter, CrmDealListFilterCmp as Cmp};
@@ -44,8 +46,9 @@ async fn a_deal_goes_through_add_get_list_update_delete() {
     let client = client(&running);
 
     // add → the new id, one more than the fixture's highest; defaults and `set` fill in.
-    let id = client
-        .crm_deal_add(json!({
+    let id = CrmMethods::crm_deal_add(
+        &client,
+        json!({
             "TITLE": "Conveyor belt upgrade",
             "OPPORTUNITY": 125000.5,
             "STAGE_ID": "PREPARATION",
@@ -53,14 +56,15 @@ async fn a_deal_goes_through_add_get_list_update_delete() {
             "UF_CRM_1721244603118": "65",
             "NOT_A_FIELD": "ignored, as the portal ignores it",
             "CREATED_BY_ID": 99
-        }))
-        .send()
-        .await
-        .unwrap();
+        }),
+    )
+    .send()
+    .await
+    .unwrap();
     assert_eq!(id, 13);
 
     // get → the record as written: money as text, the caller as creator and responsible.
-    let deal: Deal = client.crm_deal_get(id).send().await.unwrap();
+    let deal: Deal = CrmMethods::crm_deal_get(&client, id).send().await.unwrap();
     assert_eq!(deal.id, 13);
     assert_eq!(deal.title.as_deref(), Some("Conveyor belt upgrade"));
     assert_eq!(deal.opportunity.as_deref(), Some("125000.5"));
@@ -96,27 +100,40 @@ async fn a_deal_goes_through_add_get_list_update_delete() {
     // 45 more deals, so the list has two pages.
     for n in 0..45 {
         let assigned = [4, 5, 6][n % 3];
-        client
-            .crm_deal_add(json!({
+        CrmMethods::crm_deal_add(
+            &client,
+            json!({
                 "TITLE": format!("Batch deal {n:02}"),
                 "OPPORTUNITY": format!("{}.00", 1000 + n * 10),
                 "ASSIGNED_BY_ID": assigned,
                 "UF_CRM_1721244519431": format!("{}", 500 * (n % 4)),
-            }))
-            .send()
-            .await
-            .unwrap();
+            }),
+        )
+        .send()
+        .await
+        .unwrap();
     }
 
     // list: paging by 50 with total and next; `start=-1` without counting.
-    let first = client.crm_deal_list().send_full().await.unwrap();
+    let first = CrmMethods::crm_deal_list(&client)
+        .send_full()
+        .await
+        .unwrap();
     assert_eq!(
         (first.result.len(), first.total, first.next),
         (50, Some(58), Some(50))
     );
-    let second = client.crm_deal_list().start(50).send_full().await.unwrap();
+    let second = CrmMethods::crm_deal_list(&client)
+        .start(50)
+        .send_full()
+        .await
+        .unwrap();
     assert_eq!((second.result.len(), second.next), (8, None));
-    let fast = client.crm_deal_list().start(-1).send_full().await.unwrap();
+    let fast = CrmMethods::crm_deal_list(&client)
+        .start(-1)
+        .send_full()
+        .await
+        .unwrap();
     assert_eq!(
         (fast.result.len(), fast.total, fast.next),
         (50, Some(0), None)
@@ -128,8 +145,7 @@ async fn a_deal_goes_through_add_get_list_update_delete() {
         .opportunity(Cmp::ge("1100".to_owned()))
         .budget(Cmp::one_of(["500".to_owned(), "1500".to_owned()]))
         .assigned_by_id(Cmp::ne(6));
-    let picked = client
-        .crm_deal_list()
+    let picked = CrmMethods::crm_deal_list(&client)
         .filter(filter)
         .select(vec![
             DealField::Title,
@@ -157,22 +173,23 @@ async fn a_deal_goes_through_add_get_list_update_delete() {
     );
 
     // update → `true`; later reads see it; `set` marks who and when.
-    let changed = client
-        .crm_deal_update(id, json!({"STAGE_ID": "WON", "UF_CRM_1721244603118": "67"}))
-        .send()
-        .await
-        .unwrap();
+    let changed = CrmMethods::crm_deal_update(
+        &client,
+        id,
+        json!({"STAGE_ID": "WON", "UF_CRM_1721244603118": "67"}),
+    )
+    .send()
+    .await
+    .unwrap();
     assert!(changed);
-    let won = client
-        .crm_deal_list()
+    let won = CrmMethods::crm_deal_list(&client)
         .filter(CrmDealListFilter::new().stage_id(Cmp::eq("WON".to_owned())))
         .order(json!({"ID": "DESC"}))
         .send()
         .await
         .unwrap();
     assert_eq!(won.iter().map(|d| d.id).collect::<Vec<_>>(), [13, 5]);
-    let region = client
-        .crm_deal_list()
+    let region = CrmMethods::crm_deal_list(&client)
         .filter(CrmDealListFilter::new().region(Cmp::eq("67".to_owned())))
         .send()
         .await
@@ -181,18 +198,24 @@ async fn a_deal_goes_through_add_get_list_update_delete() {
 
     // delete → `true`; then get is "not found" (the emulator's own code: this spec declares no
     // error for it).
-    assert!(client.crm_deal_delete(id).send().await.unwrap());
-    let e = client.crm_deal_get(id).send().await.unwrap_err();
+    assert!(
+        CrmMethods::crm_deal_delete(&client, id)
+            .send()
+            .await
+            .unwrap()
+    );
+    let e = CrmMethods::crm_deal_get(&client, id)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(api(&e).0, "ERROR_NOT_FOUND");
-    let e = client
-        .crm_deal_update(id, json!({}))
+    let e = CrmMethods::crm_deal_update(&client, id, json!({}))
         .send()
         .await
         .unwrap_err();
     assert_eq!(api(&e).0, "ERROR_NOT_FOUND");
     // The deleted id is not given again.
-    let next = client
-        .crm_deal_add(json!({"TITLE": "After"}))
+    let next = CrmMethods::crm_deal_add(&client, json!({"TITLE": "After"}))
         .send()
         .await
         .unwrap();
@@ -205,8 +228,7 @@ async fn writes_are_checked_against_the_record_type() {
     let running = start(crm()).await;
     let client = client(&running);
     // A value the field's type does not take is refused, naming the field.
-    let e = client
-        .crm_deal_add(json!({"TITLE": "x", "COMPANY_ID": "acme"}))
+    let e = CrmMethods::crm_deal_add(&client, json!({"TITLE": "x", "COMPANY_ID": "acme"}))
         .send()
         .await
         .unwrap_err();
@@ -228,7 +250,7 @@ async fn writes_are_checked_against_the_record_type() {
         .await
         .unwrap();
     assert_eq!(common::parts(form).await.1["result"], true);
-    let deal = client.crm_deal_get(3).send().await.unwrap();
+    let deal = CrmMethods::crm_deal_get(&client, 3).send().await.unwrap();
     assert_eq!(deal.title.as_deref(), Some("Press line retrofit (v2)"));
     assert_eq!(deal.probability.as_deref(), Some("75"));
     running.shutdown().await.unwrap();
@@ -238,7 +260,7 @@ async fn writes_are_checked_against_the_record_type() {
 async fn fields_describe_the_documented_and_the_custom_fields() {
     let running = start(crm()).await;
     let client = client(&running);
-    let fields = client.crm_deal_fields().send().await.unwrap();
+    let fields = CrmMethods::crm_deal_fields(&client).send().await.unwrap();
     // The documented part, from the spec's example.
     assert_eq!(
         fields["STAGE_ID"].status_type.as_deref(),
@@ -307,28 +329,35 @@ async fn the_crm_not_found_is_the_error_told_by_its_description() {
 async fn items_are_wrapped_and_scoped_by_their_type() {
     let running = start(crm()).await;
     let client = client(&running);
-    let item = client.crm_item_get(1038, 2).send().await.unwrap().item;
+    let item = CrmMethods::crm_item_get(&client, 1038, 2)
+        .send()
+        .await
+        .unwrap()
+        .item;
     assert_eq!(
         (item.id, item.title.as_deref()),
         (2, Some("Bergen press hall"))
     );
     // Another type has no item 2.
-    let e = client.crm_item_get(31, 2).send().await.unwrap_err();
+    let e = CrmMethods::crm_item_get(&client, 31, 2)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(
         api(&e),
         ("NOT_FOUND".into(), "Element not found".into(), 400)
     );
 
     // add → the new item, wrapped; the type comes from `entityTypeId`.
-    let added = client
-        .crm_item_add(
-            1038,
-            json!({"title": "Oslo showroom", "opportunity": 7500, "stageId": "DT1038_37:NEW"}),
-        )
-        .send()
-        .await
-        .unwrap()
-        .item;
+    let added = CrmMethods::crm_item_add(
+        &client,
+        1038,
+        json!({"title": "Oslo showroom", "opportunity": 7500, "stageId": "DT1038_37:NEW"}),
+    )
+    .send()
+    .await
+    .unwrap()
+    .item;
     assert_eq!((added.id, added.entity_type_id), (5, 1038));
     assert_eq!(added.created_by, Some(1));
     let raw = client
@@ -341,8 +370,7 @@ async fn items_are_wrapped_and_scoped_by_their_type() {
         .result;
     assert_eq!(raw["item"]["id"], 5, "ids stay numbers in this collection");
 
-    let updated = client
-        .crm_item_update(1038, 5, json!({"opportunity": "8100.5"}))
+    let updated = CrmMethods::crm_item_update(&client, 1038, 5, json!({"opportunity": "8100.5"}))
         .send()
         .await
         .unwrap()
@@ -352,17 +380,22 @@ async fn items_are_wrapped_and_scoped_by_their_type() {
         Some(8100.5),
         "numeric text kept as a number"
     );
-    let e = client
-        .crm_item_update(31, 5, json!({"title": "x"}))
+    let e = CrmMethods::crm_item_update(&client, 31, 5, json!({"title": "x"}))
         .send()
         .await
         .unwrap_err();
     assert_eq!(api(&e).0, "NOT_FOUND");
 
     // delete answers what the example shows, `[]`.
-    let deleted = client.crm_item_delete(1038, 5).send().await.unwrap();
+    let deleted = CrmMethods::crm_item_delete(&client, 1038, 5)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(deleted, json!([]));
-    let e = client.crm_item_delete(1038, 5).send().await.unwrap_err();
+    let e = CrmMethods::crm_item_delete(&client, 1038, 5)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(api(&e), ("NOT_FOUND".into(), "Item not found".into(), 400));
     running.shutdown().await.unwrap();
 }
@@ -417,24 +450,21 @@ async fn a_handler_answers_instead_of_the_section_and_writes_what_later_reads_se
         });
     let running = start(builder).await;
     let client = client(&running);
-    let id = client
-        .crm_deal_add(json!({"TITLE": "Handled"}))
+    let id = CrmMethods::crm_deal_add(&client, json!({"TITLE": "Handled"}))
         .send()
         .await
         .unwrap();
     assert_eq!(id, 13);
     // `kind: get` reads what the handler wrote.
-    let deal = client.crm_deal_get(id).send().await.unwrap();
+    let deal = CrmMethods::crm_deal_get(&client, id).send().await.unwrap();
     assert_eq!(deal.comments.as_deref(), Some("added by user 1's handler"));
     // Errors: any code with any status, or a declared one.
-    let e = client
-        .crm_deal_add(json!({"TITLE": ""}))
+    let e = CrmMethods::crm_deal_add(&client, json!({"TITLE": ""}))
         .send()
         .await
         .unwrap_err();
     assert_eq!(api(&e), (String::new(), "Title is required".into(), 422));
-    let e = client
-        .crm_deal_add(json!({"TITLE": "denied"}))
+    let e = CrmMethods::crm_deal_add(&client, json!({"TITLE": "denied"}))
         .send()
         .await
         .unwrap_err();
@@ -445,20 +475,24 @@ async fn a_handler_answers_instead_of_the_section_and_writes_what_later_reads_se
         .await
         .unwrap_err();
     assert_eq!(api(&e).0, "INVALID_ARG_VALUE");
-    let page = client.crm_deal_list().start(50).send_full().await.unwrap();
+    let page = CrmMethods::crm_deal_list(&client)
+        .start(50)
+        .send_full()
+        .await
+        .unwrap();
     assert_eq!(
         (page.result.len(), page.total, page.next),
         (10, Some(60), None)
     );
     running.shutdown().await.unwrap();
 
-    // A handler needs a spec.
+    // A handler needs a spec (the shipped ones now include `crm.deal.add`).
     let e = Emulator::builder()
-        .handler("crm.deal.add", |_| Ok(json!(1)))
+        .handler("crm.nothing.add", |_| Ok(json!(1)))
         .build()
         .unwrap_err();
     assert!(
-        e.to_string().starts_with("handler for `crm.deal.add`"),
+        e.to_string().starts_with("handler for `crm.nothing.add`"),
         "{e}"
     );
 }

@@ -724,14 +724,11 @@ pub struct CustomFieldDef {
 
 /// What a custom field holds: a value of a spec type, or one of the portal's own kinds of
 /// custom field that have no spec type.
-// A set holds a handful of these, built once per compile: boxing the spec type would buy
-// nothing but indirection.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomFieldType {
     /// A type of the spec language (`string`, `integer`, `date`, an enum, …); the checks
     /// allow single values only.
-    Spec(TypeRef),
+    Spec(Box<TypeRef>),
     /// `money`: an amount and a currency, `"100.50|EUR"`.
     Money,
     /// `crm_link`: a link to a CRM record, `"D_12"`.

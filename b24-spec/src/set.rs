@@ -132,7 +132,7 @@ fn fields(cx: &mut Ctxt, v: &Value, path: &KeyPath, set: &str) -> Vec<CustomFiel
             None => {
                 let default_name = format!("{set}{}", pascal_case(&rust));
                 type_node(cx, value, &p, &[SET_FIELD_KEYS], &default_name)
-                    .map(CustomFieldType::Spec)
+                    .map(|ty| CustomFieldType::Spec(Box::new(ty)))
             }
         };
         if let Some(ty) = ty {

@@ -8,6 +8,7 @@ use serde_yaml::Value;
 use super::{Emulation, Shape};
 use crate::diag::{Ctxt, did_you_mean};
 use crate::model::{ErrorDef, Param, Spec, TypeDef, TypeKind, TypeRef};
+use crate::names::snake_case;
 use crate::parse::{check_keys, optional_str, wrong_kind};
 use crate::path::KeyPath;
 
@@ -140,15 +141,16 @@ impl Reply {
 }
 
 /// The error `name` stands for: [`Spec::find_error`] (its code, or the `rust_name` of an error
-/// identified by its description), else the error with the empty code whose description
-/// `name` is ("Not found").
+/// identified by its description), else the error with the empty code whose `rust_name` is
+/// `name` in snake case (`not_found`) or whose description `name` is ("Not found").
 pub fn find_error<'s>(spec: &'s Spec, name: &str) -> Option<&'s ErrorDef> {
     spec.find_error(name).or_else(|| {
         spec.errors.iter().find(|e| {
             e.code.is_empty()
-                && e.message
-                    .as_deref()
-                    .is_some_and(|m| same_description(m, name))
+                && (snake_case(&e.variant) == name
+                    || e.message
+                        .as_deref()
+                        .is_some_and(|m| same_description(m, name)))
         })
     })
 }
