@@ -281,7 +281,8 @@ async fn fields_describe_the_documented_and_the_custom_fields() {
         region.items.as_ref().unwrap()[1],
         json!({"ID": "63", "VALUE": "South"})
     );
-    assert_eq!(fields.len(), 6 + 6);
+    // The test spec's six fields and the fixture's seven custom ones.
+    assert_eq!(fields.len(), 6 + 7);
     running.shutdown().await.unwrap();
 }
 
