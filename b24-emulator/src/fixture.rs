@@ -13,6 +13,8 @@ const BUILTIN_JSON: &str = include_str!("../fixtures/default.json");
 /// The built-in CRM and task records: deals, contacts, companies, leads, smart-process items,
 /// statuses and tasks, each with the definitions of its custom fields (`deals_userfields`, …).
 const BUILTIN_CRM_JSON: &str = include_str!("../fixtures/crm.json");
+/// The built-in calendar events (`calendar_events`), in the shape `calendar.event.get` answers.
+const BUILTIN_CALENDAR_JSON: &str = include_str!("../fixtures/calendar.json");
 
 /// Named collections of records, e.g. `users`.
 ///
@@ -37,9 +39,11 @@ impl Fixture {
     pub fn builtin() -> Self {
         // The shipped files are checked by this crate's tests, so they always parse.
         let crm = Self::from_json_str(BUILTIN_CRM_JSON).unwrap_or_default();
+        let calendar = Self::from_json_str(BUILTIN_CALENDAR_JSON).unwrap_or_default();
         Self::from_json_str(BUILTIN_JSON)
             .unwrap_or_default()
             .overlay(crm)
+            .overlay(calendar)
     }
 
     /// A fixture without any collection.
