@@ -197,12 +197,23 @@ mod tests {
     fn the_builtin_fixture_parses_and_has_the_documented_users() {
         let builtin = Fixture::from_json_str(BUILTIN_JSON).expect("built-in fixture");
         let crm = Fixture::from_json_str(BUILTIN_CRM_JSON).expect("built-in CRM fixture");
-        assert_eq!(builtin.clone().overlay(crm.clone()), Fixture::builtin());
-        // The two files name different collections.
+        let calendar =
+            Fixture::from_json_str(BUILTIN_CALENDAR_JSON).expect("built-in calendar fixture");
+        assert_eq!(
+            builtin
+                .clone()
+                .overlay(crm.clone())
+                .overlay(calendar.clone()),
+            Fixture::builtin()
+        );
+        // The three files name different collections.
         assert!(
             crm.collections()
                 .all(|(name, _)| builtin.collection(name).is_none())
         );
+        assert!(calendar.collections().all(|(name, _)| {
+            builtin.collection(name).is_none() && crm.collection(name).is_none()
+        }));
         let ids: Vec<_> = builtin
             .collection("users")
             .unwrap()
