@@ -13,6 +13,8 @@ const BUILTIN_JSON: &str = include_str!("../fixtures/default.json");
 /// The built-in CRM and task records: deals, contacts, companies, leads, smart-process items,
 /// statuses and tasks, each with the definitions of its custom fields (`deals_userfields`, …).
 const BUILTIN_CRM_JSON: &str = include_str!("../fixtures/crm.json");
+/// The built-in calendar events (`calendar_events`), in the shape `calendar.event.get` answers.
+const BUILTIN_CALENDAR_JSON: &str = include_str!("../fixtures/calendar.json");
 
 /// Named collections of records, e.g. `users`.
 ///
@@ -37,9 +39,11 @@ impl Fixture {
     pub fn builtin() -> Self {
         // The shipped files are checked by this crate's tests, so they always parse.
         let crm = Self::from_json_str(BUILTIN_CRM_JSON).unwrap_or_default();
+        let calendar = Self::from_json_str(BUILTIN_CALENDAR_JSON).unwrap_or_default();
         Self::from_json_str(BUILTIN_JSON)
             .unwrap_or_default()
             .overlay(crm)
+            .overlay(calendar)
     }
 
     /// A fixture without any collection.
@@ -193,12 +197,23 @@ mod tests {
     fn the_builtin_fixture_parses_and_has_the_documented_users() {
         let builtin = Fixture::from_json_str(BUILTIN_JSON).expect("built-in fixture");
         let crm = Fixture::from_json_str(BUILTIN_CRM_JSON).expect("built-in CRM fixture");
-        assert_eq!(builtin.clone().overlay(crm.clone()), Fixture::builtin());
-        // The two files name different collections.
+        let calendar =
+            Fixture::from_json_str(BUILTIN_CALENDAR_JSON).expect("built-in calendar fixture");
+        assert_eq!(
+            builtin
+                .clone()
+                .overlay(crm.clone())
+                .overlay(calendar.clone()),
+            Fixture::builtin()
+        );
+        // The three files name different collections.
         assert!(
             crm.collections()
                 .all(|(name, _)| builtin.collection(name).is_none())
         );
+        assert!(calendar.collections().all(|(name, _)| {
+            builtin.collection(name).is_none() && crm.collection(name).is_none()
+        }));
         let ids: Vec<_> = builtin
             .collection("users")
             .unwrap()

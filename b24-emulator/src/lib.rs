@@ -174,7 +174,8 @@
 //! shapes `crm.*.get`, `crm.item.get`, `crm.status.list` and `tasks.task.get` answer; the
 //! custom fields of each collection are defined in `<collection>_userfields`
 //! (`deals_userfields`), shaped like the items of `crm.deal.userfield.list`, and its records
-//! carry values for them.
+//! carry values for them. `fixtures/calendar.json` holds `calendar_events` of users 1 and 5
+//! and of the company calendar, as `calendar.event.get` answers them.
 //!
 //! At build time the emulator refuses a fixture that lacks a collection a spec reads, and
 //! checks every record against the spec's `record:` type and, as the method answers it,

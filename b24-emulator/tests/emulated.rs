@@ -456,6 +456,22 @@ async fn chats_by_entity_by_dialog_id_and_their_members() {
     running.shutdown().await.unwrap();
 }
 
+#[tokio::test]
+async fn calendar_events_by_kind_owner_and_section() {
+    let running = start(Emulator::builder()).await;
+    let hook = running.webhook_url();
+    let url = format!("{hook}calendar.event.get");
+    let both = json!({"type": "user", "ownerId": 1, "section": [21, 44]});
+    assert_eq!(ids(ok(&post_json(&url, &both).await), "ID"), ["101", "103"]);
+    let one = json!({"type": "user", "ownerId": "1", "section": ["44"]});
+    assert_eq!(ids(ok(&post_json(&url, &one).await), "ID"), ["103"]);
+    let company = json!({"type": "company_calendar", "ownerId": 0});
+    assert_eq!(ids(ok(&post_json(&url, &company).await), "ID"), ["105"]);
+    let other = json!({"type": "group", "ownerId": 1});
+    assert_eq!(ok(&post_json(&url, &other).await), &json!([]));
+    running.shutdown().await.unwrap();
+}
+
 #[tokio::test(start_paused = true)]
 async fn writes_are_seen_by_later_reads() {
     let started = SystemTime::UNIX_EPOCH + Duration::from_secs(1_772_449_200); // 2026-03-02T11:00Z
