@@ -63,7 +63,7 @@ impl Encode for Direction {
 /// # enum DealField { Title, Opportunity }
 /// # impl WireEnum for DealField {
 /// #     fn as_str(&self) -> &str { match self { Self::Title => "TITLE", Self::Opportunity => "OPPORTUNITY" } }
-/// #     fn from_wire(_: &str) -> Self { unimplemented!() }
+/// #     fn from_wire(v: &str) -> Self { if v == "TITLE" { Self::Title } else { Self::Opportunity } }
 /// # }
 ///
 /// let order = Order::new().asc(DealField::Title).desc(DealField::Opportunity);
